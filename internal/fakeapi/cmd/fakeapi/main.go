@@ -1,0 +1,119 @@
+// Command fakeapi runs the fake Cloudflare R2 API on loopback, for the demo
+// and for manual runs of the provider without a Cloudflare account.
+//
+// Usage:
+//
+//	fakeapi [-listen 127.0.0.1:0] [-seed FILE] [-latency 0s] [-url-file FILE] [-quiet]
+//
+// Once listening it writes the base URL (e.g.
+// http://127.0.0.1:41234/client/v4) to -url-file, atomically, so that a
+// script can wait for the file to appear. It stops on SIGINT or SIGTERM.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+	"time"
+
+	"github.com/r2tf/terraform-provider-r2/internal/fakeapi"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stderr); err != nil {
+		if !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(os.Stderr, "fakeapi:", err)
+		}
+		stop()
+		os.Exit(2)
+	}
+}
+
+// run is main without the process: it serves until ctx is done.
+func run(ctx context.Context, args []string, stderr io.Writer) error {
+	fs := flag.NewFlagSet("fakeapi", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	listen := fs.String("listen", "127.0.0.1:0", "loopback `address` to listen on")
+	seed := fs.String("seed", "", "JSON seed `file` with tokens, accounts and buckets")
+	latency := fs.Duration("latency", 0, "delay added to every request")
+	urlFile := fs.String("url-file", "", "write the base URL to this `file` once listening")
+	quiet := fs.Bool("quiet", false, "do not log requests")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected arguments: %q", fs.Args())
+	}
+	if err := fakeapi.CheckLoopback(*listen); err != nil {
+		return err
+	}
+	if *urlFile != "" {
+		// A URL left by an earlier run must not be mistaken for ours.
+		if err := os.Remove(*urlFile); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return err
+		}
+	}
+
+	srv, err := fakeapi.StartOn(*listen)
+	if err != nil {
+		return err
+	}
+	defer srv.Close()
+	srv.SetLatency(*latency)
+	if !*quiet {
+		srv.OnRequest(func(r fakeapi.Request) {
+			fmt.Fprintf(stderr, "%s %s %s %d\n", time.Now().UTC().Format(time.RFC3339), r.Method, r.Path, r.Status)
+		})
+	}
+	if *seed != "" {
+		f, err := os.Open(*seed)
+		if err != nil {
+			return err
+		}
+		err = srv.LoadSeed(f)
+		_ = f.Close()
+		if err != nil {
+			return fmt.Errorf("%s: %w", *seed, err)
+		}
+	}
+	if *urlFile != "" {
+		if err := writeAtomic(*urlFile, srv.URL()); err != nil {
+			return err
+		}
+		defer func() { _ = os.Remove(*urlFile) }()
+	}
+	fmt.Fprintln(stderr, "fakeapi: listening on", srv.URL())
+
+	<-ctx.Done()
+	fmt.Fprintln(stderr, "fakeapi: shutting down")
+	return nil
+}
+
+// writeAtomic writes content to a temporary file beside path and renames
+// it, so that a reader never sees a partial URL.
+func writeAtomic(path, content string) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".fakeapi-url-*")
+	if err != nil {
+		return err
+	}
+	_, werr := tmp.WriteString(content)
+	merr := tmp.Chmod(0o644)
+	cerr := tmp.Close()
+	if err := errors.Join(werr, merr, cerr); err != nil {
+		_ = os.Remove(tmp.Name())
+		return err
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		_ = os.Remove(tmp.Name())
+		return err
+	}
+	return nil
+}

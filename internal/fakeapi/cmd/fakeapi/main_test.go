@@ -1,0 +1,114 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// syncBuffer is a bytes.Buffer safe for the server's goroutines.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func TestRunServesSeedAndWritesURL(t *testing.T) {
+	dir := t.TempDir()
+	seed := filepath.Join(dir, "seed.json")
+	urlFile := filepath.Join(dir, "url")
+	if err := os.WriteFile(seed, []byte(`{"tokens":[{"token":"demo-token","accounts":[]}],
+	  "accounts":{"023e105f4ecef8ad9ca31a8372d0c353":{"buckets":[{"name":"web","cors_rules":[]}]}}}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(urlFile, []byte("stale"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var logs syncBuffer
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"-seed", seed, "-url-file", urlFile, "-latency", "1ms"}, &logs)
+	}()
+
+	var url string
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		b, err := os.ReadFile(urlFile)
+		if err == nil && string(b) != "stale" {
+			url = string(b)
+			break
+		}
+	}
+	if !strings.HasPrefix(url, "http://127.0.0.1:") || !strings.HasSuffix(url, "/client/v4") {
+		t.Fatalf("url file holds %q", url)
+	}
+	req, _ := http.NewRequest("GET", url+"/accounts/023e105f4ecef8ad9ca31a8372d0c353/r2/buckets/web/cors", nil)
+	req.Header.Set("Authorization", "Bearer demo-token")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || string(body) != `{"success":true,"errors":[],"messages":[],"result":{"rules":[]}}` {
+		t.Fatalf("%d %s", resp.StatusCode, body)
+	}
+
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("run did not stop")
+	}
+	if !strings.Contains(logs.String(), "GET /client/v4/accounts/023e105f4ecef8ad9ca31a8372d0c353/r2/buckets/web/cors 200") {
+		t.Errorf("no request line in the log:\n%s", logs.String())
+	}
+	if _, err := os.Stat(urlFile); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("url file left behind: %v", err)
+	}
+}
+
+func TestRunRefusesBadSetups(t *testing.T) {
+	dir := t.TempDir()
+	badSeed := filepath.Join(dir, "bad.json")
+	if err := os.WriteFile(badSeed, []byte(`{"tokens":[{"tok":"x"}]}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for name, args := range map[string][]string{
+		"all interfaces": {"-listen", "0.0.0.0:0"},
+		"empty host":     {"-listen", ":8787"},
+		"remote host":    {"-listen", "192.0.2.10:80"},
+		"bad seed":       {"-seed", badSeed, "-quiet"},
+		"missing seed":   {"-seed", filepath.Join(dir, "nope.json")},
+		"stray argument": {"extra"},
+		"unknown flag":   {"-port", "1"},
+	} {
+		var logs syncBuffer
+		if err := run(context.Background(), args, &logs); err == nil {
+			t.Errorf("%s: accepted", name)
+		}
+	}
+}
