@@ -1,0 +1,307 @@
+// Package r2api is the provider's one client of the Cloudflare R2 API. It wraps
+// Cloudflare's Go SDK (only its r2 and option packages: the root package links
+// every Cloudflare service and nearly triples the binary) with what a Terraform
+// plan needs: shared connections, a bounded retry policy, redacted logging, a
+// strict decoder and errors that say what happened.
+package r2api
+
+import (
+	"context"
+	"crypto/tls"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"mime"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/cloudflare/cloudflare-go/v7/option"
+	"github.com/cloudflare/cloudflare-go/v7/r2"
+
+	"github.com/r2tf/terraform-provider-r2/internal/cors"
+)
+
+// Defaults, chosen so that an API that keeps failing fails the read well
+// within a minute, while a passing blip (a 429, a 502) is ridden out.
+const (
+	DefaultBaseURL        = "https://api.cloudflare.com/client/v4"
+	DefaultMaxRetries     = 4
+	DefaultRequestTimeout = 20 * time.Second
+	DefaultReadTimeout    = 60 * time.Second
+	DefaultRetryBaseDelay = time.Second
+	DefaultRetryMaxDelay  = 8 * time.Second
+	// DefaultMaxBodyBytes bounds what one answer may hold: a CORS policy is a
+	// few KiB and a page of 1000 buckets a few hundred.
+	DefaultMaxBodyBytes = 8 << 20
+	// DefaultMaxIdleConnsPerHost covers Terraform's default parallelism (10)
+	// with room to spare, so parallel reads reuse connections.
+	DefaultMaxIdleConnsPerHost = 32
+	// bodySnippetBytes is how much of an unexpected body a diagnostic shows.
+	bodySnippetBytes = 512
+)
+
+// Config is what the provider resolved from its configuration.
+type Config struct {
+	BaseURL  string
+	APIToken string
+	APIKey   string
+	Email    string
+	// UserAgent is sent on every request.
+	UserAgent string
+
+	MaxRetries     int           // retries after the first attempt; <0 means the default
+	RequestTimeout time.Duration // one attempt, body included; 0 means the default
+	ReadTimeout    time.Duration // one call, retries included; 0 means the default
+	RetryBaseDelay time.Duration // 0 means the default; tests shorten it
+	RetryMaxDelay  time.Duration // 0 means the default
+	MaxBodyBytes   int64         // 0 means the default
+
+	// HTTPClient replaces the shared client; tests only.
+	HTTPClient *http.Client
+}
+
+// Client is safe for concurrent use; the provider builds one and every read shares it.
+type Client struct {
+	cors           *r2.BucketCORSService
+	maxRetries     int
+	requestTimeout time.Duration
+	readTimeout    time.Duration
+	retryBaseDelay time.Duration
+	retryMaxDelay  time.Duration
+	maxBodyBytes   int64
+}
+
+// New checks the configuration and builds the client. It sends nothing.
+func New(cfg Config) (*Client, error) {
+	base := cfg.BaseURL
+	if base == "" {
+		base = DefaultBaseURL
+	}
+	if err := ValidateBaseURL(base); err != nil {
+		return nil, err
+	}
+	c := &Client{
+		maxRetries:     orDefault(cfg.MaxRetries, DefaultMaxRetries, cfg.MaxRetries >= 0),
+		requestTimeout: orDefault(cfg.RequestTimeout, DefaultRequestTimeout, cfg.RequestTimeout > 0),
+		readTimeout:    orDefault(cfg.ReadTimeout, DefaultReadTimeout, cfg.ReadTimeout > 0),
+		retryBaseDelay: orDefault(cfg.RetryBaseDelay, DefaultRetryBaseDelay, cfg.RetryBaseDelay > 0),
+		retryMaxDelay:  orDefault(cfg.RetryMaxDelay, DefaultRetryMaxDelay, cfg.RetryMaxDelay > 0),
+		maxBodyBytes:   orDefault(cfg.MaxBodyBytes, DefaultMaxBodyBytes, cfg.MaxBodyBytes > 0),
+	}
+	httpClient := cfg.HTTPClient
+	if httpClient == nil {
+		httpClient = NewHTTPClient()
+	}
+	opts := []option.RequestOption{
+		// The SDK joins paths onto the base; it needs the trailing slash.
+		option.WithBaseURL(strings.TrimRight(base, "/") + "/"),
+		option.WithHTTPClient(httpClient),
+		option.WithMaxRetries(0), // retries are ours: see middleware.
+		option.WithMiddleware(c.middleware),
+		option.WithHeader("User-Agent", cfg.UserAgent),
+	}
+	switch {
+	case cfg.APIToken != "":
+		opts = append(opts, option.WithAPIToken(cfg.APIToken))
+	case cfg.APIKey != "":
+		opts = append(opts, option.WithAPIKey(cfg.APIKey), option.WithAPIEmail(cfg.Email))
+	default:
+		return nil, errors.New("no credentials: set an API token, or an API key and email")
+	}
+	c.cors = r2.NewBucketCORSService(opts...)
+	return c, nil
+}
+
+func orDefault[T any](v, def T, useV bool) T {
+	if useV {
+		return v
+	}
+	return def
+}
+
+// NewHTTPClient returns the shared HTTP client: a pooled transport sized for
+// Terraform's parallelism, TLS 1.2 or later, and no redirect that could carry
+// credentials to another host (Go drops Authorization there, but not X-Auth-Key).
+func NewHTTPClient() *http.Client {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConns = 100
+	t.MaxIdleConnsPerHost = DefaultMaxIdleConnsPerHost
+	t.IdleConnTimeout = 90 * time.Second
+	t.TLSClientConfig = &tls.Config{MinVersion: tls.VersionTLS12}
+	return &http.Client{
+		Transport: t,
+		CheckRedirect: func(req *http.Request, via []*http.Request) error {
+			if len(via) >= 3 {
+				return errors.New("stopped after 3 redirects")
+			}
+			if req.URL.Scheme != via[0].URL.Scheme || req.URL.Host != via[0].URL.Host {
+				return fmt.Errorf("refusing to follow a redirect to %s://%s: credentials are only sent to %s",
+					req.URL.Scheme, req.URL.Host, via[0].URL.Host)
+			}
+			return nil
+		},
+	}
+}
+
+// ValidateBaseURL accepts https URLs, and http only on a loopback address
+// (the fake API in tests and the demo): credentials never cross a network in clear.
+func ValidateBaseURL(raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" {
+		return fmt.Errorf("%q is not an absolute URL such as %s", raw, DefaultBaseURL)
+	}
+	if u.User != nil {
+		return fmt.Errorf("%q must not carry credentials in the URL", raw)
+	}
+	switch u.Scheme {
+	case "https":
+		return nil
+	case "http":
+		if isLoopback(u.Hostname()) {
+			return nil
+		}
+		return fmt.Errorf("%q uses http: only https is allowed, except on a loopback address (127.0.0.1, ::1, localhost)", raw)
+	default:
+		return fmt.Errorf("%q must use https", raw)
+	}
+}
+
+func isLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// GetBucketCORS reads a bucket's CORS policy. A bucket with no policy gives
+// an empty, non-nil slice, not an error. jurisdiction "" sends no header.
+func (c *Client) GetBucketCORS(ctx context.Context, accountID, bucketName, jurisdiction string) ([]cors.Rule, error) {
+	ex := &exchange{deadline: time.Now().Add(c.readTimeout)}
+	ctx = withExchange(ctx, ex)
+
+	var params r2.BucketCORSGetParams
+	params.AccountID.Value, params.AccountID.Present = accountID, true
+	if jurisdiction != "" {
+		// Converted, not a constant: the SDK predates the "us" jurisdiction.
+		params.Jurisdiction.Value, params.Jurisdiction.Present = r2.BucketCORSGetParamsCfR2Jurisdiction(jurisdiction), true
+	}
+	// Taking the raw bytes lets us decode once, strictly, into our own types,
+	// keeping null apart from empty and numbers exact.
+	var raw []byte
+	_, err := c.cors.Get(ctx, bucketName, params, option.WithResponseBodyInto(&raw))
+	if err != nil {
+		apiErr := c.callError(ctx, ex, err)
+		if apiErr.StatusCode == http.StatusNotFound && apiErr.HasCode(CodeNoCORSPolicy) {
+			return []cors.Rule{}, nil
+		}
+		return nil, apiErr
+	}
+	rules, err := DecodeCORS(raw)
+	if err != nil {
+		return nil, &Error{StatusCode: ex.status, Attempts: ex.attempts, Reason: err.Error(),
+			Body: snippet(raw), Err: err}
+	}
+	return rules, nil
+}
+
+// corsEnvelope is the v4 envelope of Get Bucket CORS Policy.
+type corsEnvelope struct {
+	Success *bool        `json:"success"`
+	Errors  []APIMessage `json:"errors"`
+	Result  *struct {
+		Rules []cors.Rule `json:"rules"`
+	} `json:"result"`
+}
+
+// DecodeCORS decodes a 2xx body of Get Bucket CORS Policy. A result without
+// rules is an empty policy; anything that is not the envelope, says
+// success=false or breaks the schema is an error, never a silent guess.
+func DecodeCORS(body []byte) ([]cors.Rule, error) {
+	var env corsEnvelope
+	if err := json.Unmarshal(body, &env); err != nil {
+		return nil, fmt.Errorf("the API's answer is not valid JSON: %w", err)
+	}
+	if env.Success == nil {
+		return nil, errors.New(`the API's answer is not a Cloudflare v4 envelope (no "success" field)`)
+	}
+	if !*env.Success {
+		return nil, &Error{Errors: env.Errors, Reason: "the API answered success=false"}
+	}
+	if env.Result == nil || env.Result.Rules == nil {
+		return []cors.Rule{}, nil
+	}
+	for i, r := range env.Result.Rules {
+		if err := checkRule(r); err != nil {
+			return nil, fmt.Errorf("rule %d of the API's answer: %w", i, err)
+		}
+	}
+	return env.Result.Rules, nil
+}
+
+// checkRule enforces what the schema requires of a rule.
+func checkRule(r cors.Rule) error {
+	switch {
+	case r.Allowed == nil:
+		return errors.New(`"allowed" is missing`)
+	case r.Allowed.Methods == nil:
+		return errors.New(`"allowed.methods" is missing`)
+	case r.Allowed.Origins == nil:
+		return errors.New(`"allowed.origins" is missing`)
+	}
+	return nil
+}
+
+// callError turns whatever the SDK returned into our *Error, using what the
+// middleware saw on the wire.
+func (c *Client) callError(ctx context.Context, ex *exchange, err error) *Error {
+	if ctxErr := ctx.Err(); ctxErr != nil {
+		return &Error{Attempts: ex.attempts, Reason: "the read was cancelled before the API answered", Err: ctxErr}
+	}
+	out := &Error{StatusCode: ex.status, Attempts: ex.attempts, Err: err}
+	reasons := []string{}
+	if ex.status == 0 || ex.lastErr != nil {
+		cause := err
+		if ex.lastErr != nil {
+			cause = ex.lastErr
+		}
+		reasons = append(reasons, "no usable answer: "+cause.Error())
+	}
+	if ex.status != 0 && ex.lastErr == nil {
+		var env struct {
+			Errors []APIMessage `json:"errors"`
+		}
+		if isJSON(ex.contentType) && json.Unmarshal(ex.body, &env) == nil && len(env.Errors) > 0 {
+			out.Errors = env.Errors
+		} else {
+			out.Body = snippet(ex.body)
+		}
+	}
+	if ex.reason != "" {
+		reasons = append(reasons, ex.reason)
+	}
+	out.Reason = strings.Join(reasons, "; ")
+	return out
+}
+
+func isJSON(contentType string) bool {
+	mt, _, err := mime.ParseMediaType(contentType)
+	return err == nil && (mt == "application/json" || strings.HasSuffix(mt, "+json"))
+}
+
+// snippet returns the start of a body, as valid UTF-8 on one line.
+func snippet(body []byte) string {
+	s := string(body)
+	if len(s) > bodySnippetBytes {
+		s = s[:bodySnippetBytes]
+		for !utf8.ValidString(s) {
+			s = s[:len(s)-1]
+		}
+		s += "…"
+	}
+	return strings.Join(strings.Fields(s), " ")
+}

@@ -1,0 +1,274 @@
+package r2api_test
+
+import (
+	"context"
+	"errors"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/r2tf/terraform-provider-r2/internal/fakeapi"
+	"github.com/r2tf/terraform-provider-r2/internal/r2api"
+)
+
+const (
+	account = "023e105f4ecef8ad9ca31a8372d0c353"
+	token   = "unit-test-token"
+	rules   = `[{"allowed":{"methods":["GET"],"origins":["*"]},"id":"r1"}]`
+)
+
+func setup(t *testing.T, mutate ...func(*r2api.Config)) (*fakeapi.Server, *r2api.Client) {
+	t.Helper()
+	s := fakeapi.Start()
+	t.Cleanup(s.Close)
+	s.AddToken(token)
+	s.AddBucket(account, fakeapi.Bucket{Name: "media", CORSRules: rules})
+	cfg := r2api.Config{
+		BaseURL: s.URL(), APIToken: token, UserAgent: "terraform-provider-r2/unit",
+		MaxRetries: -1, RetryBaseDelay: time.Millisecond, RetryMaxDelay: 4 * time.Millisecond,
+	}
+	for _, m := range mutate {
+		m(&cfg)
+	}
+	c, err := r2api.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s, c
+}
+
+func mustAPIError(t *testing.T, err error) *r2api.Error {
+	t.Helper()
+	if err == nil {
+		t.Fatal("want an error, got none")
+	}
+	e, ok := r2api.AsError(err)
+	if !ok {
+		t.Fatalf("want *r2api.Error, got %T: %v", err, err)
+	}
+	return e
+}
+
+func TestGetBucketCORS(t *testing.T) {
+	s, c := setup(t)
+	got, err := c.GetBucketCORS(context.Background(), account, "media", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1 || *got[0].ID != "r1" {
+		t.Fatalf("rules = %+v", got)
+	}
+	reqs := s.Requests()
+	if len(reqs) != 1 {
+		t.Fatalf("requests = %d, want 1", len(reqs))
+	}
+	r := reqs[0]
+	if r.Path != "/client/v4/accounts/"+account+"/r2/buckets/media/cors" || r.Method != http.MethodGet {
+		t.Errorf("request = %s %s", r.Method, r.Path)
+	}
+	if r.Header.Get("User-Agent") != "terraform-provider-r2/unit" {
+		t.Errorf("User-Agent = %q", r.Header.Get("User-Agent"))
+	}
+}
+
+func TestGetBucketCORS_noPolicyIsEmpty(t *testing.T) {
+	s, c := setup(t)
+	s.AddBucket(account, fakeapi.Bucket{Name: "bare"})
+	got, err := c.GetBucketCORS(context.Background(), account, "bare", "")
+	if err != nil || got == nil || len(got) != 0 {
+		t.Fatalf("got %#v, %v; want an empty non-nil slice", got, err)
+	}
+}
+
+func TestGetBucketCORS_errorsCarryStatusAndCodes(t *testing.T) {
+	_, c := setup(t)
+	_, err := c.GetBucketCORS(context.Background(), account, "missing", "eu")
+	e := mustAPIError(t, err)
+	if e.StatusCode != 404 || !e.HasCode(r2api.CodeBucketNotFound) || e.Attempts != 1 {
+		t.Fatalf("error = %+v; want 404/10006 after 1 attempt (4xx is not retried)", e)
+	}
+}
+
+func TestGetBucketCORS_retries(t *testing.T) {
+	cases := []struct {
+		name  string
+		fault fakeapi.Fault
+	}{
+		{"429 with Retry-After seconds", fakeapi.Fault{Status: 429, Header: map[string]string{"Retry-After": "0"}}},
+		{"429 with Retry-After date", fakeapi.Fault{Status: 429, Header: map[string]string{"Retry-After": time.Now().UTC().Format(http.TimeFormat)}}},
+		{"500 JSON", fakeapi.Fault{Status: 500}},
+		{"502 HTML", fakeapi.Fault{Status: 502, Body: "<html>bad gateway</html>", ContentType: "text/html"}},
+		{"503", fakeapi.Fault{Status: 503}},
+		{"504", fakeapi.Fault{Status: 504}},
+		{"connection reset", fakeapi.Fault{ResetConnection: true}},
+		{"body cut short", fakeapi.Fault{TruncateBodyAfter: 10}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			s, c := setup(t)
+			tc.fault.Times = 2
+			s.InjectFault(tc.fault)
+			got, err := c.GetBucketCORS(context.Background(), account, "media", "")
+			if err != nil {
+				t.Fatalf("want success after retries, got %v", err)
+			}
+			if len(got) != 1 {
+				t.Fatalf("rules = %+v", got)
+			}
+			if n := s.RequestCount(); n != 3 {
+				t.Errorf("requests = %d, want 3", n)
+			}
+		})
+	}
+}
+
+func TestGetBucketCORS_persistentFailureIsBounded(t *testing.T) {
+	s, c := setup(t, func(cfg *r2api.Config) { cfg.MaxRetries = 3 })
+	s.InjectFault(fakeapi.Fault{Status: 502, Body: "<html>bad gateway</html>", ContentType: "text/html"})
+	_, err := c.GetBucketCORS(context.Background(), account, "media", "")
+	e := mustAPIError(t, err)
+	if e.StatusCode != 502 || e.Attempts != 4 || !strings.Contains(e.Body, "bad gateway") {
+		t.Fatalf("error = %+v; want 502 after 4 attempts with the body", e)
+	}
+}
+
+func TestGetBucketCORS_retryAfterBeyondBudgetFailsAtOnce(t *testing.T) {
+	s, c := setup(t, func(cfg *r2api.Config) { cfg.ReadTimeout = 2 * time.Second })
+	s.InjectFault(fakeapi.Fault{Status: 429, Header: map[string]string{"Retry-After": "3600"}})
+	start := time.Now()
+	_, err := c.GetBucketCORS(context.Background(), account, "media", "")
+	e := mustAPIError(t, err)
+	if time.Since(start) > time.Second {
+		t.Errorf("took %s; a Retry-After beyond the budget must fail at once", time.Since(start))
+	}
+	if e.StatusCode != 429 || !strings.Contains(e.Reason, "asked to wait 1h0m0s") {
+		t.Fatalf("error = %+v", e)
+	}
+}
+
+func TestGetBucketCORS_slowAnswerHitsRequestTimeout(t *testing.T) {
+	s, c := setup(t, func(cfg *r2api.Config) {
+		cfg.RequestTimeout = 50 * time.Millisecond
+		cfg.MaxRetries = 1
+	})
+	s.InjectFault(fakeapi.Fault{Delay: 5 * time.Second})
+	_, err := c.GetBucketCORS(context.Background(), account, "media", "")
+	e := mustAPIError(t, err)
+	if e.Attempts != 2 || !strings.Contains(e.Error(), "request timeout of 50ms") {
+		t.Fatalf("error = %v (attempts %d)", e, e.Attempts)
+	}
+}
+
+func TestGetBucketCORS_cancellationReturnsPromptly(t *testing.T) {
+	s, c := setup(t)
+	s.InjectFault(fakeapi.Fault{Delay: 10 * time.Second})
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(50*time.Millisecond, cancel)
+	start := time.Now()
+	_, err := c.GetBucketCORS(ctx, account, "media", "")
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("err = %v, want context.Canceled", err)
+	}
+	if time.Since(start) > 2*time.Second {
+		t.Errorf("cancellation took %s", time.Since(start))
+	}
+}
+
+func TestGetBucketCORS_bodyTooLarge(t *testing.T) {
+	s, c := setup(t, func(cfg *r2api.Config) { cfg.MaxBodyBytes = 1024 })
+	s.InjectFault(fakeapi.Fault{Status: 200, Body: `{"success":true,"errors":[],"messages":[],"result":{"rules":[],"pad":"` + strings.Repeat("x", 4096) + `"}}`})
+	_, err := c.GetBucketCORS(context.Background(), account, "media", "")
+	e := mustAPIError(t, err)
+	if !strings.Contains(e.Error(), "larger than the 1024 bytes") || e.Attempts != 1 {
+		t.Fatalf("error = %v (attempts %d); want a bounded read, not retried", e, e.Attempts)
+	}
+}
+
+func TestGetBucketCORS_connectionRefused(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	_ = l.Close()
+	c, err := r2api.New(r2api.Config{BaseURL: "http://" + addr + "/client/v4", APIToken: token,
+		MaxRetries: 2, RetryBaseDelay: time.Millisecond, RetryMaxDelay: time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.GetBucketCORS(context.Background(), account, "media", "")
+	e := mustAPIError(t, err)
+	if e.StatusCode != 0 || e.Attempts != 3 || !strings.Contains(e.Error(), "connection refused") {
+		t.Fatalf("error = %v (attempts %d)", e, e.Attempts)
+	}
+}
+
+// Parallel reads share a few pooled connections instead of opening one each.
+func TestGetBucketCORS_reusesConnections(t *testing.T) {
+	s, c := setup(t)
+	s.SetLatency(5 * time.Millisecond)
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range 10 {
+				if _, err := c.GetBucketCORS(context.Background(), account, "media", ""); err != nil {
+					t.Error(err)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if n := s.ConnectionsOpened(); n > 4 {
+		t.Errorf("40 reads by 4 workers opened %d connections, want at most 4", n)
+	}
+}
+
+// Credentials never follow a redirect to another host.
+func TestRedirectToOtherHostRefused(t *testing.T) {
+	var leaked sync.Map
+	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		leaked.Store("hit", r.Header.Get("Authorization"))
+		w.WriteHeader(200)
+	}))
+	defer other.Close()
+	redirector := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, strings.Replace(other.URL, "127.0.0.1", "localhost", 1)+r.URL.Path, http.StatusFound)
+	}))
+	defer redirector.Close()
+	c, err := r2api.New(r2api.Config{BaseURL: redirector.URL + "/client/v4", APIToken: token, MaxRetries: 0})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.GetBucketCORS(context.Background(), account, "media", "")
+	if err == nil || !strings.Contains(err.Error(), "refusing to follow a redirect") {
+		t.Fatalf("err = %v", err)
+	}
+	if _, hit := leaked.Load("hit"); hit {
+		t.Fatal("the request reached the other host")
+	}
+}
+
+func TestValidateBaseURL(t *testing.T) {
+	for raw, ok := range map[string]bool{
+		"https://api.cloudflare.com/client/v4": true,
+		"http://127.0.0.1:8787/client/v4":      true,
+		"http://[::1]:8787/client/v4":          true,
+		"http://localhost:8787":                true,
+		"http://api.cloudflare.com/client/v4":  false,
+		"http://10.0.0.1/client/v4":            false,
+		"ftp://example.com":                    false,
+		"api.cloudflare.com":                   false,
+		"https://user:pw@api.cloudflare.com":   false,
+		"":                                     false,
+	} {
+		if err := r2api.ValidateBaseURL(raw); (err == nil) != ok {
+			t.Errorf("ValidateBaseURL(%q) = %v, want ok=%v", raw, err, ok)
+		}
+	}
+}

@@ -1,0 +1,228 @@
+package r2api
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+)
+
+// exchange records what happened on the wire during one API call, so that the
+// error the caller sees can say it (the SDK's own error loses a non-JSON body).
+type exchange struct {
+	deadline    time.Time // end of the call's retry budget
+	attempts    int
+	status      int
+	contentType string
+	body        []byte // the last body read, whole (bounded by maxBodyBytes)
+	lastErr     error  // the last transport error, when no answer came
+	reason      string // why retrying stopped early, if it did
+}
+
+type exchangeKey struct{}
+
+func withExchange(ctx context.Context, ex *exchange) context.Context {
+	return context.WithValue(ctx, exchangeKey{}, ex)
+}
+
+func exchangeFrom(ctx context.Context) *exchange {
+	if ex, ok := ctx.Value(exchangeKey{}).(*exchange); ok {
+		return ex
+	}
+	return &exchange{deadline: time.Now().Add(DefaultReadTimeout)}
+}
+
+// errBodyTooLarge stops a read of a body over the limit; it is not retried.
+var errBodyTooLarge = errors.New("response body too large")
+
+type nextFunc = func(*http.Request) (*http.Response, error)
+
+// middleware is the SDK middleware that sends a request under our retry policy.
+// We retry here rather than in the SDK because the SDK honours a Retry-After of
+// any length, retries 409s and reads bodies without a bound; this policy fits a
+// plan that must finish or fail within the call's budget.
+func (c *Client) middleware(req *http.Request, next nextFunc) (*http.Response, error) {
+	ctx := req.Context()
+	ex := exchangeFrom(ctx)
+	for {
+		ex.attempts++
+		res, err := c.attempt(ctx, req, next, ex)
+		why := retryReason(ctx, res, err)
+		if why == "" || ex.attempts > c.maxRetries {
+			return res, err
+		}
+		delay, told := retryAfter(res)
+		if !told {
+			delay = c.backoff(ex.attempts)
+		}
+		if remaining := time.Until(ex.deadline); delay > remaining {
+			if told {
+				ex.reason = fmt.Sprintf("the API asked to wait %s before retrying, more than the %s left of this read's %s budget",
+					delay.Round(time.Second), remaining.Round(time.Second), c.readTimeout)
+			} else {
+				ex.reason = fmt.Sprintf("gave up: the %s time budget for this read is spent", c.readTimeout)
+			}
+			return res, err
+		}
+		tflog.Debug(ctx, "Retrying R2 API request", map[string]any{
+			"reason": why, "attempt": ex.attempts, "delay_ms": delay.Milliseconds(),
+		})
+		timer := time.NewTimer(delay)
+		select {
+		case <-ctx.Done():
+			timer.Stop()
+			return nil, ctx.Err()
+		case <-timer.C:
+		}
+	}
+}
+
+// attempt sends the request once and reads the whole body (bounded) under a
+// per-attempt timeout, so that a body cut short is retried like any other
+// transport failure. The response it returns holds the body in memory.
+func (c *Client) attempt(ctx context.Context, req *http.Request, next nextFunc, ex *exchange) (*http.Response, error) {
+	timeout := c.requestTimeout
+	if remaining := time.Until(ex.deadline); remaining < timeout {
+		timeout = max(remaining, time.Millisecond)
+	}
+	actx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	out := req.Clone(actx)
+	start := time.Now()
+	tflog.Debug(ctx, "R2 API request", map[string]any{
+		"method": out.Method, "url": out.URL.String(), "attempt": ex.attempts,
+	})
+	tflog.Trace(ctx, "R2 API request headers", map[string]any{"headers": redactedHeaders(out.Header)})
+
+	res, err := next(out)
+	if err != nil {
+		ex.status, ex.body, ex.lastErr = 0, nil, describeTransportError(ctx, actx, err, timeout)
+		tflog.Debug(ctx, "R2 API request failed", map[string]any{"error": ex.lastErr.Error(), "attempt": ex.attempts})
+		return nil, ex.lastErr
+	}
+	body, err := readBounded(res.Body, c.maxBodyBytes)
+	_ = res.Body.Close()
+	ex.status, ex.contentType, ex.body = res.StatusCode, res.Header.Get("Content-Type"), body
+	if err != nil {
+		if errors.Is(err, errBodyTooLarge) {
+			ex.lastErr = fmt.Errorf("the response body is larger than the %d bytes this provider reads", c.maxBodyBytes)
+		} else {
+			ex.lastErr = fmt.Errorf("reading the response body: %w", describeTransportError(ctx, actx, err, timeout))
+		}
+		tflog.Debug(ctx, "R2 API response body unreadable", map[string]any{"status": res.StatusCode, "error": ex.lastErr.Error()})
+		return nil, &bodyError{err: ex.lastErr, tooLarge: errors.Is(err, errBodyTooLarge)}
+	}
+	ex.lastErr = nil
+	tflog.Debug(ctx, "R2 API response", map[string]any{
+		"status": res.StatusCode, "bytes": len(body), "duration_ms": time.Since(start).Milliseconds(),
+	})
+	tflog.Trace(ctx, "R2 API response body", map[string]any{"body": string(body)})
+	res.Body = io.NopCloser(bytes.NewReader(body))
+	res.ContentLength = int64(len(body))
+	return res, nil
+}
+
+// bodyError marks a failure while reading the body; only a body over the limit
+// is final.
+type bodyError struct {
+	err      error
+	tooLarge bool
+}
+
+func (e *bodyError) Error() string { return e.err.Error() }
+func (e *bodyError) Unwrap() error { return e.err }
+
+// retryReason returns why the outcome is worth another attempt, or "" if not.
+func retryReason(ctx context.Context, res *http.Response, err error) string {
+	if ctx.Err() != nil {
+		return "" // Terraform cancelled: stop at once.
+	}
+	if err != nil {
+		var be *bodyError
+		if errors.As(err, &be) && be.tooLarge {
+			return ""
+		}
+		return err.Error()
+	}
+	switch {
+	case res.StatusCode == http.StatusTooManyRequests:
+		return "rate limited (HTTP 429)"
+	case res.StatusCode == http.StatusRequestTimeout, res.StatusCode >= 500:
+		return fmt.Sprintf("HTTP %d", res.StatusCode)
+	}
+	return ""
+}
+
+// retryAfter reads Retry-After as seconds or an HTTP date.
+func retryAfter(res *http.Response) (time.Duration, bool) {
+	if res == nil {
+		return 0, false
+	}
+	v := res.Header.Get("Retry-After")
+	if v == "" {
+		return 0, false
+	}
+	if secs, err := strconv.ParseFloat(v, 64); err == nil && secs >= 0 {
+		return time.Duration(secs * float64(time.Second)), true
+	}
+	if t, err := http.ParseTime(v); err == nil {
+		return max(time.Until(t), 0), true
+	}
+	return 0, false
+}
+
+// backoff is exponential with jitter: base·2^(n-1), capped, then a random
+// value in its upper half so parallel reads do not retry in lockstep.
+func (c *Client) backoff(attempt int) time.Duration {
+	d := c.retryBaseDelay << min(attempt-1, 16)
+	if d > c.retryMaxDelay || d <= 0 {
+		d = c.retryMaxDelay
+	}
+	half := d / 2
+	return half + rand.N(half+1)
+}
+
+// readBounded reads at most limit bytes, failing rather than truncating.
+func readBounded(r io.Reader, limit int64) ([]byte, error) {
+	body, err := io.ReadAll(io.LimitReader(r, limit+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(body)) > limit {
+		return nil, errBodyTooLarge
+	}
+	return body, nil
+}
+
+// describeTransportError turns a per-attempt timeout into words; other errors
+// (connection refused, reset) are already plain.
+func describeTransportError(ctx, attemptCtx context.Context, err error, timeout time.Duration) error {
+	if ctx.Err() == nil && errors.Is(attemptCtx.Err(), context.DeadlineExceeded) {
+		return fmt.Errorf("no complete answer within the request timeout of %s", timeout.Round(time.Millisecond))
+	}
+	return err
+}
+
+// redactedHeaders copies headers for logging with every credential masked.
+func redactedHeaders(h http.Header) map[string]string {
+	out := make(map[string]string, len(h))
+	for k, v := range h {
+		switch http.CanonicalHeaderKey(k) {
+		case "Authorization", "X-Auth-Key", "X-Auth-User-Service-Key", "Cookie":
+			out[k] = "[REDACTED]"
+		default:
+			if len(v) > 0 {
+				out[k] = v[0]
+			}
+		}
+	}
+	return out
+}
