@@ -1,0 +1,210 @@
+package datasources
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/r2tf/terraform-provider-r2/internal/r2api"
+)
+
+var _ datasource.DataSourceWithConfigure = (*bucketCORSDataSource)(nil)
+
+// NewBucketCORSDataSource is the factory the provider registers.
+func NewBucketCORSDataSource() datasource.DataSource {
+	return &bucketCORSDataSource{}
+}
+
+type bucketCORSDataSource struct {
+	client *r2api.Client
+}
+
+type bucketCORSModel struct {
+	ID           types.String `tfsdk:"id"`
+	AccountID    types.String `tfsdk:"account_id"`
+	BucketName   types.String `tfsdk:"bucket_name"`
+	Jurisdiction types.String `tfsdk:"jurisdiction"`
+	Rules        types.List   `tfsdk:"rules"`
+}
+
+func (d *bucketCORSDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_bucket_cors"
+}
+
+func (d *bucketCORSDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	stringList := func(desc string) schema.ListAttribute {
+		return schema.ListAttribute{ElementType: types.StringType, Computed: true, MarkdownDescription: desc}
+	}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Reads the CORS policy of an R2 bucket, rule by rule, exactly as Cloudflare " +
+			"stores it. A bucket without a CORS policy reads as `rules = []`, not as an error, so drift " +
+			"reviews can test `length(data.r2_bucket_cors.x.rules) == 0`.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				MarkdownDescription: "`<account_id>/<jurisdiction>/<bucket_name>`, with `default` when no jurisdiction is set.",
+				Computed:            true,
+			},
+			"account_id": schema.StringAttribute{
+				MarkdownDescription: "Cloudflare account ID that owns the bucket: 32 lowercase hexadecimal characters.",
+				Required:            true,
+				Validators:          accountIDValidators(),
+			},
+			"bucket_name": schema.StringAttribute{
+				MarkdownDescription: "Name of the bucket: 3 to 64 lowercase letters, digits and hyphens, " +
+					"starting and ending with a letter or digit.",
+				Required:   true,
+				Validators: bucketNameValidators(),
+			},
+			"jurisdiction": schema.StringAttribute{
+				MarkdownDescription: "Jurisdiction the bucket was created in: one of `" +
+					strings.Join(Jurisdictions, "`, `") + "`, sent as the `cf-r2-jurisdiction` header. " +
+					"A bucket created in `eu`, `fedramp` or `us` is invisible without it. Leave it out for `default`.",
+				Optional:   true,
+				Validators: jurisdictionValidators(),
+			},
+			"rules": schema.ListNestedAttribute{
+				MarkdownDescription: "The policy's rules in the API's order (the first rule that matches a request " +
+					"wins). Empty when the bucket has no CORS policy. A field the API leaves out is null.",
+				Computed: true,
+				NestedObject: schema.NestedAttributeObject{
+					Attributes: map[string]schema.Attribute{
+						"id": schema.StringAttribute{
+							MarkdownDescription: "Identifier of the rule, if it has one.",
+							Computed:            true,
+						},
+						"allowed": schema.SingleNestedAttribute{
+							MarkdownDescription: "What the rule lets through.",
+							Computed:            true,
+							Attributes: map[string]schema.Attribute{
+								"methods": stringList("HTTP methods allowed: `GET`, `PUT`, `POST`, `DELETE`, `HEAD`."),
+								"origins": stringList("Origins allowed, such as `https://example.com`; `*` allows any."),
+								"headers": stringList("Request headers allowed (`Access-Control-Allow-Headers`); `*` allows any."),
+							},
+						},
+						"expose_headers": stringList("Response headers the browser may expose to scripts (`Access-Control-Expose-Headers`)."),
+						"max_age_seconds": schema.NumberAttribute{
+							MarkdownDescription: "How long browsers may cache the preflight answer, in seconds, " +
+								"exactly as the API stores it (browsers cap it; the documented maximum is 86400).",
+							Computed: true,
+						},
+					},
+				},
+			},
+		},
+	}
+}
+
+func (d *bucketCORSDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	if req.ProviderData == nil {
+		return // The provider is not configured yet (validation runs first).
+	}
+	client, ok := req.ProviderData.(*r2api.Client)
+	if !ok {
+		resp.Diagnostics.AddError("Unexpected Provider Data",
+			fmt.Sprintf("Expected *r2api.Client, got %T. This is a bug in the provider; please report it.", req.ProviderData))
+		return
+	}
+	d.client = client
+}
+
+func (d *bucketCORSDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	var m bucketCORSModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	account, bucket, jurisdiction := m.AccountID.ValueString(), m.BucketName.ValueString(), m.Jurisdiction.ValueString()
+
+	rules, err := d.client.GetBucketCORS(ctx, account, bucket, jurisdiction)
+	if err != nil {
+		summary, detail := readErrorDiagnostic(err, account, bucket, jurisdiction)
+		resp.Diagnostics.AddError(summary, detail)
+		return
+	}
+	list, err := rulesToState(rules)
+	if err != nil {
+		resp.Diagnostics.AddError("Unexpected R2 CORS Policy",
+			fmt.Sprintf("The policy of bucket %q cannot be written to state: %s. This is likely a bug in the provider; please report it.", bucket, err))
+		return
+	}
+	m.Rules = list
+	m.ID = types.StringValue(account + "/" + jurisdictionOrDefault(jurisdiction) + "/" + bucket)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
+
+func jurisdictionOrDefault(j string) string {
+	if j == "" {
+		return "default"
+	}
+	return j
+}
+
+// readErrorDiagnostic explains a failed read: what the API said, where we
+// asked, and what to do about it.
+func readErrorDiagnostic(err error, account, bucket, jurisdiction string) (summary, detail string) {
+	where := fmt.Sprintf("account %s, bucket %q, jurisdiction %q", account, bucket, jurisdictionOrDefault(jurisdiction))
+	if jurisdiction == "" {
+		where += " (no cf-r2-jurisdiction header sent)"
+	}
+	apiErr, ok := r2api.AsError(err)
+	if !ok {
+		return "Cannot Read R2 Bucket CORS Policy", fmt.Sprintf("Reading the CORS policy of %s failed: %s", where, err)
+	}
+
+	var b strings.Builder
+	switch {
+	case apiErr.StatusCode != 0:
+		fmt.Fprintf(&b, "Cloudflare answered HTTP %d", apiErr.StatusCode)
+	default:
+		b.WriteString("Cloudflare gave no usable answer")
+	}
+	fmt.Fprintf(&b, " when reading the CORS policy of %s.", where)
+	for _, m := range apiErr.Errors {
+		fmt.Fprintf(&b, "\n  - error %d: %s", m.Code, m.Message)
+	}
+	if apiErr.Reason != "" {
+		fmt.Fprintf(&b, "\n%s", upperFirst(apiErr.Reason))
+		if !strings.HasSuffix(apiErr.Reason, ".") {
+			b.WriteString(".")
+		}
+	}
+	if apiErr.Body != "" {
+		fmt.Fprintf(&b, "\nResponse body (start): %s", apiErr.Body)
+	}
+	if apiErr.Attempts > 1 {
+		fmt.Fprintf(&b, "\nAttempts made: %d.", apiErr.Attempts)
+	}
+
+	summary = "Cannot Read R2 Bucket CORS Policy"
+	switch {
+	case apiErr.HasCode(r2api.CodeBucketNotFound):
+		summary = "R2 Bucket Not Found"
+		b.WriteString("\n\nCheck the bucket name and account. A bucket created in the eu, fedramp or us " +
+			"jurisdiction is invisible without it: set jurisdiction = \"eu\" (or \"fedramp\", \"us\") on this data source.")
+	case apiErr.IsAuth():
+		summary = "R2 API Authentication Failed"
+		b.WriteString("\n\nThe credentials were refused or lack permission. An API token needs the " +
+			"\"Workers R2 Storage Read\" permission (Account > Workers R2 Storage > Read) on this account; " +
+			"check api_token / CLOUDFLARE_API_TOKEN, or api_key and email for a global API key.")
+	case apiErr.HasCode(r2api.CodeAccountUnreachable):
+		summary = "R2 Account Not Found"
+		b.WriteString("\n\nCheck account_id: Cloudflare could not route to that account.")
+	case apiErr.StatusCode == 429:
+		b.WriteString("\n\nThe API is rate limiting these requests (1200 per 5 minutes per user). " +
+			"Lower Terraform's -parallelism or retry later.")
+	case apiErr.StatusCode >= 500 || apiErr.StatusCode == 0:
+		b.WriteString("\n\nThis is likely a passing problem with the API or the network; run the plan again later.")
+	}
+	return summary, b.String()
+}
+
+func upperFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}

@@ -1,0 +1,163 @@
+package datasources_test
+
+import (
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/r2tf/terraform-provider-r2/internal/acctest"
+)
+
+// These tests set environment variables, so they cannot run in parallel.
+
+// clearCloudflareEnv makes a test independent of the developer's shell.
+func clearCloudflareEnv(t *testing.T) {
+	for _, k := range []string{"CLOUDFLARE_API_TOKEN", "CLOUDFLARE_API_KEY", "CLOUDFLARE_EMAIL", "CLOUDFLARE_BASE_URL"} {
+		t.Setenv(k, "")
+	}
+}
+
+func TestBucketCORS_envOnlyToken(t *testing.T) {
+	clearCloudflareEnv(t)
+	s := fakeWithBucket(t, "", "media", apiReferenceRules)
+	t.Setenv("CLOUDFLARE_API_TOKEN", acctest.Token)
+	t.Setenv("CLOUDFLARE_BASE_URL", s.URL())
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: acctest.BucketCORSConfig("media", ""),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(dsAddr, tfjsonpath.New("rules"), knownvalue.ListSizeExact(1)),
+			},
+		}},
+	})
+}
+
+func TestBucketCORS_envOnlyGlobalKey(t *testing.T) {
+	clearCloudflareEnv(t)
+	s := fakeWithBucket(t, "", "media", apiReferenceRules)
+	t.Setenv("CLOUDFLARE_API_KEY", acctest.APIKey)
+	t.Setenv("CLOUDFLARE_EMAIL", acctest.Email)
+	t.Setenv("CLOUDFLARE_BASE_URL", s.URL())
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: acctest.BucketCORSConfig("media", ""),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(dsAddr, tfjsonpath.New("rules"), knownvalue.ListSizeExact(1)),
+			},
+		}},
+	})
+}
+
+func TestBucketCORS_configOverridesEnv(t *testing.T) {
+	clearCloudflareEnv(t)
+	s := fakeWithBucket(t, "", "media", apiReferenceRules)
+	t.Setenv("CLOUDFLARE_API_TOKEN", "stale-token-from-env")
+	t.Setenv("CLOUDFLARE_API_KEY", "stale-key-from-env")
+	t.Setenv("CLOUDFLARE_BASE_URL", "https://api.invalid/client/v4")
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: acctest.ProviderConfig(s) + acctest.BucketCORSConfig("media", ""),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(dsAddr, tfjsonpath.New("rules"), knownvalue.ListSizeExact(1)),
+			},
+		}},
+	})
+}
+
+func TestProvider_missingCredentials(t *testing.T) {
+	clearCloudflareEnv(t)
+	s := fakeWithBucket(t, "", "media", apiReferenceRules)
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: `provider "r2" {
+  base_url = "` + s.URL() + `"
+}
+` + acctest.BucketCORSConfig("media", ""),
+			ExpectError: errRe("Missing Credentials", "api_token", "CLOUDFLARE_API_TOKEN", "api_key", "CLOUDFLARE_API_KEY"),
+		}},
+	})
+	if n := s.RequestCount(); n != 0 {
+		t.Errorf("no request may be sent without credentials; the fake saw %d", n)
+	}
+}
+
+func TestProvider_conflictingCredentials(t *testing.T) {
+	clearCloudflareEnv(t)
+	s := fakeWithBucket(t, "", "media", apiReferenceRules)
+	for name, config := range map[string]string{
+		"in configuration": `provider "r2" {
+  base_url  = "` + s.URL() + `"
+  api_token = "a"
+  api_key   = "b"
+  email     = "c@example.com"
+}
+`,
+		"in environment": `provider "r2" {
+  base_url = "` + s.URL() + `"
+}
+`,
+	} {
+		t.Run(name, func(t *testing.T) {
+			if name == "in environment" {
+				t.Setenv("CLOUDFLARE_API_TOKEN", "a")
+				t.Setenv("CLOUDFLARE_API_KEY", "b")
+				t.Setenv("CLOUDFLARE_EMAIL", "c@example.com")
+			}
+			resource.UnitTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: acctest.ProviderFactories,
+				Steps: []resource.TestStep{{
+					Config:      config + acctest.BucketCORSConfig("media", ""),
+					ExpectError: errRe("Conflicting Credentials", "api_token (CLOUDFLARE_API_TOKEN)", "api_key with email (CLOUDFLARE_API_KEY, CLOUDFLARE_EMAIL)"),
+				}},
+			})
+		})
+	}
+	if n := s.RequestCount(); n != 0 {
+		t.Errorf("no request may be sent with conflicting credentials; the fake saw %d", n)
+	}
+}
+
+func TestProvider_unknownConfigValue(t *testing.T) {
+	clearCloudflareEnv(t)
+	s := fakeWithBucket(t, "", "media", apiReferenceRules)
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: `
+resource "terraform_data" "token" {
+  input = "` + acctest.Token + `"
+}
+provider "r2" {
+  base_url  = "` + s.URL() + `"
+  api_token = terraform_data.token.output
+}
+` + acctest.BucketCORSConfig("media", ""),
+			ExpectError: errRe("Unknown Provider Attribute", `"api_token" is not known until apply`, "CLOUDFLARE_API_TOKEN"),
+		}},
+	})
+	if n := s.RequestCount(); n != 0 {
+		t.Errorf("no request may be sent with an unknown credential; the fake saw %d", n)
+	}
+}
+
+func TestProvider_baseURLMustBeHTTPS(t *testing.T) {
+	clearCloudflareEnv(t)
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: `provider "r2" {
+  base_url  = "http://api.example.com/client/v4"
+  api_token = "x"
+}
+` + acctest.BucketCORSConfig("media", ""),
+			ExpectError: errRe("Invalid Base URL", "only https is allowed, except on a loopback address"),
+		}},
+	})
+}

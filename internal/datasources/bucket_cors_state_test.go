@@ -1,0 +1,153 @@
+package datasources
+
+import (
+	"encoding/json"
+	"math/big"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/r2tf/terraform-provider-r2/internal/cors"
+	"github.com/r2tf/terraform-provider-r2/internal/r2api"
+)
+
+// decode runs the same decoder the client uses, so these tests cover the
+// wire -> rule -> state path end to end without a server.
+func decode(t *testing.T, body string) types.List {
+	t.Helper()
+	rules, err := r2api.DecodeCORS([]byte(body))
+	if err != nil {
+		t.Fatalf("DecodeCORS: %v", err)
+	}
+	list, err := rulesToState(rules)
+	if err != nil {
+		t.Fatalf("rulesToState: %v", err)
+	}
+	return list
+}
+
+func strs(ss ...string) types.List {
+	elems := make([]attr.Value, len(ss))
+	for i, s := range ss {
+		elems[i] = types.StringValue(s)
+	}
+	return types.ListValueMust(types.StringType, elems)
+}
+
+func rule(id attr.Value, methods, origins, headers, expose types.List, maxAge attr.Value) attr.Value {
+	return types.ObjectValueMust(ruleAttrTypes, map[string]attr.Value{
+		"id": id,
+		"allowed": types.ObjectValueMust(allowedAttrTypes, map[string]attr.Value{
+			"methods": methods, "origins": origins, "headers": headers,
+		}),
+		"expose_headers":  expose,
+		"max_age_seconds": maxAge,
+	})
+}
+
+func num(s string) types.Number {
+	f, _, err := big.ParseFloat(s, 10, 512, big.ToNearestEven)
+	if err != nil {
+		panic(err)
+	}
+	return types.NumberValue(f)
+}
+
+func TestRulesToState(t *testing.T) {
+	nullList := types.ListNull(types.StringType)
+	cases := []struct {
+		name string
+		body string
+		want []attr.Value
+	}{
+		{
+			name: "API reference example",
+			body: `{"success":true,"errors":[],"messages":[],"result":{"rules":[{"allowed":{"methods":["GET"],"origins":["http://localhost:3000"],"headers":["x-requested-by"]},"id":"Allow Local Development","exposeHeaders":["Content-Encoding"],"maxAgeSeconds":3600}]}}`,
+			want: []attr.Value{rule(types.StringValue("Allow Local Development"), strs("GET"), strs("http://localhost:3000"),
+				strs("x-requested-by"), strs("Content-Encoding"), num("3600"))},
+		},
+		{
+			name: "absent optional fields are null",
+			body: `{"success":true,"errors":[],"messages":[],"result":{"rules":[{"allowed":{"methods":["GET","HEAD"],"origins":["*"]}}]}}`,
+			want: []attr.Value{rule(types.StringNull(), strs("GET", "HEAD"), strs("*"), nullList, nullList, types.NumberNull())},
+		},
+		{
+			name: "explicit nulls are null",
+			body: `{"success":true,"errors":[],"messages":[],"result":{"rules":[{"id":null,"allowed":{"methods":["GET"],"origins":["*"],"headers":null},"exposeHeaders":null,"maxAgeSeconds":null}]}}`,
+			want: []attr.Value{rule(types.StringNull(), strs("GET"), strs("*"), nullList, nullList, types.NumberNull())},
+		},
+		{
+			name: "empty lists stay empty",
+			body: `{"success":true,"errors":[],"messages":[],"result":{"rules":[{"allowed":{"methods":[],"origins":[],"headers":[]},"exposeHeaders":[]}]}}`,
+			want: []attr.Value{rule(types.StringNull(), strs(), strs(), strs(), strs(), types.NumberNull())},
+		},
+		{
+			name: "numbers kept exactly",
+			body: `{"success":true,"errors":[],"messages":[],"result":{"rules":[{"allowed":{"methods":["GET"],"origins":["*"]},"maxAgeSeconds":1.5},{"allowed":{"methods":["GET"],"origins":["*"]},"maxAgeSeconds":1e3},{"allowed":{"methods":["GET"],"origins":["*"]},"maxAgeSeconds":123456789012345678901234567890}]}}`,
+			want: []attr.Value{
+				rule(types.StringNull(), strs("GET"), strs("*"), nullList, nullList, num("1.5")),
+				rule(types.StringNull(), strs("GET"), strs("*"), nullList, nullList, num("1000")),
+				rule(types.StringNull(), strs("GET"), strs("*"), nullList, nullList, num("123456789012345678901234567890")),
+			},
+		},
+		{
+			name: "order is the API's",
+			body: `{"success":true,"errors":[],"messages":[],"result":{"rules":[{"id":"b","allowed":{"methods":["PUT"],"origins":["https://b.example"]}},{"id":"a","allowed":{"methods":["GET"],"origins":["https://a.example"]}}]}}`,
+			want: []attr.Value{
+				rule(types.StringValue("b"), strs("PUT"), strs("https://b.example"), nullList, nullList, types.NumberNull()),
+				rule(types.StringValue("a"), strs("GET"), strs("https://a.example"), nullList, nullList, types.NumberNull()),
+			},
+		},
+		{
+			name: "unknown extra fields are ignored",
+			body: `{"success":true,"errors":[],"messages":[],"result":{"rules":[{"allowed":{"methods":["GET"],"origins":["*"],"future":1},"newField":"x"}],"other":true},"result_info":{}}`,
+			want: []attr.Value{rule(types.StringNull(), strs("GET"), strs("*"), nullList, nullList, types.NumberNull())},
+		},
+		{name: "result without rules", body: `{"success":true,"errors":[],"messages":[],"result":{}}`, want: []attr.Value{}},
+		{name: "result null", body: `{"success":true,"errors":[],"messages":[],"result":null}`, want: []attr.Value{}},
+		{name: "empty rules", body: `{"success":true,"errors":[],"messages":[],"result":{"rules":[]}}`, want: []attr.Value{}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			got := decode(t, tc.body)
+			want := types.ListValueMust(ruleObjectType, tc.want)
+			if !got.Equal(want) {
+				t.Errorf("state mismatch\n got: %s\nwant: %s", got, want)
+			}
+			if got.IsNull() || got.IsUnknown() {
+				t.Errorf("rules must be a known list, got %s", got)
+			}
+		})
+	}
+}
+
+func TestDecodeCORSRejects(t *testing.T) {
+	cases := map[string]string{
+		"not JSON":          `<html>oops</html>`,
+		"truncated":         `{"success":true,"errors":[],"messages":[],"result":{"rules":[{"allowed":`,
+		"not the envelope":  `{"rules":[]}`,
+		"success false":     `{"success":false,"errors":[{"code":10001,"message":"nope"}],"messages":[],"result":null}`,
+		"rule sans allowed": `{"success":true,"errors":[],"messages":[],"result":{"rules":[{"id":"x"}]}}`,
+		"sans methods":      `{"success":true,"errors":[],"messages":[],"result":{"rules":[{"allowed":{"origins":["*"]}}]}}`,
+		"sans origins":      `{"success":true,"errors":[],"messages":[],"result":{"rules":[{"allowed":{"methods":["GET"]}}]}}`,
+		"wrong types":       `{"success":true,"errors":[],"messages":[],"result":{"rules":[{"allowed":{"methods":"GET","origins":["*"]}}]}}`,
+		"trailing garbage":  `{"success":true,"errors":[],"messages":[],"result":{}} {}`,
+		"rules not a list":  `{"success":true,"errors":[],"messages":[],"result":{"rules":{}}}`,
+	}
+	for name, body := range cases {
+		t.Run(name, func(t *testing.T) {
+			if rules, err := r2api.DecodeCORS([]byte(body)); err == nil {
+				t.Fatalf("want an error, got %d rules", len(rules))
+			}
+		})
+	}
+}
+
+func TestRuleToStateRejectsBadNumber(t *testing.T) {
+	n := json.Number("not-a-number")
+	_, err := rulesToState([]cors.Rule{{Allowed: &cors.Allowed{Methods: []string{}, Origins: []string{}}, MaxAgeSeconds: &n}})
+	if err == nil {
+		t.Fatal("want an error for a malformed number")
+	}
+}

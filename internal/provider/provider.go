@@ -1,0 +1,232 @@
+// Package provider wires the r2 provider together: its schema, Configure
+// (credentials to one shared API client) and the data sources it offers.
+package provider
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/r2tf/terraform-provider-r2/internal/datasources"
+	"github.com/r2tf/terraform-provider-r2/internal/r2api"
+)
+
+// Environment variables the provider falls back to, named as Cloudflare's own tools name them.
+const (
+	EnvAPIToken = "CLOUDFLARE_API_TOKEN"
+	EnvAPIKey   = "CLOUDFLARE_API_KEY"
+	EnvEmail    = "CLOUDFLARE_EMAIL"
+	EnvBaseURL  = "CLOUDFLARE_BASE_URL"
+)
+
+var _ provider.Provider = (*r2Provider)(nil)
+
+// Options tune the provider for tests; the zero value is what users get.
+type Options struct {
+	// ClientOverrides is applied to the API client configuration after the
+	// provider's own settings (tests shorten retry delays with it).
+	ClientOverrides func(*r2api.Config)
+}
+
+type r2Provider struct {
+	version string
+	opts    Options
+}
+
+// New returns the provider factory that main serves.
+func New(version string) func() provider.Provider {
+	return NewWithOptions(version, Options{})
+}
+
+// NewWithOptions is New with test options.
+func NewWithOptions(version string, opts Options) func() provider.Provider {
+	return func() provider.Provider {
+		return &r2Provider{version: version, opts: opts}
+	}
+}
+
+type providerModel struct {
+	APIToken types.String `tfsdk:"api_token"`
+	APIKey   types.String `tfsdk:"api_key"`
+	Email    types.String `tfsdk:"email"`
+	BaseURL  types.String `tfsdk:"base_url"`
+}
+
+func (p *r2Provider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
+	resp.TypeName = "r2"
+	resp.Version = p.version
+}
+
+func (p *r2Provider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Reads Cloudflare R2 bucket configuration, starting with CORS policies, " +
+			"for drift reviews. Authenticate with an API token (preferred) or the legacy global API key " +
+			"and email; each falls back to the environment variable Cloudflare's tools use.",
+		Attributes: map[string]schema.Attribute{
+			"api_token": schema.StringAttribute{
+				MarkdownDescription: "Cloudflare API token, sent as `Authorization: Bearer`. It needs the " +
+					"**Workers R2 Storage Read** permission on the account. Falls back to `" + EnvAPIToken + "`. " +
+					"Conflicts with `api_key`.",
+				Optional:  true,
+				Sensitive: true,
+			},
+			"api_key": schema.StringAttribute{
+				MarkdownDescription: "Legacy global API key, sent as `X-Auth-Key`; needs `email`. Falls back to `" +
+					EnvAPIKey + "`. Prefer `api_token`.",
+				Optional:  true,
+				Sensitive: true,
+			},
+			"email": schema.StringAttribute{
+				MarkdownDescription: "Email of the account that owns `api_key`, sent as `X-Auth-Email`. Falls back to `" +
+					EnvEmail + "`.",
+				Optional: true,
+			},
+			"base_url": schema.StringAttribute{
+				MarkdownDescription: "Base URL of the Cloudflare API. Defaults to `" + r2api.DefaultBaseURL +
+					"`; falls back to `" + EnvBaseURL + "`. Must be `https://`, except on a loopback address " +
+					"(a local fake of the API).",
+				Optional: true,
+			},
+		},
+	}
+}
+
+// credential names an attribute and its environment variable, for messages.
+type credential struct {
+	attr, env string
+	value     types.String
+}
+
+func (p *r2Provider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
+	var cfg providerModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	creds := []credential{
+		{"api_token", EnvAPIToken, cfg.APIToken},
+		{"api_key", EnvAPIKey, cfg.APIKey},
+		{"email", EnvEmail, cfg.Email},
+		{"base_url", EnvBaseURL, cfg.BaseURL},
+	}
+	for _, c := range creds {
+		if c.value.IsUnknown() {
+			resp.Diagnostics.AddAttributeError(path.Root(c.attr), "Unknown Provider Attribute",
+				fmt.Sprintf("The provider cannot be configured because %q is not known until apply. "+
+					"Set it to a value known at plan time (a literal or a variable), or leave it out and set "+
+					"the %s environment variable.", c.attr, c.env))
+		}
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	// Credentials come from one place: if the configuration sets any of
+	// them, the environment's are ignored, so a stray CLOUDFLARE_API_KEY in a
+	// shell never conflicts with a token written in the configuration.
+	token, key, email := cfg.APIToken.ValueString(), cfg.APIKey.ValueString(), cfg.Email.ValueString()
+	source := "provider configuration"
+	if token == "" && key == "" && email == "" {
+		token, key, email = os.Getenv(EnvAPIToken), os.Getenv(EnvAPIKey), os.Getenv(EnvEmail)
+		source = "environment"
+	}
+	baseURL := cfg.BaseURL.ValueString()
+	if baseURL == "" {
+		baseURL = os.Getenv(EnvBaseURL)
+	}
+
+	switch {
+	case token != "" && (key != "" || email != ""):
+		resp.Diagnostics.AddAttributeError(path.Root("api_token"), "Conflicting Credentials",
+			fmt.Sprintf("Both an API token and a global API key are set (from the %s). Use one scheme: "+
+				"either api_token (%s), or api_key with email (%s, %s). An API token is preferred.",
+				source, EnvAPIToken, EnvAPIKey, EnvEmail))
+	case token == "" && key == "" && email == "":
+		resp.Diagnostics.AddError("Missing Credentials",
+			fmt.Sprintf("The r2 provider needs credentials and found none. Set the api_token provider attribute "+
+				"or the %s environment variable to a Cloudflare API token with the Workers R2 Storage Read "+
+				"permission; or set api_key and email (%s and %s) to use a legacy global API key.",
+				EnvAPIToken, EnvAPIKey, EnvEmail))
+	case key != "" && email == "":
+		resp.Diagnostics.AddAttributeError(path.Root("email"), "Missing Email",
+			fmt.Sprintf("A global API key is set but no email: set the email provider attribute or %s. "+
+				"Or use an API token instead (api_token or %s).", EnvEmail, EnvAPIToken))
+	case key == "" && email != "":
+		resp.Diagnostics.AddAttributeError(path.Root("api_key"), "Missing API Key",
+			fmt.Sprintf("An email is set but no global API key: set the api_key provider attribute or %s. "+
+				"Or use an API token instead (api_token or %s) and drop email.", EnvAPIKey, EnvAPIToken))
+	}
+	if baseURL != "" {
+		if err := r2api.ValidateBaseURL(baseURL); err != nil {
+			resp.Diagnostics.AddAttributeError(path.Root("base_url"), "Invalid Base URL",
+				fmt.Sprintf("base_url (or %s) %s.", EnvBaseURL, err))
+		}
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	// Keep secrets out of every log line from here on.
+	for _, secret := range []string{token, key} {
+		if secret != "" {
+			ctx = tflog.MaskAllFieldValuesStrings(ctx, secret)
+			ctx = tflog.MaskMessageStrings(ctx, secret)
+		}
+	}
+	clientCfg := r2api.Config{
+		BaseURL:    baseURL,
+		APIToken:   token,
+		APIKey:     key,
+		Email:      email,
+		UserAgent:  userAgent(p.version, req.TerraformVersion),
+		MaxRetries: -1,
+	}
+	if p.opts.ClientOverrides != nil {
+		p.opts.ClientOverrides(&clientCfg)
+	}
+	client, err := r2api.New(clientCfg)
+	if err != nil {
+		resp.Diagnostics.AddError("Cannot Configure the R2 API Client", err.Error())
+		return
+	}
+	tflog.Debug(ctx, "Configured R2 API client", map[string]any{
+		"base_url": clientCfg.BaseURL, "auth": authScheme(token), "credentials_from": source,
+	})
+	resp.DataSourceData = client
+}
+
+func authScheme(token string) string {
+	if token != "" {
+		return "api_token"
+	}
+	return "api_key"
+}
+
+// userAgent names the provider, its version and Terraform's.
+func userAgent(version, terraformVersion string) string {
+	ua := "terraform-provider-r2/" + version + " (+https://registry.terraform.io/providers/r2tf/r2)"
+	if terraformVersion = strings.TrimSpace(terraformVersion); terraformVersion != "" {
+		ua += " terraform/" + terraformVersion
+	}
+	return ua
+}
+
+func (p *r2Provider) DataSources(_ context.Context) []func() datasource.DataSource {
+	return []func() datasource.DataSource{
+		datasources.NewBucketCORSDataSource,
+	}
+}
+
+func (p *r2Provider) Resources(_ context.Context) []func() resource.Resource {
+	return nil
+}
