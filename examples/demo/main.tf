@@ -1,0 +1,39 @@
+# The configuration `make demo` runs: read one bucket's CORS policy and show it.
+terraform {
+  required_providers {
+    r2 = {
+      source = "r2tf/r2"
+    }
+  }
+}
+
+variable "account_id" {
+  type        = string
+  description = "Cloudflare account ID that owns the bucket."
+}
+
+variable "bucket_name" {
+  type        = string
+  description = "Bucket whose CORS policy to read."
+}
+
+variable "jurisdiction" {
+  type        = string
+  default     = null
+  description = "Jurisdiction of the bucket (default, eu, fedramp or us)."
+}
+
+# Credentials and the API's address come from CLOUDFLARE_API_TOKEN and
+# CLOUDFLARE_BASE_URL.
+provider "r2" {}
+
+data "r2_bucket_cors" "this" {
+  account_id   = var.account_id
+  bucket_name  = var.bucket_name
+  jurisdiction = var.jurisdiction
+}
+
+output "rules" {
+  description = "The bucket's CORS rules, in the order R2 applies them."
+  value       = data.r2_bucket_cors.this.rules
+}
