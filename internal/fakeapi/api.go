@@ -48,7 +48,6 @@ const maxBody = 1 << 20
 type response struct {
 	status      int
 	contentType string
-	header      http.Header
 	body        []byte
 }
 

@@ -127,7 +127,12 @@ func orDefault[T any](v, def T, useV bool) T {
 // Terraform's parallelism, TLS 1.2 or later, and no redirect that could carry
 // credentials to another host (Go drops Authorization there, but not X-Auth-Key).
 func NewHTTPClient() *http.Client {
-	t := http.DefaultTransport.(*http.Transport).Clone()
+	t, ok := http.DefaultTransport.(*http.Transport)
+	if ok {
+		t = t.Clone()
+	} else { // Something replaced the default transport: start from scratch.
+		t = &http.Transport{Proxy: http.ProxyFromEnvironment, ForceAttemptHTTP2: true}
+	}
 	t.MaxIdleConns = 100
 	t.MaxIdleConnsPerHost = DefaultMaxIdleConnsPerHost
 	t.IdleConnTimeout = 90 * time.Second
