@@ -14,13 +14,12 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-tf=${TF_ACC_TERRAFORM_PATH:-$(command -v terraform || true)}
-[ -x "$tf" ] || { echo "demo: no Terraform CLI on PATH" >&2; exit 1; }
-export CHECKPOINT_DISABLE=1
+# shellcheck source=scripts/lib.sh
+. "$repo/scripts/lib.sh"
+find_terraform
 
 echo "==> Building the provider"
-mkdir -p "$work/bin"
-(cd "$repo" && go build -trimpath -o "$work/bin/terraform-provider-r2" .)
+use_local_provider "$work" "$repo"
 
 if [ -n "${CLOUDFLARE_API_TOKEN:-}" ] && [ -n "${CLOUDFLARE_ACCOUNT_ID:-}" ] && [ -n "${R2_DEMO_BUCKET:-}" ]; then
   echo "==> Reading the real Cloudflare API (bucket $R2_DEMO_BUCKET)"
@@ -39,30 +38,6 @@ else
   unset CLOUDFLARE_API_KEY CLOUDFLARE_EMAIL
   export TF_VAR_account_id=023e105f4ecef8ad9ca31a8372d0c353 TF_VAR_bucket_name=example-bucket
 fi
-
-# A CLI configuration of our own: dev_overrides makes plan and apply use our
-# build. Terraform's init ignores dev_overrides and would ask the registry
-# (unreachable offline, and the provider is unpublished), so a local
-# filesystem mirror of the same build lets init succeed without a network.
-platform=$(go env GOOS)_$(go env GOARCH)
-mirror="$work/mirror/registry.terraform.io/r2tf/r2/0.0.1/$platform"
-mkdir -p "$mirror"
-ln -s "$work/bin/terraform-provider-r2" "$mirror/terraform-provider-r2_v0.0.1"
-cat > "$work/terraformrc" <<RC
-provider_installation {
-  dev_overrides {
-    "registry.terraform.io/r2tf/r2" = "$work/bin"
-  }
-  filesystem_mirror {
-    path    = "$work/mirror"
-    include = ["registry.terraform.io/r2tf/r2"]
-  }
-  direct {
-    exclude = ["registry.terraform.io/r2tf/r2"]
-  }
-}
-RC
-export TF_CLI_CONFIG_FILE="$work/terraformrc"
 
 mkdir -p "$work/config"
 cp "$repo"/examples/demo/*.tf "$work/config/"
