@@ -9,6 +9,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
+	"github.com/r2tf/terraform-provider-r2/internal/corsstate"
 	"github.com/r2tf/terraform-provider-r2/internal/r2api"
 )
 
@@ -125,7 +126,7 @@ func (d *bucketCORSDataSource) Read(ctx context.Context, req datasource.ReadRequ
 		resp.Diagnostics.AddError(summary, detail)
 		return
 	}
-	list, err := rulesToState(rules)
+	list, err := corsstate.RulesToState(rules)
 	if err != nil {
 		resp.Diagnostics.AddError("Unexpected R2 CORS Policy",
 			fmt.Sprintf("The policy of bucket %q cannot be written to state: %s. This is likely a bug in the provider; please report it.", bucket, err))

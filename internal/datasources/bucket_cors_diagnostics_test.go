@@ -7,7 +7,9 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 
+	"github.com/r2tf/terraform-provider-r2/internal/corsstate"
 	"github.com/r2tf/terraform-provider-r2/internal/r2api"
 )
 
@@ -108,5 +110,10 @@ func TestBucketCORSSchemaValid(t *testing.T) {
 	}
 	if diags := resp.Schema.ValidateImplementation(context.Background()); diags.HasError() {
 		t.Fatalf("ValidateImplementation: %v", diags)
+	}
+	// The mapping builds values of corsstate's type; the schema must agree.
+	want := types.ListType{ElemType: corsstate.RuleObjectType}
+	if got := resp.Schema.Attributes["rules"].GetType(); !got.Equal(want) {
+		t.Fatalf("rules type = %s, want %s", got, want)
 	}
 }

@@ -1,4 +1,4 @@
-package datasources
+package corsstate
 
 import (
 	"encoding/json"
@@ -20,9 +20,9 @@ func decode(t *testing.T, body string) types.List {
 	if err != nil {
 		t.Fatalf("DecodeCORS: %v", err)
 	}
-	list, err := rulesToState(rules)
+	list, err := RulesToState(rules)
 	if err != nil {
-		t.Fatalf("rulesToState: %v", err)
+		t.Fatalf("RulesToState: %v", err)
 	}
 	return list
 }
@@ -36,9 +36,9 @@ func strs(ss ...string) types.List {
 }
 
 func rule(id attr.Value, methods, origins, headers, expose types.List, maxAge attr.Value) attr.Value {
-	return types.ObjectValueMust(ruleAttrTypes, map[string]attr.Value{
+	return types.ObjectValueMust(RuleAttrTypes, map[string]attr.Value{
 		"id": id,
-		"allowed": types.ObjectValueMust(allowedAttrTypes, map[string]attr.Value{
+		"allowed": types.ObjectValueMust(AllowedAttrTypes, map[string]attr.Value{
 			"methods": methods, "origins": origins, "headers": headers,
 		}),
 		"expose_headers":  expose,
@@ -111,7 +111,7 @@ func TestRulesToState(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			got := decode(t, tc.body)
-			want := types.ListValueMust(ruleObjectType, tc.want)
+			want := types.ListValueMust(RuleObjectType, tc.want)
 			if !got.Equal(want) {
 				t.Errorf("state mismatch\n got: %s\nwant: %s", got, want)
 			}
@@ -146,7 +146,7 @@ func TestDecodeCORSRejects(t *testing.T) {
 
 func TestRuleToStateRejectsBadNumber(t *testing.T) {
 	n := json.Number("not-a-number")
-	_, err := rulesToState([]cors.Rule{{Allowed: &cors.Allowed{Methods: []string{}, Origins: []string{}}, MaxAgeSeconds: &n}})
+	_, err := RulesToState([]cors.Rule{{Allowed: &cors.Allowed{Methods: []string{}, Origins: []string{}}, MaxAgeSeconds: &n}})
 	if err == nil {
 		t.Fatal("want an error for a malformed number")
 	}

@@ -1,4 +1,7 @@
-package datasources
+// Package corsstate is the Terraform shape of a CORS policy: the object type
+// of the rules attribute, shared by the data source and the provider
+// functions, and the mapping from the domain's rules to Terraform values.
+package corsstate
 
 import (
 	"fmt"
@@ -10,45 +13,47 @@ import (
 	"github.com/r2tf/terraform-provider-r2/internal/cors"
 )
 
-// The object types of the rules attribute; the schema and the mapping share them.
+// The object types of the rules attribute; the schema, the functions and the
+// mapping share them.
 var (
-	allowedAttrTypes = map[string]attr.Type{
+	AllowedAttrTypes = map[string]attr.Type{
 		"methods": types.ListType{ElemType: types.StringType},
 		"origins": types.ListType{ElemType: types.StringType},
 		"headers": types.ListType{ElemType: types.StringType},
 	}
-	ruleAttrTypes = map[string]attr.Type{
+	RuleAttrTypes = map[string]attr.Type{
 		"id":              types.StringType,
-		"allowed":         types.ObjectType{AttrTypes: allowedAttrTypes},
+		"allowed":         types.ObjectType{AttrTypes: AllowedAttrTypes},
 		"expose_headers":  types.ListType{ElemType: types.StringType},
 		"max_age_seconds": types.NumberType,
 	}
-	ruleObjectType = types.ObjectType{AttrTypes: ruleAttrTypes}
+	// RuleObjectType is the element type of the rules list.
+	RuleObjectType = types.ObjectType{AttrTypes: RuleAttrTypes}
 )
 
-// rulesToState maps the API's rules, in order, to the rules attribute. A nil
+// RulesToState maps the API's rules, in order, to the rules attribute. A nil
 // slice or pointer (the API left the field out) becomes null; an empty list
 // stays an empty list.
-func rulesToState(rules []cors.Rule) (types.List, error) {
+func RulesToState(rules []cors.Rule) (types.List, error) {
 	elems := make([]attr.Value, len(rules))
 	for i, r := range rules {
 		obj, err := ruleToState(r)
 		if err != nil {
-			return types.ListNull(ruleObjectType), fmt.Errorf("rule %d: %w", i, err)
+			return types.ListNull(RuleObjectType), fmt.Errorf("rule %d: %w", i, err)
 		}
 		elems[i] = obj
 	}
-	list, diags := types.ListValue(ruleObjectType, elems)
+	list, diags := types.ListValue(RuleObjectType, elems)
 	if diags.HasError() {
-		return types.ListNull(ruleObjectType), fmt.Errorf("building the rules list: %v", diags)
+		return types.ListNull(RuleObjectType), fmt.Errorf("building the rules list: %v", diags)
 	}
 	return list, nil
 }
 
 func ruleToState(r cors.Rule) (attr.Value, error) {
-	allowed := types.ObjectNull(allowedAttrTypes)
+	allowed := types.ObjectNull(AllowedAttrTypes)
 	if r.Allowed != nil {
-		obj, d := types.ObjectValue(allowedAttrTypes, map[string]attr.Value{
+		obj, d := types.ObjectValue(AllowedAttrTypes, map[string]attr.Value{
 			"methods": stringList(r.Allowed.Methods),
 			"origins": stringList(r.Allowed.Origins),
 			"headers": stringList(r.Allowed.Headers),
@@ -70,7 +75,7 @@ func ruleToState(r cors.Rule) (attr.Value, error) {
 		}
 		maxAge = types.NumberValue(n)
 	}
-	obj, d := types.ObjectValue(ruleAttrTypes, map[string]attr.Value{
+	obj, d := types.ObjectValue(RuleAttrTypes, map[string]attr.Value{
 		"id":              id,
 		"allowed":         allowed,
 		"expose_headers":  stringList(r.ExposeHeaders),
