@@ -1,6 +1,7 @@
 package datasources_test
 
 import (
+	"regexp"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -9,6 +10,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/r2tf/terraform-provider-r2/internal/acctest"
+	"github.com/r2tf/terraform-provider-r2/internal/fakeapi"
 )
 
 // These tests set environment variables, so they cannot run in parallel.
@@ -160,4 +162,37 @@ func TestProvider_baseURLMustBeHTTPS(t *testing.T) {
 			ExpectError: errRe("Invalid Base URL", "only https is allowed, except on a loopback address"),
 		}},
 	})
+}
+
+func TestProvider_clientSettingsFromEnv(t *testing.T) {
+	clearCloudflareEnv(t)
+	s := fakeWithBucket(t, "", "media", apiReferenceRules)
+	s.InjectFault(fakeapi.Fault{PathContains: "/cors", Status: 503})
+	t.Setenv("R2_MAX_RETRIES", "1")
+	t.Setenv("R2_REQUEST_TIMEOUT", "5s")
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config:      acctest.ProviderConfig(s) + acctest.BucketCORSConfig("media", ""),
+			ExpectError: errRe("HTTP 503", "Attempts made: 2."),
+		}},
+	})
+
+	for env, want := range map[[2]string]*regexp.Regexp{
+		{"R2_MAX_RETRIES", "many"}:   errRe("Invalid Environment Variable", `R2_MAX_RETRIES="many"`, "0 to 10"),
+		{"R2_REQUEST_TIMEOUT", "0s"}: errRe("Invalid Request Timeout", `R2_REQUEST_TIMEOUT="0s"`, "between 1s and 10m0s"),
+	} {
+		t.Run(env[0], func(t *testing.T) {
+			t.Setenv("R2_MAX_RETRIES", "")
+			t.Setenv("R2_REQUEST_TIMEOUT", "")
+			t.Setenv(env[0], env[1])
+			resource.UnitTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: acctest.ProviderFactories,
+				Steps: []resource.TestStep{{
+					Config:      acctest.ProviderConfig(s) + acctest.BucketCORSConfig("media", ""),
+					ExpectError: want,
+				}},
+			})
+		})
+	}
 }

@@ -6,13 +6,19 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"strconv"
 	"strings"
+	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
@@ -26,6 +32,17 @@ const (
 	EnvAPIKey   = "CLOUDFLARE_API_KEY"
 	EnvEmail    = "CLOUDFLARE_EMAIL"
 	EnvBaseURL  = "CLOUDFLARE_BASE_URL"
+	// Ours, not Cloudflare's: they tune this provider's client only.
+	EnvMaxRetries     = "R2_MAX_RETRIES"
+	EnvRequestTimeout = "R2_REQUEST_TIMEOUT"
+)
+
+// Bounds of the client settings: enough to ride out a bad minute, never so
+// much that a plan hangs.
+const (
+	maxMaxRetries     = 10
+	minRequestTimeout = time.Second
+	maxRequestTimeout = 10 * time.Minute
 )
 
 var _ provider.Provider = (*r2Provider)(nil)
@@ -59,6 +76,9 @@ type providerModel struct {
 	APIKey   types.String `tfsdk:"api_key"`
 	Email    types.String `tfsdk:"email"`
 	BaseURL  types.String `tfsdk:"base_url"`
+
+	MaxRetries     types.Int64  `tfsdk:"max_retries"`
+	RequestTimeout types.String `tfsdk:"request_timeout"`
 }
 
 func (p *r2Provider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -96,14 +116,29 @@ func (p *r2Provider) Schema(_ context.Context, _ provider.SchemaRequest, resp *p
 					"(a local fake of the API).",
 				Optional: true,
 			},
+			"max_retries": schema.Int64Attribute{
+				MarkdownDescription: fmt.Sprintf("How many times a read retries after a failure that is safe to retry "+
+					"(HTTP 429, 5xx, connection errors, timeouts): 0 to %d, default %d. Falls back to `%s`.",
+					maxMaxRetries, r2api.DefaultMaxRetries, EnvMaxRetries),
+				Optional:   true,
+				Validators: []validator.Int64{int64validator.Between(0, maxMaxRetries)},
+			},
+			"request_timeout": schema.StringAttribute{
+				MarkdownDescription: fmt.Sprintf("How long one request may take, body included, as a duration such as "+
+					"`30s` or `2m`: %s to %s, default %s. A read gives up after %s or one request timeout, whichever is "+
+					"longer, retries included. Falls back to `%s`.", minRequestTimeout, maxRequestTimeout,
+					r2api.DefaultRequestTimeout, r2api.DefaultReadTimeout, EnvRequestTimeout),
+				Optional:   true,
+				Validators: []validator.String{durationBetween(minRequestTimeout, maxRequestTimeout)},
+			},
 		},
 	}
 }
 
-// credential names an attribute and its environment variable, for messages.
-type credential struct {
+// setting names an attribute and its environment variable, for messages.
+type setting struct {
 	attr, env string
-	value     types.String
+	value     attr.Value
 }
 
 func (p *r2Provider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
@@ -113,13 +148,15 @@ func (p *r2Provider) Configure(ctx context.Context, req provider.ConfigureReques
 		return
 	}
 
-	creds := []credential{
+	settings := []setting{
 		{"api_token", EnvAPIToken, cfg.APIToken},
 		{"api_key", EnvAPIKey, cfg.APIKey},
 		{"email", EnvEmail, cfg.Email},
 		{"base_url", EnvBaseURL, cfg.BaseURL},
+		{"max_retries", EnvMaxRetries, cfg.MaxRetries},
+		{"request_timeout", EnvRequestTimeout, cfg.RequestTimeout},
 	}
-	for _, c := range creds {
+	for _, c := range settings {
 		if c.value.IsUnknown() {
 			resp.Diagnostics.AddAttributeError(path.Root(c.attr), "Unknown Provider Attribute",
 				fmt.Sprintf("The provider cannot be configured because %q is not known until apply. "+
@@ -172,6 +209,7 @@ func (p *r2Provider) Configure(ctx context.Context, req provider.ConfigureReques
 				fmt.Sprintf("base_url (or %s) %s.", EnvBaseURL, err))
 		}
 	}
+	maxRetries, requestTimeout := p.clientSettings(cfg, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -184,12 +222,14 @@ func (p *r2Provider) Configure(ctx context.Context, req provider.ConfigureReques
 		}
 	}
 	clientCfg := r2api.Config{
-		BaseURL:    baseURL,
-		APIToken:   token,
-		APIKey:     key,
-		Email:      email,
-		UserAgent:  userAgent(p.version, req.TerraformVersion),
-		MaxRetries: -1,
+		BaseURL:        baseURL,
+		APIToken:       token,
+		APIKey:         key,
+		Email:          email,
+		UserAgent:      userAgent(p.version, req.TerraformVersion),
+		MaxRetries:     maxRetries,
+		RequestTimeout: requestTimeout,
+		ReadTimeout:    max(r2api.DefaultReadTimeout, requestTimeout),
 	}
 	if p.opts.ClientOverrides != nil {
 		p.opts.ClientOverrides(&clientCfg)
@@ -203,6 +243,40 @@ func (p *r2Provider) Configure(ctx context.Context, req provider.ConfigureReques
 		"base_url": clientCfg.BaseURL, "auth": authScheme(token), "credentials_from": source,
 	})
 	resp.DataSourceData = client
+}
+
+// clientSettings resolves max_retries and request_timeout: configuration,
+// then environment, then the defaults. The environment is checked here, the
+// configuration by the schema's validators.
+func (p *r2Provider) clientSettings(cfg providerModel, diags *diag.Diagnostics) (int, time.Duration) {
+	maxRetries := r2api.DefaultMaxRetries
+	switch {
+	case !cfg.MaxRetries.IsNull():
+		maxRetries = int(cfg.MaxRetries.ValueInt64())
+	case os.Getenv(EnvMaxRetries) != "":
+		n, err := strconv.Atoi(os.Getenv(EnvMaxRetries))
+		if err != nil || n < 0 || n > maxMaxRetries {
+			diags.AddAttributeError(path.Root("max_retries"), "Invalid Environment Variable",
+				fmt.Sprintf("%s=%q must be a whole number from 0 to %d (it stands in for the max_retries attribute).",
+					EnvMaxRetries, os.Getenv(EnvMaxRetries), maxMaxRetries))
+		}
+		maxRetries = n
+	}
+
+	requestTimeout := r2api.DefaultRequestTimeout
+	raw, from := cfg.RequestTimeout.ValueString(), "request_timeout"
+	if cfg.RequestTimeout.IsNull() {
+		raw, from = os.Getenv(EnvRequestTimeout), EnvRequestTimeout
+	}
+	if raw != "" {
+		d, err := parseDuration(raw, minRequestTimeout, maxRequestTimeout)
+		if err != nil {
+			diags.AddAttributeError(path.Root("request_timeout"), "Invalid Request Timeout",
+				fmt.Sprintf("%s=%q: %s.", from, raw, err))
+		}
+		requestTimeout = d
+	}
+	return maxRetries, requestTimeout
 }
 
 func authScheme(token string) string {
