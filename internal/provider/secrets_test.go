@@ -1,0 +1,138 @@
+package provider_test
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/r2tf/terraform-provider-r2/internal/acctest"
+	"github.com/r2tf/terraform-provider-r2/internal/fakeapi"
+)
+
+// TestSecretsNeverLogged runs real plans, with the provider built as a
+// binary and TF_LOG=trace, and checks that no credential appears in
+// anything Terraform prints: its output, every log line (the provider's
+// included) and the diagnostics of failed reads.
+func TestSecretsNeverLogged(t *testing.T) {
+	if err := acctest.SetupTerraformCLI(); err != nil {
+		t.Fatal(err)
+	}
+	tf := os.Getenv("TF_ACC_TERRAFORM_PATH")
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "bin")
+	build := exec.Command("go", "build", "-o", filepath.Join(bin, "terraform-provider-r2"), "github.com/r2tf/terraform-provider-r2")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("building the provider: %v\n%s", err, out)
+	}
+	rc := filepath.Join(dir, "terraformrc")
+	writeFile(t, rc, `provider_installation {
+  dev_overrides {
+    "registry.terraform.io/r2tf/r2" = "`+bin+`"
+  }
+  direct {}
+}
+`)
+
+	const (
+		token    = "tok-SECRET-b2f9c1d7e8a4"
+		key      = "key-SECRET-6a1e0f3c9d2b"
+		badToken = "tok-SECRET-revoked-77aa"
+		badKey   = "key-SECRET-wrong-55cc"
+		email    = "ops@example.com"
+	)
+	s := fakeapi.Start()
+	defer s.Close()
+	s.AddToken(token)
+	s.AddGlobalKey(email, key)
+	s.AddBucket(acctest.AccountID, fakeapi.Bucket{Name: "media", CORSRules: `[{"allowed":{"methods":["GET"],"origins":["*"]}}]`})
+
+	cases := []struct {
+		name     string
+		provider string
+		env      []string
+		secrets  []string
+		fails    bool
+	}{
+		{name: "token in configuration", provider: `api_token = "` + token + `"`, secrets: []string{token}},
+		{name: "token in environment", env: []string{"CLOUDFLARE_API_TOKEN=" + token}, secrets: []string{token}},
+		{name: "global key in configuration", provider: `api_key = "` + key + `"
+  email = "` + email + `"`, secrets: []string{key}},
+		{name: "global key in environment", env: []string{"CLOUDFLARE_API_KEY=" + key, "CLOUDFLARE_EMAIL=" + email}, secrets: []string{key}},
+		{name: "refused token", provider: `api_token = "` + badToken + `"`, secrets: []string{badToken}, fails: true},
+		{name: "refused key", env: []string{"CLOUDFLARE_API_KEY=" + badKey, "CLOUDFLARE_EMAIL=" + email}, secrets: []string{badKey}, fails: true},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			work := t.TempDir()
+			writeFile(t, filepath.Join(work, "main.tf"), `
+terraform {
+  required_providers {
+    r2 = { source = "r2tf/r2" }
+  }
+}
+provider "r2" {
+  base_url = "`+s.URL()+`"
+  `+tc.provider+`
+}
+data "r2_bucket_cors" "test" {
+  account_id  = "`+acctest.AccountID+`"
+  bucket_name = "media"
+}
+output "rules" {
+  value = data.r2_bucket_cors.test.rules
+}
+`)
+			cmd := exec.Command(tf, "plan", "-no-color", "-input=false")
+			cmd.Dir = work
+			cmd.Env = append(cleanEnv(), "TF_LOG=trace", "TF_CLI_CONFIG_FILE="+rc, "CHECKPOINT_DISABLE=1")
+			cmd.Env = append(cmd.Env, tc.env...)
+			out, err := cmd.CombinedOutput()
+			if (err != nil) != tc.fails {
+				t.Fatalf("plan error = %v, want failure %v\n%s", err, tc.fails, tail(out))
+			}
+			text := string(out)
+			for _, secret := range tc.secrets {
+				if i := strings.Index(text, secret); i >= 0 {
+					t.Errorf("the secret appears in Terraform's output or logs: ...%s...", text[max(0, i-200):min(len(text), i+100)])
+				}
+			}
+			// The logs were there to leak from: our request lines, headers redacted.
+			for _, want := range []string{"R2 API request", "[REDACTED]"} {
+				if !strings.Contains(text, want) {
+					t.Errorf("trace output lacks %q: the test would prove nothing\n%s", want, tail(out))
+				}
+			}
+			if tc.fails && !strings.Contains(text, "R2 API Authentication Failed") {
+				t.Errorf("want the authentication diagnostic\n%s", tail(out))
+			}
+		})
+	}
+}
+
+func writeFile(t *testing.T, path, content string) {
+	t.Helper()
+	if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// cleanEnv is the test's environment without any Cloudflare credentials.
+func cleanEnv() []string {
+	var env []string
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "CLOUDFLARE_") && !strings.HasPrefix(kv, "TF_LOG") && !strings.HasPrefix(kv, "TF_CLI_CONFIG_FILE=") {
+			env = append(env, kv)
+		}
+	}
+	return env
+}
+
+func tail(out []byte) string {
+	const n = 3000
+	if len(out) > n {
+		return "..." + string(out[len(out)-n:])
+	}
+	return string(out)
+}
