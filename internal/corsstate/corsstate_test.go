@@ -104,6 +104,12 @@ func TestRulesToState(t *testing.T) {
 			body: `{"success":true,"errors":[],"messages":[],"result":{"rules":[{"allowed":{"methods":["GET"],"origins":["*"],"future":1},"newField":"x"}],"other":true},"result_info":{}}`,
 			want: []attr.Value{rule(types.StringNull(), strs("GET"), strs("*"), nullList, nullList, types.NumberNull())},
 		},
+		{
+			name: "member names are exact, not case-folded",
+			body: `{"success":true,"errors":[],"messages":[],"result":{"rules":[{"id":"x","ID":"y","allowed":{"methods":["GET"],"Methods":["PUT"],"origins":["*"]},"MaxAgeSeconds":5}],"RULES":[]},"Result":null}`,
+			want: []attr.Value{rule(types.StringValue("x"), strs("GET"), strs("*"), nullList, nullList, types.NumberNull())},
+		},
+		{name: "only a case-variant of rules", body: `{"success":true,"errors":[],"messages":[],"result":{"Rules":[{"allowed":{"methods":["GET"],"origins":["*"]}}]}}`, want: []attr.Value{}},
 		{name: "result without rules", body: `{"success":true,"errors":[],"messages":[],"result":{}}`, want: []attr.Value{}},
 		{name: "result null", body: `{"success":true,"errors":[],"messages":[],"result":null}`, want: []attr.Value{}},
 		{name: "empty rules", body: `{"success":true,"errors":[],"messages":[],"result":{"rules":[]}}`, want: []attr.Value{}},

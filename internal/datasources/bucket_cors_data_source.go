@@ -129,7 +129,8 @@ func (d *bucketCORSDataSource) Read(ctx context.Context, req datasource.ReadRequ
 	list, err := corsstate.RulesToState(rules)
 	if err != nil {
 		resp.Diagnostics.AddError("Unexpected R2 CORS Policy",
-			fmt.Sprintf("The policy of bucket %q cannot be written to state: %s. This is likely a bug in the provider; please report it.", bucket, err))
+			fmt.Sprintf("The CORS policy of bucket %q (account %s) cannot be written to state: %s. "+
+				"Cloudflare's schema does not allow such a policy; if the API really sent it, please report it.", bucket, account, err))
 		return
 	}
 	m.Rules = list

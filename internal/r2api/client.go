@@ -23,6 +23,7 @@ import (
 	"github.com/cloudflare/cloudflare-go/v7/r2"
 
 	"github.com/r2tf/terraform-provider-r2/internal/cors"
+	"github.com/r2tf/terraform-provider-r2/internal/jsonexact"
 )
 
 // Defaults, chosen so that an API that keeps failing fails the read well
@@ -214,38 +215,41 @@ func (c *Client) GetBucketCORS(ctx context.Context, accountID, bucketName, juris
 	return rules, nil
 }
 
-// corsEnvelope is the v4 envelope of Get Bucket CORS Policy.
-type corsEnvelope struct {
-	Success *bool        `json:"success"`
-	Errors  []APIMessage `json:"errors"`
-	Result  *struct {
-		Rules []cors.Rule `json:"rules"`
-	} `json:"result"`
-}
-
-// DecodeCORS decodes a 2xx body of Get Bucket CORS Policy. A result without
-// rules is an empty policy; anything that is not the envelope, says
-// success=false or breaks the schema is an error, never a silent guess.
+// DecodeCORS decodes a 2xx body of Get Bucket CORS Policy, by exact member
+// names. A result without rules is an empty policy; anything that is not the
+// envelope, says success=false or breaks the schema is an error, never a
+// silent guess.
 func DecodeCORS(body []byte) ([]cors.Rule, error) {
-	var env corsEnvelope
-	if err := json.Unmarshal(body, &env); err != nil {
+	env, err := jsonexact.Decode(body)
+	if err != nil {
 		return nil, fmt.Errorf("the API's answer is not valid JSON: %w", err)
 	}
-	if env.Success == nil {
-		return nil, errors.New(`the API's answer is not a Cloudflare v4 envelope (no "success" field)`)
+	var success *bool
+	if err := env.Field("success", &success); err != nil || success == nil {
+		return nil, errors.New(`the API's answer is not a Cloudflare v4 envelope (no boolean "success" field)`)
 	}
-	if !*env.Success {
-		return nil, &Error{Errors: env.Errors, Reason: "the API answered success=false"}
+	if !*success {
+		var msgs []APIMessage
+		_ = env.Field("errors", &msgs) // Best effort: the failure is what matters.
+		return nil, &Error{Errors: msgs, Reason: "the API answered success=false"}
 	}
-	if env.Result == nil || env.Result.Rules == nil {
+	var result jsonexact.Object
+	if err := env.Field("result", &result); err != nil {
+		return nil, fmt.Errorf("the API's result is not an object: %w", err)
+	}
+	var rules []cors.Rule
+	if err := result.Field("rules", &rules); err != nil {
+		return nil, fmt.Errorf("the API's rules cannot be read: %w", err)
+	}
+	if rules == nil {
 		return []cors.Rule{}, nil
 	}
-	for i, r := range env.Result.Rules {
+	for i, r := range rules {
 		if err := checkRule(r); err != nil {
 			return nil, fmt.Errorf("rule %d of the API's answer: %w", i, err)
 		}
 	}
-	return env.Result.Rules, nil
+	return rules, nil
 }
 
 // checkRule enforces what the schema requires of a rule.
