@@ -83,6 +83,14 @@ func SetupTerraformCLI() error {
 	if os.Getenv("CHECKPOINT_DISABLE") == "" {
 		_ = os.Setenv("CHECKPOINT_DISABLE", "1")
 	}
+	// A CLI configuration file that does not exist only makes the CLI warn,
+	// but the warning lands in `version` output, which OpenTofu's version
+	// check then fails to parse.
+	if p := os.Getenv("TF_CLI_CONFIG_FILE"); p != "" {
+		if _, err := os.Stat(p); err != nil {
+			_ = os.Unsetenv("TF_CLI_CONFIG_FILE")
+		}
+	}
 	if p := os.Getenv("TF_ACC_TERRAFORM_PATH"); p != "" {
 		if _, err := os.Stat(p); err != nil {
 			return fmt.Errorf("TF_ACC_TERRAFORM_PATH=%s: %w", p, err)
