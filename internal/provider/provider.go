@@ -298,6 +298,7 @@ func userAgent(version, terraformVersion string) string {
 func (p *r2Provider) DataSources(_ context.Context) []func() datasource.DataSource {
 	return []func() datasource.DataSource{
 		datasources.NewBucketCORSDataSource,
+		datasources.NewBucketsDataSource,
 	}
 }
 

@@ -68,6 +68,7 @@ type Config struct {
 // Client is safe for concurrent use; the provider builds one and every read shares it.
 type Client struct {
 	cors           *r2.BucketCORSService
+	buckets        *r2.BucketService
 	maxRetries     int
 	requestTimeout time.Duration
 	readTimeout    time.Duration
@@ -114,6 +115,7 @@ func New(cfg Config) (*Client, error) {
 		return nil, errors.New("no credentials: set an API token, or an API key and email")
 	}
 	c.cors = r2.NewBucketCORSService(opts...)
+	c.buckets = r2.NewBucketService(opts...)
 	return c, nil
 }
 

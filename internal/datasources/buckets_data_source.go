@@ -1,0 +1,196 @@
+package datasources
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/r2tf/terraform-provider-r2/internal/r2api"
+)
+
+var _ datasource.DataSourceWithConfigure = (*bucketsDataSource)(nil)
+
+// NewBucketsDataSource is the factory the provider registers.
+func NewBucketsDataSource() datasource.DataSource {
+	return &bucketsDataSource{}
+}
+
+type bucketsDataSource struct {
+	client *r2api.Client
+}
+
+type bucketsModel struct {
+	ID           types.String `tfsdk:"id"`
+	AccountID    types.String `tfsdk:"account_id"`
+	Jurisdiction types.String `tfsdk:"jurisdiction"`
+	NameContains types.String `tfsdk:"name_contains"`
+	Buckets      types.List   `tfsdk:"buckets"`
+}
+
+// bucketAttrTypes is the Terraform shape of one element of buckets.
+var bucketAttrTypes = map[string]attr.Type{
+	"name":          types.StringType,
+	"creation_date": types.StringType,
+	"location":      types.StringType,
+	"jurisdiction":  types.StringType,
+	"storage_class": types.StringType,
+}
+
+// bucketsUsageExample shows the use the data source exists for, in its docs.
+const bucketsUsageExample = "```terraform\n" +
+	"data \"r2_buckets\" \"all\" {\n" +
+	"  account_id = \"023e105f4ecef8ad9ca31a8372d0c353\"\n" +
+	"}\n\n" +
+	"data \"r2_bucket_cors\" \"each\" {\n" +
+	"  for_each     = { for b in data.r2_buckets.all.buckets : b.name => b }\n" +
+	"  account_id   = data.r2_buckets.all.account_id\n" +
+	"  bucket_name  = each.key\n" +
+	"  jurisdiction = each.value.jurisdiction\n" +
+	"}\n" +
+	"```"
+
+// nameContainsValidators reject the empty string, which would filter nothing
+// while looking like a filter, and substrings longer than any bucket name.
+func nameContainsValidators() []validator.String {
+	return []validator.String{stringvalidator.LengthBetween(1, 64)}
+}
+
+func (d *bucketsDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_buckets"
+}
+
+func (d *bucketsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	computed := func(desc string) schema.StringAttribute {
+		return schema.StringAttribute{Computed: true, MarkdownDescription: desc}
+	}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Lists the R2 buckets of an account in one jurisdiction, in name order, following " +
+			"the API's pages (1000 buckets each) to the end. Buckets live in one jurisdiction each and a list " +
+			"shows only those of the jurisdiction asked for: use one data source per jurisdiction to see them all.\n\n" +
+			"Typical use: read the CORS policy of every bucket with `for_each`, passing each bucket's jurisdiction on " +
+			"so that buckets outside `default` are found:\n\n" + bucketsUsageExample,
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				MarkdownDescription: "`<account_id>/<jurisdiction>`, with `default` when no jurisdiction is set.",
+				Computed:            true,
+			},
+			"account_id": schema.StringAttribute{
+				MarkdownDescription: "Cloudflare account ID whose buckets to list: 32 lowercase hexadecimal characters.",
+				Required:            true,
+				Validators:          accountIDValidators(),
+			},
+			"jurisdiction": schema.StringAttribute{
+				MarkdownDescription: "Jurisdiction to list: one of `" + strings.Join(Jurisdictions, "`, `") +
+					"`, sent as the `cf-r2-jurisdiction` header. Leave it out for `default`: buckets created in " +
+					"`eu`, `fedramp` or `us` are only listed when it names their jurisdiction.",
+				Optional:   true,
+				Validators: jurisdictionValidators(),
+			},
+			"name_contains": schema.StringAttribute{
+				MarkdownDescription: "List only buckets whose name contains this text (1 to 64 characters), " +
+					"filtered by the API (`name_contains`). Leave it out to list every bucket.",
+				Optional:   true,
+				Validators: nameContainsValidators(),
+			},
+			"buckets": schema.ListNestedAttribute{
+				MarkdownDescription: "The buckets, in ascending name order; empty when there are none. " +
+					"A field the API leaves out is null.",
+				Computed: true,
+				NestedObject: schema.NestedAttributeObject{
+					Attributes: map[string]schema.Attribute{
+						"name": computed("Name of the bucket; unique within the list, so a good `for_each` key."),
+						"creation_date": computed("When the bucket was created, as the API reports it " +
+							"(an ISO 8601 timestamp such as `2024-01-02T03:04:05.678Z`)."),
+						"location": computed("Location of the bucket, such as `enam` or `weur`."),
+						"jurisdiction": computed("Jurisdiction of the bucket (`default`, `eu`, `fedramp` or `us`). " +
+							"Pass it to `r2_bucket_cors` as `jurisdiction` to read the bucket's CORS policy."),
+						"storage_class": computed("Default storage class of new objects: `Standard` or `InfrequentAccess`."),
+					},
+				},
+			},
+		},
+	}
+}
+
+func (d *bucketsDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	if req.ProviderData == nil {
+		return // The provider is not configured yet (validation runs first).
+	}
+	client, ok := req.ProviderData.(*r2api.Client)
+	if !ok {
+		resp.Diagnostics.AddError("Unexpected Provider Data",
+			fmt.Sprintf("Expected *r2api.Client, got %T. This is a bug in the provider; please report it.", req.ProviderData))
+		return
+	}
+	d.client = client
+}
+
+func (d *bucketsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	var m bucketsModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	account, jurisdiction, contains := m.AccountID.ValueString(), m.Jurisdiction.ValueString(), m.NameContains.ValueString()
+
+	buckets, err := d.client.ListBuckets(ctx, account, jurisdiction, contains)
+	if err != nil {
+		summary, detail := listErrorDiagnostic(err, account, jurisdiction, contains)
+		resp.Diagnostics.AddError(summary, detail)
+		return
+	}
+	list, diags := bucketsToState(buckets)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	m.Buckets = list
+	m.ID = types.StringValue(account + "/" + jurisdictionOrDefault(jurisdiction))
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
+
+// bucketsToState maps the client's buckets to the buckets attribute, absent
+// fields to null; the client has already put them in name order.
+func bucketsToState(buckets []r2api.Bucket) (types.List, diag.Diagnostics) {
+	objType := types.ObjectType{AttrTypes: bucketAttrTypes}
+	elems := make([]attr.Value, 0, len(buckets))
+	var diags diag.Diagnostics
+	for _, b := range buckets {
+		obj, d := types.ObjectValue(bucketAttrTypes, map[string]attr.Value{
+			"name":          types.StringValue(b.Name),
+			"creation_date": types.StringPointerValue(b.CreationDate),
+			"location":      types.StringPointerValue(b.Location),
+			"jurisdiction":  types.StringPointerValue(b.Jurisdiction),
+			"storage_class": types.StringPointerValue(b.StorageClass),
+		})
+		diags.Append(d...)
+		if diags.HasError() {
+			return types.ListNull(objType), diags
+		}
+		elems = append(elems, obj)
+	}
+	list, d := types.ListValue(objType, elems)
+	diags.Append(d...)
+	return list, diags
+}
+
+// listErrorDiagnostic explains a failed list, worded as apiErrorDiagnostic
+// words every failed call.
+func listErrorDiagnostic(err error, account, jurisdiction, nameContains string) (summary, detail string) {
+	where := fmt.Sprintf("account %s, jurisdiction %q", account, jurisdictionOrDefault(jurisdiction))
+	if jurisdiction == "" {
+		where += " (no cf-r2-jurisdiction header sent)"
+	}
+	if nameContains != "" {
+		where += fmt.Sprintf(", name_contains %q", nameContains)
+	}
+	return apiErrorDiagnostic(err, "Cannot List R2 Buckets", "when listing the buckets of "+where)
+}

@@ -1,0 +1,68 @@
+package datasources
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/r2tf/terraform-provider-r2/internal/r2api"
+)
+
+// apiErrorDiagnostic explains a failed call: what the API said, where we
+// asked ("what" completes "Cloudflare answered HTTP 403 ..."), and what to do
+// about it. summary is used unless the error has a more telling one.
+func apiErrorDiagnostic(err error, summary, what string) (string, string) {
+	apiErr, ok := r2api.AsError(err)
+	if !ok {
+		return summary, fmt.Sprintf("The call failed %s: %s", what, err)
+	}
+	var b strings.Builder
+	if apiErr.StatusCode != 0 {
+		fmt.Fprintf(&b, "Cloudflare answered HTTP %d", apiErr.StatusCode)
+	} else {
+		b.WriteString("Cloudflare gave no usable answer")
+	}
+	fmt.Fprintf(&b, " %s.", what)
+	for _, m := range apiErr.Errors {
+		fmt.Fprintf(&b, "\n  - error %d: %s", m.Code, m.Message)
+	}
+	if apiErr.Reason != "" {
+		fmt.Fprintf(&b, "\n%s", upperFirst(apiErr.Reason))
+		if !strings.HasSuffix(apiErr.Reason, ".") {
+			b.WriteString(".")
+		}
+	}
+	if apiErr.Body != "" {
+		fmt.Fprintf(&b, "\nResponse body (start): %s", apiErr.Body)
+	}
+	if apiErr.Attempts > 1 {
+		fmt.Fprintf(&b, "\nAttempts made: %d.", apiErr.Attempts)
+	}
+
+	switch {
+	case apiErr.HasCode(r2api.CodeBucketNotFound):
+		summary = "R2 Bucket Not Found"
+		b.WriteString("\n\nCheck the bucket name and account. A bucket created in the eu, fedramp or us " +
+			"jurisdiction is invisible without it: set jurisdiction = \"eu\" (or \"fedramp\", \"us\") on this data source.")
+	case apiErr.IsAuth():
+		summary = "R2 API Authentication Failed"
+		b.WriteString("\n\nThe credentials were refused or lack permission. An API token needs the " +
+			"\"Workers R2 Storage Read\" permission (Account > Workers R2 Storage > Read) on this account; " +
+			"check api_token / CLOUDFLARE_API_TOKEN, or api_key and email for a global API key.")
+	case apiErr.HasCode(r2api.CodeAccountUnreachable):
+		summary = "R2 Account Not Found"
+		b.WriteString("\n\nCheck account_id: Cloudflare could not route to that account.")
+	case apiErr.StatusCode == 429:
+		b.WriteString("\n\nThe API is rate limiting these requests (1200 per 5 minutes per user). " +
+			"Lower Terraform's -parallelism or retry later.")
+	case apiErr.StatusCode >= 500 || apiErr.StatusCode == 0:
+		b.WriteString("\n\nThis is likely a passing problem with the API or the network; run the plan again later.")
+	}
+	return summary, b.String()
+}
+
+func upperFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
