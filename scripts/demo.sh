@@ -43,9 +43,26 @@ mkdir -p "$work/config"
 cp "$repo"/examples/demo/*.tf "$work/config/"
 cd "$work/config"
 echo "==> terraform init"
-"$tf" init -input=false -no-color >/dev/null
+"$tf" init -input=false -no-color >"$work/review-init.log" 2>&1 || { cat "$work/review-init.log" >&2; exit 1; }
 echo "==> terraform apply (a data source only: nothing is created)"
 "$tf" apply -input=false -auto-approve -no-color >"$work/apply.log" 2>&1 || { cat "$work/apply.log" >&2; exit 1; }
 grep -E '^(data\.|Apply complete)' "$work/apply.log" || true
 echo "==> The bucket's rules"
 "$tf" output -no-color rules
+
+# The drift review: every bucket of the account, checked by the functions.
+# Against the fake, one bucket lets any origin upload and one caches
+# preflights for a day, so two checks warn.
+echo
+echo "==> Drift review of every bucket (examples/drift-review): terraform plan"
+mkdir -p "$work/review"
+cp "$repo"/examples/drift-review/*.tf "$work/review/"
+cd "$work/review"
+if [ -z "${TF_VAR_expected_origins:-}" ]; then
+  export TF_VAR_expected_origins='{"example-bucket": ["https://app.example.com"]}'
+fi
+"$tf" init -input=false -no-color >"$work/review-init.log" 2>&1 || { cat "$work/review-init.log" >&2; exit 1; }
+"$tf" plan -input=false -no-color >"$work/review.log" 2>&1 || { cat "$work/review.log" >&2; exit 1; }
+# Keep the review itself: the reads, the warnings and the outputs.
+awk '/Provider development overrides are in effect/ {skip=1} /^releases\.$/ && skip {skip=0; next}
+     /^Note: You didn.t use the -out option/ {exit} !skip' "$work/review.log" | grep -v 'Reading\.\.\.$' || true

@@ -1,8 +1,13 @@
-# A drift review of one bucket's CORS policy: `terraform plan` reads the live
-# policy and the check blocks warn when it strays from what was approved.
-# Checks never block a plan; they print a warning a reviewer cannot miss.
+# A drift review of every bucket's CORS policy in an account: `terraform plan`
+# lists the buckets, reads each policy, and the check blocks warn when a
+# policy strays from what was approved. Checks never block a plan; each
+# failed one prints a warning a reviewer cannot miss.
+#
+# The provider functions (provider::r2::cors_allows) answer as R2 would a
+# browser's preflight, so the checks test behaviour, not strings: a rule for
+# "https://*.example.com" is caught just as one for "*" is.
 terraform {
-  required_version = ">= 1.5.0" # check blocks
+  required_version = ">= 1.8.0" # provider-defined functions
 
   required_providers {
     r2 = {
@@ -11,83 +16,106 @@ terraform {
   }
 }
 
+# Credentials come from CLOUDFLARE_API_TOKEN (Workers R2 Storage Read).
 provider "r2" {}
 
 variable "account_id" {
   type        = string
-  description = "Cloudflare account ID that owns the bucket."
-}
-
-variable "bucket_name" {
-  type        = string
-  description = "Bucket under review."
+  description = "Cloudflare account whose buckets are reviewed."
 }
 
 variable "jurisdiction" {
   type        = string
   default     = null
-  description = "Jurisdiction of the bucket: default, eu, fedramp or us."
+  description = "Jurisdiction to review (default, eu, fedramp or us); one review per jurisdiction."
+}
+
+variable "untrusted_origin" {
+  type        = string
+  default     = "https://attacker.invalid"
+  description = "An origin no bucket should trust: if it may write, any origin may."
 }
 
 variable "expected_origins" {
-  type        = list(string)
-  default     = ["https://app.example.com"]
-  description = "Origins that must keep access to the bucket."
+  type        = map(list(string))
+  default     = {}
+  description = "Per bucket, origins that must keep read (GET) access, e.g. { \"assets\" = [\"https://app.example.com\"] }."
 }
 
 variable "max_age_limit_seconds" {
   type        = number
   default     = 7200
-  description = "Longest preflight cache browsers honour (Chromium caps at 2 hours)."
+  description = "Longest preflight cache browsers honour (Chromium caps it at 2 hours)."
 }
 
-data "r2_bucket_cors" "reviewed" {
+data "r2_buckets" "all" {
   account_id   = var.account_id
-  bucket_name  = var.bucket_name
   jurisdiction = var.jurisdiction
 }
 
-locals {
-  rules         = data.r2_bucket_cors.reviewed.rules
-  write_methods = ["PUT", "POST", "DELETE"]
+data "r2_bucket_cors" "each" {
+  for_each = { for b in data.r2_buckets.all.buckets : b.name => b }
 
-  # Rules that let any origin ("*") write.
-  wildcard_write_rules = [
-    for i, rule in local.rules : coalesce(rule.id, "rule ${i}")
-    if contains(rule.allowed.origins, "*") && length(setintersection(rule.allowed.methods, local.write_methods)) > 0
-  ]
-
-  allowed_origins = toset(flatten([for rule in local.rules : rule.allowed.origins]))
-  missing_origins = setsubtract(toset(var.expected_origins), local.allowed_origins)
-
-  over_long_max_age = [
-    for i, rule in local.rules : coalesce(rule.id, "rule ${i}")
-    if rule.max_age_seconds != null && try(rule.max_age_seconds > var.max_age_limit_seconds, false)
-  ]
+  account_id   = var.account_id
+  bucket_name  = each.key
+  jurisdiction = each.value.jurisdiction
 }
 
-check "no_wildcard_origin_may_write" {
-  assert {
-    condition     = length(local.wildcard_write_rules) == 0
-    error_message = "Bucket ${var.bucket_name}: rules ${jsonencode(local.wildcard_write_rules)} let any origin (*) write (PUT, POST or DELETE)."
+locals {
+  write_methods = ["PUT", "POST", "DELETE"]
+
+  # Buckets where an arbitrary origin may write, with the methods it may use.
+  open_to_any_writer = {
+    for name, cors in data.r2_bucket_cors.each : name => [
+      for m in local.write_methods : m if provider::r2::cors_allows(cors.rules, var.untrusted_origin, m, [])
+    ]
+    if anytrue([for m in local.write_methods : provider::r2::cors_allows(cors.rules, var.untrusted_origin, m, [])])
+  }
+
+  # Expected origins that lost read access (or whose bucket is gone).
+  lost_access = {
+    for name, origins in var.expected_origins : name => [
+      for o in origins : o
+      if !try(provider::r2::cors_allows(data.r2_bucket_cors.each[name].rules, o, "GET", []), false)
+    ]
+    if length([
+      for o in origins : o
+      if !try(provider::r2::cors_allows(data.r2_bucket_cors.each[name].rules, o, "GET", []), false)
+    ]) > 0
+  }
+
+  # Rules that ask browsers to cache preflights longer than they will.
+  over_long_max_age = {
+    for name, cors in data.r2_bucket_cors.each : name => [
+      for i, rule in cors.rules : coalesce(rule.id, "rule ${i}")
+      if try(rule.max_age_seconds > var.max_age_limit_seconds, false)
+    ]
+    if length([for rule in cors.rules : rule if try(rule.max_age_seconds > var.max_age_limit_seconds, false)]) > 0
   }
 }
 
-check "expected_origins_present" {
+check "no_bucket_lets_any_origin_write" {
   assert {
-    condition     = length(local.missing_origins) == 0
-    error_message = "Bucket ${var.bucket_name}: expected origins lost access: ${jsonencode(local.missing_origins)}."
+    condition     = length(local.open_to_any_writer) == 0
+    error_message = "Any origin may write to these buckets (bucket => methods): ${jsonencode(local.open_to_any_writer)}."
+  }
+}
+
+check "expected_origins_keep_access" {
+  assert {
+    condition     = length(local.lost_access) == 0
+    error_message = "Expected origins lost GET access (bucket => origins): ${jsonencode(local.lost_access)}."
   }
 }
 
 check "max_age_within_browser_limits" {
   assert {
     condition     = length(local.over_long_max_age) == 0
-    error_message = "Bucket ${var.bucket_name}: rules ${jsonencode(local.over_long_max_age)} set max_age_seconds above ${var.max_age_limit_seconds}, which browsers cap."
+    error_message = "Rules set max_age_seconds above ${var.max_age_limit_seconds}, which browsers cap (bucket => rules): ${jsonencode(local.over_long_max_age)}."
   }
 }
 
-output "rules" {
-  description = "The live policy, for the review record."
-  value       = local.rules
+output "reviewed_buckets" {
+  description = "Every bucket reviewed, with its number of CORS rules."
+  value       = { for name, cors in data.r2_bucket_cors.each : name => length(cors.rules) }
 }

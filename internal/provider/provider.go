@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/function"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -23,6 +24,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/r2tf/terraform-provider-r2/internal/datasources"
+	"github.com/r2tf/terraform-provider-r2/internal/functions"
 	"github.com/r2tf/terraform-provider-r2/internal/r2api"
 )
 
@@ -45,7 +47,10 @@ const (
 	maxRequestTimeout = 10 * time.Minute
 )
 
-var _ provider.Provider = (*r2Provider)(nil)
+var (
+	_ provider.Provider              = (*r2Provider)(nil)
+	_ provider.ProviderWithFunctions = (*r2Provider)(nil)
+)
 
 // Options tune the provider for tests; the zero value is what users get.
 type Options struct {
@@ -304,4 +309,9 @@ func (p *r2Provider) DataSources(_ context.Context) []func() datasource.DataSour
 
 func (p *r2Provider) Resources(_ context.Context) []func() resource.Resource {
 	return nil
+}
+
+// Functions need no configuration: they evaluate rules already in hand.
+func (p *r2Provider) Functions(_ context.Context) []func() function.Function {
+	return functions.New()
 }

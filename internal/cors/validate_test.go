@@ -1,0 +1,123 @@
+package cors
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestValidateMethod(t *testing.T) {
+	for _, m := range Methods {
+		if err := ValidateMethod(m); err != nil {
+			t.Errorf("ValidateMethod(%q) = %v", m, err)
+		}
+	}
+	cases := map[string]string{
+		"get":     `use "GET"`,
+		"OPTIONS": "GET, PUT, POST, DELETE, HEAD",
+		"":        "GET, PUT, POST, DELETE, HEAD",
+		"PATCH":   "must be one of",
+		" GET":    "must be one of",
+	}
+	for m, want := range cases {
+		err := ValidateMethod(m)
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("ValidateMethod(%q) = %v, want an error containing %q", m, err, want)
+		}
+	}
+}
+
+func TestValidateOrigin(t *testing.T) {
+	for _, o := range []string{
+		"https://example.com",
+		"http://localhost:3000",
+		"https://a.b.example.com:8443",
+		"http://127.0.0.1:65535",
+		"http://[::1]:8080",
+		"https://[2001:db8::1]",
+		"https://xn--bcher-kva.example",
+		"http://my_host:1",
+	} {
+		if err := ValidateOrigin(o); err != nil {
+			t.Errorf("ValidateOrigin(%q) = %v", o, err)
+		}
+	}
+	cases := map[string]string{
+		"":                          "empty",
+		"example.com":               "no scheme",
+		"ftp://example.com":         `scheme "ftp" is not supported`,
+		"HTTPS://example.com":       "scheme must be lowercase",
+		"https://Example.com":       "host must be lowercase",
+		"https://example.com/":      `a path ("/")`,
+		"https://example.com/app":   "a path",
+		"https://example.com?x=1":   "a query",
+		"https://example.com#top":   "a fragment",
+		"https://user@example.com":  "userinfo",
+		"https://":                  "host is empty",
+		"https://:443":              "host is empty",
+		"https://example.com:":      `port ""`,
+		"https://example.com:0":     `port "0"`,
+		"https://example.com:65536": `port "65536"`,
+		"https://example.com:080":   "leading zeros",
+		"https://example.com:+80":   "not valid",
+		"https://example.com:x":     "not valid",
+		"https://example.com:443":   "default for https",
+		"http://example.com:80":     "default for http",
+		"https://exa mple.com":      "invalid character",
+		"https://bücher.example":    "punycode",
+		"http://::1:8080":           "in brackets",
+		"http://[::1":               "closing bracket",
+		"http://[::1]x":             "after the IPv6",
+		"http://[1.2.3.4]":          "not a valid IPv6",
+		"http://[]":                 "not a valid IPv6",
+		"http://[fe80::1%25eth0]":   "not a valid IPv6",
+		"http://[::ABCD]":           "lowercase",
+		"null":                      "no scheme",
+	}
+	for o, want := range cases {
+		err := ValidateOrigin(o)
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("ValidateOrigin(%q) = %v, want an error containing %q", o, err, want)
+		}
+		if err != nil && o != "" && !strings.Contains(err.Error(), "e.g.") && !strings.Contains(err.Error(), "use ") {
+			t.Errorf("ValidateOrigin(%q) = %v: the error shows no example", o, err)
+		}
+	}
+}
+
+func TestValidateHeader(t *testing.T) {
+	for _, h := range []string{"content-type", "X-Amz-Date", "x_custom", "*"} {
+		if err := ValidateHeader(h); err != nil {
+			t.Errorf("ValidateHeader(%q) = %v", h, err)
+		}
+	}
+	for _, h := range []string{"", "content type", "a,b", "x:y", "é", " x"} {
+		if err := ValidateHeader(h); err == nil {
+			t.Errorf("ValidateHeader(%q) = nil, want an error", h)
+		}
+	}
+}
+
+// FuzzEvaluate checks that no input panics and that a match is always
+// explained by the matching rule.
+func FuzzEvaluate(f *testing.F) {
+	f.Add("https://*.example.com", "x-amz-*", "https://a.example.com", "GET", "X-Amz-Date")
+	f.Add("*", "*", "", "", "")
+	f.Add("a*b*c", "", "abc", "PUT", "")
+	f.Fuzz(func(t *testing.T, origin, header, reqOrigin, method, reqHeader string) {
+		rules := []Rule{{Allowed: allow(Methods, list(origin), list(header))}}
+		var hs []string
+		if reqHeader != "" {
+			hs = list(reqHeader)
+		}
+		got := Evaluate(rules, Request{Origin: reqOrigin, Method: method, Headers: hs})
+		if got.Allowed != (got.RuleIndex == 0) {
+			t.Fatalf("Allowed %v with RuleIndex %d", got.Allowed, got.RuleIndex)
+		}
+		if got.Allowed && origin != "*" && got.AllowOrigin != reqOrigin {
+			t.Fatalf("AllowOrigin %q for origin %q", got.AllowOrigin, reqOrigin)
+		}
+		_ = ValidateOrigin(reqOrigin)
+		_ = ValidateMethod(method)
+		_ = ValidateHeader(reqHeader)
+	})
+}

@@ -1,0 +1,148 @@
+// Package functions holds the provider-defined functions (Terraform 1.8 and
+// later). They are thin wrappers over cors.Evaluate, so a configuration can
+// check, in a check block or a precondition, what a bucket's CORS policy lets
+// a browser do.
+package functions
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/function"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/r2tf/terraform-provider-r2/internal/cors"
+	"github.com/r2tf/terraform-provider-r2/internal/corsstate"
+)
+
+// New returns the provider's functions, for provider.Functions.
+func New() []func() function.Function {
+	return []func() function.Function{
+		newCORSEvaluate,
+		newCORSAllows,
+	}
+}
+
+// Argument positions, shared by both functions.
+const (
+	argRules = iota
+	argOrigin
+	argMethod
+	argRequestHeaders
+)
+
+// preflightParameters are the four parameters both functions take, so that
+// cors_allows(...) is exactly cors_evaluate(...).allowed.
+func preflightParameters() []function.Parameter {
+	return []function.Parameter{
+		function.ListParameter{
+			Name:        "rules",
+			ElementType: corsstate.RuleObjectType,
+			MarkdownDescription: "The bucket's CORS rules, in order, typically `data.r2_bucket_cors.<name>.rules`. " +
+				"Each element is an object `{id, allowed = {methods, origins, headers}, expose_headers, max_age_seconds}`; " +
+				"an empty list allows nothing.",
+		},
+		function.StringParameter{
+			Name: "origin",
+			MarkdownDescription: "The request's `Origin` header, as a browser sends it: `scheme://host[:port]` with scheme " +
+				"`http` or `https`, lowercase, no path and no default port, e.g. `https://app.example.com`.",
+		},
+		function.StringParameter{
+			Name: "method",
+			MarkdownDescription: "The method the browser asks for (`Access-Control-Request-Method`): one of " +
+				"`GET`, `PUT`, `POST`, `DELETE`, `HEAD`, in uppercase.",
+		},
+		function.ListParameter{
+			Name:        "request_headers",
+			ElementType: types.StringType,
+			MarkdownDescription: "The header names the browser asks for (`Access-Control-Request-Headers`), e.g. " +
+				"`[\"content-type\"]`; `[]` when none. Names compare case-insensitively.",
+		},
+	}
+}
+
+// preflight reads and checks the four arguments. known is false when some
+// argument holds an unknown value inside it (Terraform skips the call only
+// when a whole argument is unknown); the caller then returns an unknown
+// result, as the answer is not known until apply. Known arguments are still
+// checked, so a bad origin fails at plan time even then.
+func preflight(ctx context.Context, args function.ArgumentsData) (rules []cors.Rule, req cors.Request, known bool, ferr *function.FuncError) {
+	var (
+		rulesList, headersList types.List
+		origin, method         types.String
+	)
+	if ferr = args.Get(ctx, &rulesList, &origin, &method, &headersList); ferr != nil {
+		return nil, req, false, ferr
+	}
+	for i, v := range []attr.Value{rulesList, origin, method, headersList} {
+		if v.IsNull() {
+			return nil, req, false, function.NewArgumentFuncError(int64(i), fmt.Sprintf("%s must not be null", paramName(i)))
+		}
+	}
+	known = !origin.IsUnknown() && !method.IsUnknown()
+	if !origin.IsUnknown() {
+		if err := cors.ValidateOrigin(origin.ValueString()); err != nil {
+			return nil, req, false, function.NewArgumentFuncError(argOrigin, err.Error())
+		}
+	}
+	if !method.IsUnknown() {
+		if err := cors.ValidateMethod(method.ValueString()); err != nil {
+			return nil, req, false, function.NewArgumentFuncError(argMethod, err.Error())
+		}
+	}
+	headers, headersKnown, ferr := requestHeaders(headersList)
+	if ferr != nil {
+		return nil, req, false, ferr
+	}
+	if !known || !headersKnown || !fullyKnown(ctx, rulesList) {
+		return nil, req, false, nil
+	}
+	rules, err := corsstate.RulesFromValue(ctx, rulesList)
+	if err != nil {
+		return nil, req, false, function.NewArgumentFuncError(argRules, err.Error())
+	}
+	return rules, cors.Request{Origin: origin.ValueString(), Method: method.ValueString(), Headers: headers}, true, nil
+}
+
+// requestHeaders checks every known header name; known is false when the
+// list or one of its names is unknown.
+func requestHeaders(l types.List) (names []string, known bool, ferr *function.FuncError) {
+	if l.IsUnknown() {
+		return nil, false, nil
+	}
+	known = true
+	elems := l.Elements()
+	names = make([]string, len(elems))
+	for i, e := range elems {
+		s, ok := e.(types.String)
+		switch {
+		case !ok || s.IsNull():
+			return nil, false, function.NewArgumentFuncError(argRequestHeaders, fmt.Sprintf("request_headers[%d] is null: list header names only, e.g. [\"content-type\"]", i))
+		case s.IsUnknown():
+			known = false
+			continue
+		}
+		if err := cors.ValidateHeader(s.ValueString()); err != nil {
+			return nil, false, function.NewArgumentFuncError(argRequestHeaders, fmt.Sprintf("request_headers[%d]: %v", i, err))
+		}
+		names[i] = s.ValueString()
+	}
+	return names, known, nil
+}
+
+// fullyKnown reports whether v holds no unknown, at any depth.
+func fullyKnown(ctx context.Context, v attr.Value) bool {
+	tv, err := v.ToTerraformValue(ctx)
+	return err == nil && tv.IsFullyKnown()
+}
+
+func paramName(i int) string {
+	return [...]string{"rules", "origin", "method", "request_headers"}[i]
+}
+
+// preflightNote is the shared usage note in both functions' docs.
+const preflightNote = "The arguments describe a browser's preflight request: `origin`, `method` and " +
+	"`request_headers` are what it sends in `Origin`, `Access-Control-Request-Method` and " +
+	"`Access-Control-Request-Headers`. An argument that is not known until apply makes the result " +
+	"unknown until apply.\n\n"

@@ -1,0 +1,170 @@
+package functions_test
+
+import (
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
+
+	"github.com/r2tf/terraform-provider-r2/internal/acctest"
+	"github.com/r2tf/terraform-provider-r2/internal/fakeapi"
+)
+
+// rulesLocal is a policy written in HCL, shaped like r2_bucket_cors.rules.
+const rulesLocal = `
+locals {
+  rules = [
+    { id = "app uploads", allowed = { methods = ["PUT", "POST"], origins = ["https://app.example.com"], headers = ["content-type", "x-amz-*"] }, expose_headers = ["ETag"], max_age_seconds = 3600 },
+    { id = null, allowed = { methods = ["GET", "HEAD"], origins = ["*"], headers = null }, expose_headers = null, max_age_seconds = null },
+  ]
+}
+`
+
+func errRe(parts ...string) *regexp.Regexp {
+	quoted := make([]string, len(parts))
+	for i, p := range parts {
+		quoted[i] = strings.ReplaceAll(regexp.QuoteMeta(p), " ", `\s+`)
+	}
+	return regexp.MustCompile(`(?s)` + strings.Join(quoted, ".*"))
+}
+
+func functionsTest(t *testing.T, steps ...resource.TestStep) {
+	t.Helper()
+	resource.UnitTest(t, resource.TestCase{
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_8_0)},
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps:                    steps,
+	})
+}
+
+func TestCORSEvaluate_matchesFirstRule(t *testing.T) {
+	t.Parallel()
+	functionsTest(t, resource.TestStep{
+		Config: rulesLocal + `
+output "upload" {
+  value = provider::r2::cors_evaluate(local.rules, "https://app.example.com", "PUT", ["Content-Type", "X-Amz-Date"])
+}
+output "anyone_reads" {
+  value = provider::r2::cors_evaluate(local.rules, "https://evil.example", "GET", [])
+}
+output "nothing" {
+  value = provider::r2::cors_evaluate(local.rules, "https://evil.example", "DELETE", [])
+}
+`,
+		ConfigStateChecks: []statecheck.StateCheck{
+			statecheck.ExpectKnownOutputValue("upload", knownvalue.ObjectExact(map[string]knownvalue.Check{
+				"allowed":        knownvalue.Bool(true),
+				"rule_index":     knownvalue.Int64Exact(0),
+				"rule_id":        knownvalue.StringExact("app uploads"),
+				"allow_origin":   knownvalue.StringExact("https://app.example.com"),
+				"allow_methods":  knownvalue.StringExact("PUT, POST"),
+				"allow_headers":  knownvalue.StringExact("content-type, x-amz-date"),
+				"expose_headers": knownvalue.StringExact("ETag"),
+				"max_age":        knownvalue.Int64Exact(3600),
+			})),
+			statecheck.ExpectKnownOutputValue("anyone_reads", knownvalue.ObjectExact(map[string]knownvalue.Check{
+				"allowed":        knownvalue.Bool(true),
+				"rule_index":     knownvalue.Int64Exact(1),
+				"rule_id":        knownvalue.Null(),
+				"allow_origin":   knownvalue.StringExact("*"),
+				"allow_methods":  knownvalue.StringExact("GET, HEAD"),
+				"allow_headers":  knownvalue.Null(),
+				"expose_headers": knownvalue.Null(),
+				"max_age":        knownvalue.Null(),
+			})),
+			statecheck.ExpectKnownOutputValue("nothing", knownvalue.ObjectExact(map[string]knownvalue.Check{
+				"allowed":        knownvalue.Bool(false),
+				"rule_index":     knownvalue.Null(),
+				"rule_id":        knownvalue.Null(),
+				"allow_origin":   knownvalue.Null(),
+				"allow_methods":  knownvalue.Null(),
+				"allow_headers":  knownvalue.Null(),
+				"expose_headers": knownvalue.Null(),
+				"max_age":        knownvalue.Null(),
+			})),
+		},
+	})
+}
+
+func TestCORSAllows(t *testing.T) {
+	t.Parallel()
+	functionsTest(t, resource.TestStep{
+		Config: rulesLocal + `
+output "evil_put" {
+  value = provider::r2::cors_allows(local.rules, "https://evil.example", "PUT", [])
+}
+output "app_put" {
+  value = provider::r2::cors_allows(local.rules, "https://app.example.com", "PUT", ["content-type"])
+}
+output "app_put_unlisted_header" {
+  value = provider::r2::cors_allows(local.rules, "https://app.example.com", "PUT", ["x-secret"])
+}
+output "no_rules" {
+  value = provider::r2::cors_allows([], "https://a.example", "GET", [])
+}
+`,
+		ConfigStateChecks: []statecheck.StateCheck{
+			statecheck.ExpectKnownOutputValue("evil_put", knownvalue.Bool(false)),
+			statecheck.ExpectKnownOutputValue("app_put", knownvalue.Bool(true)),
+			statecheck.ExpectKnownOutputValue("app_put_unlisted_header", knownvalue.Bool(false)),
+			statecheck.ExpectKnownOutputValue("no_rules", knownvalue.Bool(false)),
+		},
+	})
+}
+
+func TestCORSAllows_badArguments(t *testing.T) {
+	t.Parallel()
+	cases := map[string]struct {
+		call string
+		want *regexp.Regexp
+	}{
+		"origin with a path":  {`provider::r2::cors_allows(local.rules, "https://evil.example/", "GET", [])`, errRe(`Invalid value for "origin" parameter`, "has a path")},
+		"lowercase method":    {`provider::r2::cors_allows(local.rules, "https://a.example", "get", [])`, errRe(`Invalid value for "method" parameter`, `use "GET"`)},
+		"unknown method":      {`provider::r2::cors_evaluate(local.rules, "https://a.example", "OPTIONS", [])`, errRe(`Invalid value for "method" parameter`, "must be one of GET, PUT, POST, DELETE, HEAD")},
+		"origin without host": {`provider::r2::cors_allows(local.rules, "app.example.com", "GET", [])`, errRe(`Invalid value for "origin" parameter`)},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			functionsTest(t, resource.TestStep{
+				Config:      rulesLocal + "output \"x\" {\n  value = " + tc.call + "\n}\n",
+				ExpectError: tc.want,
+			})
+		})
+	}
+}
+
+// The point of the functions: the rules attribute of r2_bucket_cors goes
+// straight in.
+func TestCORSAllows_withDataSource(t *testing.T) {
+	t.Parallel()
+	s := acctest.StartFake(t)
+	s.AddBucket(acctest.AccountID, fakeapi.Bucket{Name: "uploads",
+		CORSRules: `[{"allowed":{"methods":["GET","PUT"],"origins":["https://*.example.com"],"headers":["content-type"]},"maxAgeSeconds":600}]`})
+	functionsTest(t, resource.TestStep{
+		Config: acctest.ProviderConfig(s) + `
+data "r2_bucket_cors" "uploads" {
+  account_id  = "` + acctest.AccountID + `"
+  bucket_name = "uploads"
+}
+output "evil_may_put" {
+  value = provider::r2::cors_allows(data.r2_bucket_cors.uploads.rules, "https://evil.example", "PUT", [])
+}
+output "subdomain_may_put" {
+  value = provider::r2::cors_allows(data.r2_bucket_cors.uploads.rules, "https://cdn.example.com", "PUT", ["Content-Type"])
+}
+output "max_age" {
+  value = provider::r2::cors_evaluate(data.r2_bucket_cors.uploads.rules, "https://cdn.example.com", "GET", []).max_age
+}
+`,
+		ConfigStateChecks: []statecheck.StateCheck{
+			statecheck.ExpectKnownOutputValue("evil_may_put", knownvalue.Bool(false)),
+			statecheck.ExpectKnownOutputValue("subdomain_may_put", knownvalue.Bool(true)),
+			statecheck.ExpectKnownOutputValue("max_age", knownvalue.Int64Exact(600)),
+		},
+	})
+}
