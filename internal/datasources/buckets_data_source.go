@@ -121,16 +121,7 @@ func (d *bucketsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest
 }
 
 func (d *bucketsDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	if req.ProviderData == nil {
-		return // The provider is not configured yet (validation runs first).
-	}
-	client, ok := req.ProviderData.(*r2api.Client)
-	if !ok {
-		resp.Diagnostics.AddError("Unexpected Provider Data",
-			fmt.Sprintf("Expected *r2api.Client, got %T. This is a bug in the provider; please report it.", req.ProviderData))
-		return
-	}
-	d.client = client
+	d.client = configuredClient(req, resp)
 }
 
 func (d *bucketsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
