@@ -59,9 +59,9 @@ terraform {
 		t.Fatal(err)
 	}
 	select {
-	case <-done:
+	case err := <-done:
 		took := time.Since(sent)
-		t.Logf("plan returned %s after Ctrl-C", took.Round(time.Millisecond))
+		t.Logf("plan returned %s after Ctrl-C (%v)", took.Round(time.Millisecond), err)
 		if !strings.Contains(out.String(), "Interrupt received") {
 			t.Errorf("Terraform did not see the interrupt:\n%s", out.String())
 		}
