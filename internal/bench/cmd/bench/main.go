@@ -1,0 +1,289 @@
+// Command bench measures `terraform plan` with N r2_bucket_cors data sources
+// against the in-repo fake API and writes BENCHMARKS.md and a chart.
+//
+// Usage (from the repository root; scripts/bench.sh runs it for make bench):
+//
+//	go run ./internal/bench/cmd/bench [-latency 20ms] [-sizes 1,100,1000] [-runs 5]
+//	    [-schema-runs 10] [-out BENCHMARKS.md] [-chart benchmarks/plan-time.png] [-label before]
+//
+// It never touches the network: Terraform gets both providers through
+// dev_overrides, without init, and the provider reads the fake on loopback.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/r2tf/terraform-provider-r2/internal/bench"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx); err != nil {
+		if !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(os.Stderr, "bench:", err)
+		}
+		stop()
+		os.Exit(1)
+	}
+}
+
+type flags struct {
+	latency     time.Duration
+	sizes       []int
+	runs        int
+	schemaRuns  int
+	warmup      int
+	parallelism int
+	out, chart  string
+	label       string
+	terraform   string
+	check       bool
+	profile     string
+	env         []string
+}
+
+func parseFlags() (flags, error) {
+	var f flags
+	sizes := flag.String("sizes", "1,100,1000", "comma-separated `list` of data source counts")
+	flag.DurationVar(&f.latency, "latency", 20*time.Millisecond, "latency the fake adds to every request")
+	flag.IntVar(&f.runs, "runs", 5, "plans per size and provider")
+	flag.IntVar(&f.schemaRuns, "schema-runs", 10, "runs of terraform providers schema -json per provider")
+	flag.IntVar(&f.warmup, "warmup", 1, "untimed plans of each provider before measuring")
+	flag.IntVar(&f.parallelism, "parallelism", 10, "terraform plan -parallelism")
+	flag.StringVar(&f.out, "out", "BENCHMARKS.md", "Markdown `file` to update (\"\" for none)")
+	flag.StringVar(&f.chart, "chart", "benchmarks/plan-time.png", "chart `file` (\"\" for none)")
+	flag.StringVar(&f.label, "label", "", "label of this run in the history table, e.g. before or after")
+	flag.StringVar(&f.terraform, "terraform", "", "Terraform CLI (default: TF_ACC_TERRAFORM_PATH, else terraform on PATH)")
+	flag.BoolVar(&f.check, "check", false, "exit with status 1 when a target fails")
+	flag.StringVar(&f.profile, "profile", "", "only profile: run one r2 plan per size with a provider that writes "+
+		"CPU and allocation profiles to this `directory`; nothing else is measured or written")
+	flag.Func("env", "add `KEY=VALUE` to Terraform's environment, and so its providers' (repeatable; for experiments)",
+		func(v string) error {
+			if k, _, ok := strings.Cut(v, "="); !ok || k == "" {
+				return errors.New("want KEY=VALUE")
+			}
+			f.env = append(f.env, v)
+			return nil
+		})
+	flag.Parse()
+	if flag.NArg() > 0 {
+		return f, fmt.Errorf("unexpected arguments: %q", flag.Args())
+	}
+	for _, s := range strings.Split(*sizes, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(s))
+		if err != nil || n < 1 || n > 10000 {
+			return f, fmt.Errorf("-sizes: %q is not a count from 1 to 10000", s)
+		}
+		f.sizes = append(f.sizes, n)
+	}
+	slices.Sort(f.sizes)
+	f.sizes = slices.Compact(f.sizes)
+	if f.runs < 1 || f.schemaRuns < 0 || f.warmup < 0 || f.parallelism < 1 || f.latency < 0 {
+		return f, errors.New("-runs and -parallelism must be at least 1; -schema-runs, -warmup and -latency not negative")
+	}
+	return f, nil
+}
+
+func run(ctx context.Context) error {
+	f, err := parseFlags()
+	if err != nil {
+		return err
+	}
+	tf, err := findTerraform(f.terraform)
+	if err != nil {
+		return err
+	}
+	repo, err := findRepo()
+	if err != nil {
+		return err
+	}
+
+	res := bench.Result{
+		Label: f.label, Date: time.Now(), Machine: bench.CollectMachine(ctx, tf, repo),
+		Latency: f.latency, Parallelism: f.parallelism, Runs: f.runs, Env: f.env,
+	}
+	logf("machine: %s; load %s", res.Machine, res.Machine.LoadBefore)
+
+	if f.profile != "" {
+		if f.profile, err = filepath.Abs(f.profile); err != nil {
+			return err
+		}
+		if err := os.MkdirAll(f.profile, 0o755); err != nil {
+			return err
+		}
+	}
+	h, err := bench.New("", bench.Options{
+		Repo: repo, Terraform: tf, Latency: f.latency, Parallelism: f.parallelism, Buckets: slices.Max(f.sizes),
+		ProfileDir: f.profile, Env: f.env,
+	})
+	if err != nil {
+		return err
+	}
+	defer h.Close()
+	logf("building the r2 and trivial providers")
+	if err := h.Build(ctx); err != nil {
+		return err
+	}
+	if err := h.Setup(); err != nil {
+		return err
+	}
+	if f.profile != "" {
+		for _, n := range f.sizes {
+			s, err := h.Plan(ctx, bench.KindR2, n)
+			if err != nil {
+				return err
+			}
+			logf("profiled r2 N=%d: %s, %d requests, %d connections", n, bench.Dur(s.Wall), s.Requests, s.Conns)
+		}
+		logf("profiles (CPU, allocations, peak heap; one set per provider process) in %s", f.profile)
+		return nil
+	}
+
+	for i := range f.warmup {
+		for _, k := range []bench.Kind{bench.KindR2, bench.KindTrivial} {
+			s, err := h.Plan(ctx, k, f.sizes[0])
+			if err != nil {
+				return err
+			}
+			logf("warm-up %d %-7s N=%d: %s", i+1, k, f.sizes[0], bench.Dur(s.Wall))
+		}
+	}
+
+	for _, n := range f.sizes {
+		sr := bench.SizeResult{N: n}
+		for i := range f.runs {
+			s, err := h.Plan(ctx, bench.KindR2, n)
+			if err != nil {
+				return err
+			}
+			sr.R2 = append(sr.R2, s)
+			logf("r2      N=%-4d run %d/%d: %8s  rss %s  %d requests  %d connections  %d processes",
+				n, i+1, f.runs, bench.Dur(s.Wall), bench.MB(s.PeakRSS), s.Requests, s.Conns, s.Procs)
+			t, err := h.Plan(ctx, bench.KindTrivial, n)
+			if err != nil {
+				return err
+			}
+			sr.Trivial = append(sr.Trivial, t)
+			logf("trivial N=%-4d run %d/%d: %8s  rss %s", n, i+1, f.runs, bench.Dur(t.Wall), bench.MB(t.PeakRSS))
+		}
+		res.Sizes = append(res.Sizes, sr)
+	}
+
+	for i := range f.schemaRuns {
+		for _, k := range []bench.Kind{bench.KindR2, bench.KindTrivial} {
+			d, err := h.Schema(ctx, k, i == 0)
+			if err != nil {
+				return err
+			}
+			if k == bench.KindR2 {
+				res.Schema = append(res.Schema, d)
+			} else {
+				res.TrivialSchema = append(res.TrivialSchema, d)
+			}
+		}
+	}
+	res.Machine.LoadAfter = bench.LoadAverage()
+
+	fmt.Println()
+	res.WriteTable(os.Stdout)
+	fmt.Printf("\nschema -json: r2 median %s, trivial median %s\n\n", bench.Dur(bench.Median(res.Schema)),
+		bench.Dur(bench.Median(res.TrivialSchema)))
+	res.WriteTargets(os.Stdout)
+	fmt.Println()
+	res.WritePhases(os.Stdout)
+
+	if f.chart != "" {
+		if err := res.WriteChart(f.chart); err != nil {
+			return fmt.Errorf("chart: %w", err)
+		}
+		logf("wrote %s", f.chart)
+	}
+	if f.out != "" {
+		rel := ""
+		if f.chart != "" {
+			if rel, err = relTo(f.out, f.chart); err != nil {
+				return err
+			}
+		}
+		if err := res.UpdateMarkdown(f.out, rel, bench.Template); err != nil {
+			return err
+		}
+		logf("wrote %s", f.out)
+	}
+	if f.check {
+		for _, t := range res.Targets() {
+			if t.Known && !t.Pass {
+				return fmt.Errorf("target missed: %s (%s)", t.Name, t.Measured)
+			}
+		}
+	}
+	return nil
+}
+
+func logf(format string, args ...any) {
+	fmt.Fprintf(os.Stderr, "bench: "+format+"\n", args...)
+}
+
+// findTerraform never downloads a CLI: it takes the flag,
+// TF_ACC_TERRAFORM_PATH or terraform on PATH.
+func findTerraform(flagValue string) (string, error) {
+	p := flagValue
+	if p == "" {
+		p = os.Getenv("TF_ACC_TERRAFORM_PATH")
+	}
+	if p == "" {
+		var err error
+		if p, err = exec.LookPath("terraform"); err != nil {
+			return "", errors.New("no Terraform CLI: put terraform on PATH, set TF_ACC_TERRAFORM_PATH or pass -terraform")
+		}
+	}
+	if _, err := os.Stat(p); err != nil {
+		return "", fmt.Errorf("terraform CLI %s: %w", p, err)
+	}
+	return filepath.Abs(p)
+}
+
+// findRepo returns the directory of the nearest go.mod above the working
+// directory.
+func findRepo() (string, error) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir, nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", errors.New("run from inside the repository: no go.mod found")
+		}
+		dir = parent
+	}
+}
+
+// relTo is target's path relative to the directory of file.
+func relTo(file, target string) (string, error) {
+	fa, err := filepath.Abs(file)
+	if err != nil {
+		return "", err
+	}
+	ta, err := filepath.Abs(target)
+	if err != nil {
+		return "", err
+	}
+	return filepath.Rel(filepath.Dir(fa), ta)
+}
