@@ -10,7 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 
 	"github.com/r2tf/terraform-provider-r2/internal/fakeapi"
@@ -29,13 +28,16 @@ const (
 // ProviderFactories serve the provider in-process for the Terraform CLI.
 // Retry delays are shortened so that fault tests finish in milliseconds;
 // the policy (what is retried, how often) stays the real one.
+// It is the same server main serves (provider.NewServer).
 var ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
-	"r2": providerserver.NewProtocol6WithError(provider.NewWithOptions("test", provider.Options{
-		ClientOverrides: func(c *r2api.Config) {
-			c.RetryBaseDelay = 5 * time.Millisecond
-			c.RetryMaxDelay = 20 * time.Millisecond
-		},
-	})()),
+	"r2": func() (tfprotov6.ProviderServer, error) {
+		return provider.NewServer("test", provider.Options{
+			ClientOverrides: func(c *r2api.Config) {
+				c.RetryBaseDelay = 5 * time.Millisecond
+				c.RetryMaxDelay = 20 * time.Millisecond
+			},
+		})(), nil
+	},
 }
 
 // StartFake starts the fake API with the test token, global key and account,

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/r2tf/terraform-provider-r2/internal/corsstate"
@@ -115,5 +116,39 @@ func TestBucketCORSSchemaValid(t *testing.T) {
 	want := types.ListType{ElemType: corsstate.RuleObjectType}
 	if got := resp.Schema.Attributes["rules"].GetType(); !got.Equal(want) {
 		t.Fatalf("rules type = %s, want %s", got, want)
+	}
+}
+
+// The direct state value must equal what the framework's State.Set builds.
+func TestBucketCORSStateValueMatchesStateSet(t *testing.T) {
+	ctx := context.Background()
+	var sr datasource.SchemaResponse
+	NewBucketCORSDataSource().Schema(ctx, datasource.SchemaRequest{}, &sr)
+	rules, err := r2api.DecodeCORS([]byte(`{"success":true,"errors":[],"messages":[],"result":{"rules":[` +
+		`{"id":"a","allowed":{"methods":["GET"],"origins":["*"],"headers":[]},"exposeHeaders":["ETag"],"maxAgeSeconds":1.5},` +
+		`{"allowed":{"methods":["PUT"],"origins":["https://x.example"]}}]}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	list, err := corsstate.RulesToState(rules)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, jurisdiction := range []types.String{types.StringNull(), types.StringValue("eu")} {
+		m := bucketCORSModel{
+			ID: types.StringValue("x"), AccountID: types.StringValue(acct), BucketName: types.StringValue("media"),
+			Jurisdiction: jurisdiction, Rules: list,
+		}
+		want := tfsdk.State{Schema: sr.Schema}
+		if diags := want.Set(ctx, &m); diags.HasError() {
+			t.Fatal(diags)
+		}
+		got, err := m.terraformValue(ctx, sr.Schema.Type().TerraformType(ctx))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !got.Equal(want.Raw) {
+			t.Errorf("direct value differs from State.Set:\n got %s\nwant %s", got, want.Raw)
+		}
 	}
 }

@@ -6,7 +6,6 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"log"
 	"os"
@@ -15,8 +14,6 @@ import (
 	"runtime/metrics"
 	"runtime/pprof"
 	"time"
-
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 
 	"github.com/r2tf/terraform-provider-r2/internal/provider"
 )
@@ -27,9 +24,7 @@ func main() {
 	if dir != "" {
 		stop = startProfiles(dir)
 	}
-	err := providerserver.Serve(context.Background(), provider.New("dev"), providerserver.ServeOpts{
-		Address: "registry.terraform.io/r2tf/r2",
-	})
+	err := provider.Serve("dev", false)
 	stop()
 	if err != nil {
 		log.Fatal(err.Error())

@@ -1,0 +1,123 @@
+package provider
+
+import (
+	"context"
+	"os"
+	"sync/atomic"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
+)
+
+// NewServer returns the protocol 6 server main serves: the framework's, with
+// the per-instance calls (reads, their validation, function calls) given a
+// context that lets go of the call's own once it returns.
+//
+// Why: terraform-plugin-framework v1.19 keeps the cancel function of every
+// call's context until StopProvider, which Terraform sends only on Ctrl-C,
+// and each one holds the call's logger context (about 12 KB). A plan with
+// 1000 reads kept some 27 MB alive to the end. Handing the framework a small
+// forwarding context, cut loose when the call returns, bounds that to a few
+// bytes per call while cancellation (Ctrl-C) still reaches the read.
+func NewServer(version string, opts Options) func() tfprotov6.ProviderServer {
+	framework := providerserver.NewProtocol6(NewWithOptions(version, opts)())
+	return func() tfprotov6.ProviderServer {
+		return releasingServer{framework()}
+	}
+}
+
+type releasingServer struct {
+	tfprotov6.ProviderServer
+}
+
+func (s releasingServer) ReadDataSource(ctx context.Context, req *tfprotov6.ReadDataSourceRequest) (*tfprotov6.ReadDataSourceResponse, error) {
+	rc := newReleasingContext(ctx)
+	defer rc.release()
+	return s.ProviderServer.ReadDataSource(rc, req)
+}
+
+func (s releasingServer) ValidateDataResourceConfig(ctx context.Context, req *tfprotov6.ValidateDataResourceConfigRequest) (*tfprotov6.ValidateDataResourceConfigResponse, error) {
+	rc := newReleasingContext(ctx)
+	defer rc.release()
+	return s.ProviderServer.ValidateDataResourceConfig(rc, req)
+}
+
+func (s releasingServer) CallFunction(ctx context.Context, req *tfprotov6.CallFunctionRequest) (*tfprotov6.CallFunctionResponse, error) {
+	rc := newReleasingContext(ctx)
+	defer rc.release()
+	return s.ProviderServer.CallFunction(rc, req)
+}
+
+// releasingContext forwards to the call's context until release, then
+// answers as a cancelled context that holds nothing. Its Done channel is the
+// call's own, so cancellation propagates as before.
+type releasingContext struct {
+	parent atomic.Pointer[context.Context]
+	done   <-chan struct{}
+}
+
+func newReleasingContext(ctx context.Context) *releasingContext {
+	rc := &releasingContext{done: ctx.Done()}
+	rc.parent.Store(&ctx)
+	return rc
+}
+
+func (c *releasingContext) release() { c.parent.Store(nil) }
+
+func (c *releasingContext) get() context.Context {
+	if p := c.parent.Load(); p != nil {
+		return *p
+	}
+	return nil
+}
+
+func (c *releasingContext) Deadline() (time.Time, bool) {
+	if p := c.get(); p != nil {
+		return p.Deadline()
+	}
+	return time.Time{}, false
+}
+
+func (c *releasingContext) Done() <-chan struct{} { return c.done }
+
+func (c *releasingContext) Err() error {
+	if p := c.get(); p != nil {
+		return p.Err()
+	}
+	return context.Canceled
+}
+
+func (c *releasingContext) Value(key any) any {
+	if p := c.get(); p != nil {
+		return p.Value(key)
+	}
+	return nil
+}
+
+// Serve serves the provider to Terraform, as main does.
+func Serve(version string, debug bool) error {
+	quietUnlessAsked()
+	var opts []tf6server.ServeOpt
+	if debug {
+		opts = append(opts, tf6server.WithManagedDebug())
+	}
+	return tf6server.Serve("registry.terraform.io/r2tf/r2", NewServer(version, Options{}), opts...)
+}
+
+// quietUnlessAsked turns the plugin libraries' logs off when Terraform was
+// not asked for logs (neither TF_LOG nor TF_LOG_PROVIDER set): they default
+// to trace, and Terraform then discards every line, after the provider has
+// spent about a third of a read's CPU writing them. An explicit TF_LOG_SDK*
+// or TF_LOG_PROVIDER_R2 still wins.
+func quietUnlessAsked() {
+	if os.Getenv("TF_LOG") != "" || os.Getenv("TF_LOG_PROVIDER") != "" {
+		return
+	}
+	for _, k := range []string{"TF_LOG_SDK", "TF_LOG_SDK_PROTO", "TF_LOG_SDK_FRAMEWORK", "TF_LOG_PROVIDER_R2"} {
+		if _, set := os.LookupEnv(k); !set {
+			_ = os.Setenv(k, "off")
+		}
+	}
+}
