@@ -91,10 +91,8 @@ func BenchmarkProviderRead(b *testing.B) {
 	const buckets = 1000
 	s := startFake(b, buckets, 0)
 	ctx := context.Background()
-	srv, err := providerserver.NewProtocol6WithError(provider.New("bench")())()
-	if err != nil {
-		b.Fatal(err)
-	}
+	// The server main serves (provider.NewServer), not the bare framework's.
+	srv := provider.NewServer("bench", provider.Options{})()
 	schemas, err := srv.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
 	if err != nil || len(schemas.Diagnostics) > 0 {
 		b.Fatalf("GetProviderSchema: %v %v", err, schemas.Diagnostics)
