@@ -69,7 +69,7 @@ func TestBucketCORS_faultMatrix(t *testing.T) {
 			want:     errRe("no complete answer within the request timeout of 1s", "Attempts made: 2.")},
 		{name: "200 with success false",
 			faults: []fakeapi.Fault{{Status: 200, Body: `{"success":false,"errors":[{"code":10001,"message":"Internal error"}],"messages":[],"result":null}`}},
-			want:   errRe("HTTP 200", "success=false")},
+			want:   errRe("HTTP 200", "error 10001: Internal error", "The API answered success=false")},
 		{name: "truncated JSON",
 			faults: []fakeapi.Fault{{Status: 200, Body: `{"success":true,"errors":[],"messages":[],"result":{"rules":[{"allowed":`}},
 			want:   errRe("HTTP 200", "not valid JSON", `"result":{"rules":[{"allowed":`)},

@@ -211,8 +211,12 @@ func (c *Client) GetBucketCORS(ctx context.Context, accountID, bucketName, juris
 	}
 	rules, err := DecodeCORS(raw)
 	if err != nil {
-		return nil, &Error{StatusCode: ex.status, Attempts: ex.attempts, Reason: err.Error(),
-			Body: snippet(raw), Err: err}
+		apiErr, ok := AsError(err) // success=false keeps its error entries.
+		if !ok {
+			apiErr = &Error{Reason: err.Error(), Body: snippet(raw), Err: err}
+		}
+		apiErr.StatusCode, apiErr.Attempts = ex.status, ex.attempts
+		return nil, apiErr
 	}
 	return rules, nil
 }
