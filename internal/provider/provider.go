@@ -219,7 +219,8 @@ func (p *r2Provider) Configure(ctx context.Context, req provider.ConfigureReques
 		return
 	}
 
-	// Keep secrets out of every log line from here on.
+	// Mask the secrets in this function's own log lines; the client redacts
+	// credential headers from every request it logs.
 	for _, secret := range []string{token, key} {
 		if secret != "" {
 			ctx = tflog.MaskAllFieldValuesStrings(ctx, secret)
