@@ -69,7 +69,7 @@ func ruleToState(r cors.Rule) (attr.Value, error) {
 	}
 	maxAge := types.NumberNull()
 	if r.MaxAgeSeconds != nil {
-		n, err := parseNumber(string(*r.MaxAgeSeconds))
+		n, err := ParseNumber(string(*r.MaxAgeSeconds))
 		if err != nil {
 			return nil, fmt.Errorf("max_age_seconds %q: %w", *r.MaxAgeSeconds, err)
 		}
@@ -99,8 +99,8 @@ func stringList(ss []string) types.List {
 	return types.ListValueMust(types.StringType, elems)
 }
 
-// parseNumber reads a JSON number exactly, at the precision Terraform uses.
-func parseNumber(s string) (*big.Float, error) {
+// ParseNumber reads a JSON number exactly, at the precision Terraform uses.
+func ParseNumber(s string) (*big.Float, error) {
 	f, _, err := big.ParseFloat(s, 10, 512, big.ToNearestEven)
 	return f, err
 }

@@ -2,7 +2,6 @@ package functions
 
 import (
 	"context"
-	"math/big"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -10,6 +9,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/r2tf/terraform-provider-r2/internal/cors"
+	"github.com/r2tf/terraform-provider-r2/internal/corsstate"
 )
 
 // EvaluateResultAttrTypes is the object cors_evaluate returns. Each header
@@ -100,7 +100,7 @@ func resultValue(r cors.Result) (types.Object, diag.Diagnostics) {
 	if r.MaxAge != nil {
 		// The rule's number came from a Terraform number, so it parses; if it
 		// somehow does not, "not sent" is the honest answer.
-		if f, _, err := big.ParseFloat(string(*r.MaxAge), 10, 512, big.ToNearestEven); err == nil {
+		if f, err := corsstate.ParseNumber(string(*r.MaxAge)); err == nil {
 			maxAge = types.NumberValue(f)
 		}
 	}

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/cloudflare/cloudflare-go/v7/option"
 	"github.com/cloudflare/cloudflare-go/v7/r2"
@@ -59,8 +58,7 @@ func (c *Client) ListBuckets(ctx context.Context, accountID, jurisdiction, nameC
 			return nil, &Error{Reason: fmt.Sprintf("the API kept returning a next-page cursor after %d pages (%d buckets); "+
 				"stopped rather than loop forever", maxListPages, len(out))}
 		}
-		ex := &exchange{deadline: time.Now().Add(c.readTimeout)}
-		pctx := withExchange(ctx, ex)
+		pctx, ex := c.startCall(ctx)
 		// Raw bytes, decoded once, strictly, into our own types (see DecodeBucketList).
 		var raw []byte
 		_, err := c.buckets.List(pctx, params, option.WithResponseBodyInto(&raw))
@@ -69,12 +67,7 @@ func (c *Client) ListBuckets(ctx context.Context, accountID, jurisdiction, nameC
 		}
 		buckets, cursor, err := DecodeBucketList(raw)
 		if err != nil {
-			apiErr, ok := AsError(err)
-			if !ok {
-				apiErr = &Error{Reason: err.Error(), Body: snippet(raw), Err: err}
-			}
-			apiErr.StatusCode, apiErr.Attempts = ex.status, ex.attempts
-			return nil, onPage(apiErr, page, len(out))
+			return nil, onPage(decodeError(err, raw, ex), page, len(out))
 		}
 		for _, b := range buckets {
 			if seenName[b.Name] {

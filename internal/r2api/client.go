@@ -189,8 +189,7 @@ func isLoopback(host string) bool {
 // GetBucketCORS reads a bucket's CORS policy. A bucket with no policy gives
 // an empty, non-nil slice, not an error. jurisdiction "" sends no header.
 func (c *Client) GetBucketCORS(ctx context.Context, accountID, bucketName, jurisdiction string) ([]cors.Rule, error) {
-	ex := &exchange{deadline: time.Now().Add(c.readTimeout)}
-	ctx = withExchange(ctx, ex)
+	ctx, ex := c.startCall(ctx)
 
 	var params r2.BucketCORSGetParams
 	params.AccountID.Value, params.AccountID.Present = accountID, true
@@ -211,12 +210,7 @@ func (c *Client) GetBucketCORS(ctx context.Context, accountID, bucketName, juris
 	}
 	rules, err := DecodeCORS(raw)
 	if err != nil {
-		apiErr, ok := AsError(err) // success=false keeps its error entries.
-		if !ok {
-			apiErr = &Error{Reason: err.Error(), Body: snippet(raw), Err: err}
-		}
-		apiErr.StatusCode, apiErr.Attempts = ex.status, ex.attempts
-		return nil, apiErr
+		return nil, decodeError(err, raw, ex)
 	}
 	return rules, nil
 }
@@ -269,6 +263,23 @@ func checkRule(r cors.Rule) error {
 		return errors.New(`"allowed.origins" is missing`)
 	}
 	return nil
+}
+
+// startCall gives one API call its exchange record and retry budget.
+func (c *Client) startCall(ctx context.Context) (context.Context, *exchange) {
+	ex := &exchange{deadline: time.Now().Add(c.readTimeout)}
+	return withExchange(ctx, ex), ex
+}
+
+// decodeError turns a failure to decode a 2xx body into our *Error with the
+// wire facts; an *Error from the decoder (success=false) keeps its entries.
+func decodeError(err error, raw []byte, ex *exchange) *Error {
+	apiErr, ok := AsError(err)
+	if !ok {
+		apiErr = &Error{Reason: err.Error(), Body: snippet(raw), Err: err}
+	}
+	apiErr.StatusCode, apiErr.Attempts = ex.status, ex.attempts
+	return apiErr
 }
 
 // callError turns whatever the SDK returned into our *Error, using what the

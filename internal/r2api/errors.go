@@ -13,7 +13,6 @@ const (
 	CodeBucketNotFound     = 10006
 	CodeNoCORSPolicy       = 10059
 	CodeAccountUnreachable = 7003
-	CodeRateLimited        = 971
 )
 
 // APIMessage is one entry of the envelope's "errors" array.
