@@ -116,29 +116,17 @@ func onPage(e *Error, page, before int) *Error {
 // object, or lists a bucket without a name or with a field of the wrong type
 // is an error.
 func DecodeBucketList(body []byte) (buckets []Bucket, cursor string, err error) {
-	env, err := jsonexact.Decode(body)
+	const schema = "List Buckets"
+	env, err := decodeEnvelope(body, schema)
 	if err != nil {
-		return nil, "", fmt.Errorf("the API's answer is not valid JSON: %w", err)
+		return nil, "", err
 	}
-	var success *bool
-	if err := env.Field("success", &success); err != nil || success == nil {
-		return nil, "", errors.New(`the API's answer is not a Cloudflare v4 envelope (no boolean "success" field)`)
-	}
-	if !*success {
-		var msgs []APIMessage
-		_ = env.Field("errors", &msgs) // Best effort: the failure is what matters.
-		return nil, "", &Error{Errors: msgs, Reason: "the API answered success=false"}
-	}
-	var result jsonexact.Object
-	if err := env.Field("result", &result); err != nil {
-		return nil, "", schemaError(err)
-	}
-	if result == nil {
+	if env.result == nil {
 		return nil, "", errors.New(`the API's answer has no "result" object`)
 	}
 	var wire []jsonexact.Object
-	if err := result.Field("buckets", &wire); err != nil {
-		return nil, "", schemaError(fmt.Errorf("result: %w", err))
+	if err := env.result.Field("buckets", &wire); err != nil {
+		return nil, "", schemaError(schema, fmt.Errorf("result: %w", err))
 	}
 	buckets = make([]Bucket, 0, len(wire))
 	for i, w := range wire {
@@ -152,7 +140,7 @@ func DecodeBucketList(body []byte) (buckets []Bucket, cursor string, err error) 
 			w.Field("storage_class", &b.StorageClass),
 		)
 		if err != nil {
-			return nil, "", schemaError(fmt.Errorf("bucket %d: %w", i, err))
+			return nil, "", schemaError(schema, fmt.Errorf("bucket %d: %w", i, err))
 		}
 		if name == nil || *name == "" {
 			return nil, "", fmt.Errorf("bucket %d of the API's answer has no name", i)
@@ -160,17 +148,18 @@ func DecodeBucketList(body []byte) (buckets []Bucket, cursor string, err error) 
 		b.Name = *name
 		buckets = append(buckets, b)
 	}
-	var info jsonexact.Object
+	// Two statements, not one errors.Join: the cursor must be read after
+	// result_info is, and Go leaves the order of a call's arguments open.
+	info, err := env.resultInfo()
+	if err != nil {
+		return nil, "", err
+	}
 	var next *string
-	if err := errors.Join(env.Field("result_info", &info), info.Field("cursor", &next)); err != nil {
-		return nil, "", schemaError(err)
+	if err := info.Field("cursor", &next); err != nil {
+		return nil, "", schemaError(schema, err)
 	}
 	if next != nil {
 		cursor = *next
 	}
 	return buckets, cursor, nil
-}
-
-func schemaError(err error) error {
-	return fmt.Errorf("the API's answer does not match the List Buckets schema: %w", err)
 }

@@ -23,7 +23,6 @@ import (
 	"github.com/cloudflare/cloudflare-go/v7/r2"
 
 	"github.com/r2tf/terraform-provider-r2/internal/cors"
-	"github.com/r2tf/terraform-provider-r2/internal/jsonexact"
 )
 
 // Defaults, chosen so that an API that keeps failing fails the read well
@@ -220,27 +219,16 @@ func (c *Client) GetBucketCORS(ctx context.Context, accountID, bucketName, juris
 // envelope, says success=false or breaks the schema is an error, never a
 // silent guess.
 func DecodeCORS(body []byte) ([]cors.Rule, error) {
-	env, err := jsonexact.Decode(body)
+	env, err := decodeEnvelope(body, "Get Bucket CORS Policy")
 	if err != nil {
-		return nil, fmt.Errorf("the API's answer is not valid JSON: %w", err)
-	}
-	var success *bool
-	if err := env.Field("success", &success); err != nil || success == nil {
-		return nil, errors.New(`the API's answer is not a Cloudflare v4 envelope (no boolean "success" field)`)
-	}
-	if !*success {
-		var msgs []APIMessage
-		_ = env.Field("errors", &msgs) // Best effort: the failure is what matters.
-		return nil, &Error{Errors: msgs, Reason: "the API answered success=false"}
-	}
-	var result jsonexact.Object
-	if err := env.Field("result", &result); err != nil {
-		return nil, fmt.Errorf("the API's result is not an object: %w", err)
+		return nil, err
 	}
 	var rules []cors.Rule
-	if err := result.Field("rules", &rules); err != nil {
+	if err := env.result.Field("rules", &rules); err != nil {
 		return nil, fmt.Errorf("the API's rules cannot be read: %w", err)
 	}
+	// A result without rules (or no result at all) is a bucket without a
+	// policy, as the 404/10059 answer is: the API has sent both.
 	if rules == nil {
 		return []cors.Rule{}, nil
 	}
