@@ -1,34 +1,42 @@
-// Package acctest holds what the hermetic acceptance tests share: provider
-// factories, the fake API with a test account, configurations, and the
-// check that a Terraform CLI is there without ever downloading one.
+// Package acctest is the one place tests get their tools from: the provider
+// as main serves it, the fake API with a test account, configuration
+// builders, error matchers, a built provider binary for tests that run the
+// real plugin, and the check that a Terraform CLI is there without ever
+// downloading one.
 package acctest
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"os/exec"
+	"regexp"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 
 	"github.com/r2tf/terraform-provider-r2/internal/fakeapi"
+	"github.com/r2tf/terraform-provider-r2/internal/localprovider"
 	"github.com/r2tf/terraform-provider-r2/internal/provider"
 	"github.com/r2tf/terraform-provider-r2/internal/r2api"
 )
 
 // Fixed test identities served by the fake.
 const (
-	AccountID = "023e105f4ecef8ad9ca31a8372d0c353"
+	AccountID = fakeapi.ExampleAccountID
 	Token     = "test-token-0123456789"
 	Email     = "user@example.com"
 	APIKey    = "test-global-key-0123456789"
 )
 
-// ProviderFactories serve the provider in-process for the Terraform CLI.
-// Retry delays are shortened so that fault tests finish in milliseconds;
-// the policy (what is retried, how often) stays the real one.
-// It is the same server main serves (provider.NewServer).
+// ProviderFactories serve the provider in-process for the Terraform CLI:
+// the same server main serves (provider.NewServer), with retry delays
+// shortened so that fault tests finish in milliseconds. The policy (what is
+// retried, how often) stays the real one.
 var ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
 	"r2": func() (tfprotov6.ProviderServer, error) {
 		return provider.NewServer("test", provider.Options{
@@ -38,6 +46,55 @@ var ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
 			},
 		})(), nil
 	},
+}
+
+// Run runs hermetic acceptance test steps through the Terraform CLI against
+// the provider (ProviderFactories). It needs no credentials.
+func Run(t *testing.T, steps ...resource.TestStep) {
+	t.Helper()
+	RunCase(t, resource.TestCase{Steps: steps})
+}
+
+// RunCase is Run for a test case that sets more than its steps (version
+// checks, say); the provider factories are filled in.
+func RunCase(t *testing.T, tc resource.TestCase) {
+	t.Helper()
+	tc.ProtoV6ProviderFactories = ProviderFactories
+	resource.UnitTest(t, tc)
+}
+
+// RunLive runs steps against the real Cloudflare API with the server main
+// serves and its real retry delays. resource.Test skips it unless TF_ACC is
+// set; the caller skips it without credentials.
+func RunLive(t *testing.T, steps ...resource.TestStep) {
+	t.Helper()
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: map[string]func() (tfprotov6.ProviderServer, error){
+			"r2": func() (tfprotov6.ProviderServer, error) {
+				return provider.NewServer("acc", provider.Options{})(), nil
+			},
+		},
+		Steps: steps,
+	})
+}
+
+// ErrorRegexp matches the parts in order, each taken literally, across
+// Terraform's line wrapping of diagnostics.
+func ErrorRegexp(parts ...string) *regexp.Regexp {
+	quoted := make([]string, len(parts))
+	for i, p := range parts {
+		quoted[i] = strings.ReplaceAll(regexp.QuoteMeta(p), " ", `\s+`)
+	}
+	return regexp.MustCompile(`(?s)` + strings.Join(quoted, ".*"))
+}
+
+// StringList checks a list of exactly these strings, in order.
+func StringList(ss ...string) knownvalue.Check {
+	checks := make([]knownvalue.Check, len(ss))
+	for i, s := range ss {
+		checks[i] = knownvalue.StringExact(s)
+	}
+	return knownvalue.ListExact(checks)
 }
 
 // StartFake starts the fake API with the test token, global key and account,
@@ -52,29 +109,133 @@ func StartFake(t testing.TB) *fakeapi.Server {
 	return s
 }
 
-// ProviderConfig configures the provider for the fake with the test token.
-func ProviderConfig(s *fakeapi.Server) string {
-	return fmt.Sprintf(`
-provider "r2" {
-  base_url  = %[1]q
-  api_token = %[2]q
-}
-`, s.URL(), Token)
+// ProviderOption changes the provider block ProviderConfig writes.
+type ProviderOption func(*providerBlock)
+
+type providerBlock struct {
+	baseURL, token, key, email string
+	extra                      []string
 }
 
-// BucketCORSConfig is a data source "test" reading bucket in the test account.
-// jurisdiction "" leaves the argument out.
-func BucketCORSConfig(bucket, jurisdiction string) string {
-	j := ""
-	if jurisdiction != "" {
-		j = fmt.Sprintf("  jurisdiction = %q\n", jurisdiction)
+// WithToken authenticates with this API token instead of the test token.
+func WithToken(token string) ProviderOption {
+	return func(p *providerBlock) { p.token, p.key, p.email = token, "", "" }
+}
+
+// WithAPIKey authenticates with a global API key and email instead of a token.
+func WithAPIKey(key, email string) ProviderOption {
+	return func(p *providerBlock) { p.token, p.key, p.email = "", key, email }
+}
+
+// WithoutCredentials leaves every credential out of the block (the
+// environment, or nothing, provides them).
+func WithoutCredentials() ProviderOption {
+	return func(p *providerBlock) { p.token, p.key, p.email = "", "", "" }
+}
+
+// WithBaseURL points the provider at another base URL ("" leaves it out).
+func WithBaseURL(u string) ProviderOption {
+	return func(p *providerBlock) { p.baseURL = u }
+}
+
+// WithProviderArgs adds HCL lines to the block, e.g. `max_retries = 1`.
+func WithProviderArgs(lines ...string) ProviderOption {
+	return func(p *providerBlock) { p.extra = append(p.extra, lines...) }
+}
+
+// ProviderConfig is a provider block for the fake s (nil: no base_url) with
+// the test token, changed by opts.
+func ProviderConfig(s *fakeapi.Server, opts ...ProviderOption) string {
+	p := providerBlock{token: Token}
+	if s != nil {
+		p.baseURL = s.URL()
 	}
-	return fmt.Sprintf(`
-data "r2_bucket_cors" "test" {
-  account_id  = %[1]q
-  bucket_name = %[2]q
-%[3]s}
-`, AccountID, bucket, j)
+	for _, o := range opts {
+		o(&p)
+	}
+	var b strings.Builder
+	b.WriteString("\nprovider \"r2\" {\n")
+	for _, a := range [][2]string{{"base_url", p.baseURL}, {"api_token", p.token}, {"api_key", p.key}, {"email", p.email}} {
+		if a[1] != "" {
+			fmt.Fprintf(&b, "  %s = %q\n", a[0], a[1])
+		}
+	}
+	for _, l := range p.extra {
+		if l != "" {
+			fmt.Fprintf(&b, "  %s\n", l)
+		}
+	}
+	b.WriteString("}\n")
+	return b.String()
+}
+
+// DataOption changes the data source block a config builder writes.
+type DataOption func(*dataBlock)
+
+type dataBlock struct {
+	account string
+	args    []string
+}
+
+// Account reads another account than the test account.
+func Account(id string) DataOption {
+	return func(d *dataBlock) { d.account = id }
+}
+
+// Jurisdiction sets the jurisdiction argument ("" leaves it out).
+func Jurisdiction(j string) DataOption {
+	return func(d *dataBlock) {
+		if j != "" {
+			d.args = append(d.args, fmt.Sprintf("jurisdiction = %q", j))
+		}
+	}
+}
+
+// Args adds argument lines, e.g. `name_contains = "logs"`.
+func Args(lines ...string) DataOption {
+	return func(d *dataBlock) { d.args = append(d.args, lines...) }
+}
+
+// BucketCORSConfig is data "r2_bucket_cors" "test" reading bucket in the
+// test account.
+func BucketCORSConfig(bucket string, opts ...DataOption) string {
+	return dataSourceConfig("r2_bucket_cors", append([]DataOption{Args(fmt.Sprintf("bucket_name = %q", bucket))}, opts...))
+}
+
+// BucketsConfig is data "r2_buckets" "test" listing the test account.
+func BucketsConfig(opts ...DataOption) string {
+	return dataSourceConfig("r2_buckets", opts)
+}
+
+// dataSourceConfig writes data "<typ>" "test" with account_id first.
+func dataSourceConfig(typ string, opts []DataOption) string {
+	d := dataBlock{account: AccountID}
+	for _, o := range opts {
+		o(&d)
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "\ndata %q \"test\" {\n  account_id = %q\n", typ, d.account)
+	for _, a := range d.args {
+		fmt.Fprintf(&b, "  %s\n", a)
+	}
+	b.WriteString("}\n")
+	return b.String()
+}
+
+// BuiltProvider builds the provider binary and a CLI configuration that
+// serves it (internal/localprovider), for tests that run the real plugin
+// rather than the in-process server. It returns the Terraform CLI and the
+// configuration file, for TF_CLI_CONFIG_FILE.
+func BuiltProvider(t *testing.T) (tf, rc string) {
+	t.Helper()
+	if err := SetupTerraformCLI(); err != nil {
+		t.Fatal(err)
+	}
+	rc, err := localprovider.Install(context.Background(), "", t.TempDir(), localprovider.R2)
+	if err != nil {
+		t.Fatalf("building the provider: %v", err)
+	}
+	return os.Getenv("TF_ACC_TERRAFORM_PATH"), rc
 }
 
 // SetupTerraformCLI points the testing framework at a local Terraform CLI

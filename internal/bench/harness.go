@@ -16,13 +16,13 @@ import (
 
 	"github.com/r2tf/terraform-provider-r2/internal/bench/trivial"
 	"github.com/r2tf/terraform-provider-r2/internal/fakeapi"
+	"github.com/r2tf/terraform-provider-r2/internal/localprovider"
 )
 
 // Identities the fake serves to the benchmark.
 const (
-	AccountID = "023e105f4ecef8ad9ca31a8372d0c353"
+	AccountID = fakeapi.ExampleAccountID
 	Token     = "bench-token-0123456789"
-	r2Address = "registry.terraform.io/r2tf/r2"
 )
 
 // CORSRules is the policy every benchmark bucket has: two rules, as a site
@@ -66,6 +66,7 @@ type Harness struct {
 	opts Options
 	work string
 	bin  string // Holds both provider binaries.
+	rc   string // The CLI configuration that serves them.
 	env  []string
 	fake *fakeapi.Server
 
@@ -91,7 +92,7 @@ func (h *Harness) Close() {
 }
 
 // ProviderBinary is the path of the built r2 provider.
-func (h *Harness) ProviderBinary() string { return filepath.Join(h.bin, "terraform-provider-r2") }
+func (h *Harness) ProviderBinary() string { return filepath.Join(h.bin, localprovider.R2.Binary()) }
 
 // TrivialBinary is the path of the built trivial provider.
 func (h *Harness) TrivialBinary() string { return filepath.Join(h.bin, "terraform-provider-trivial") }
@@ -103,28 +104,21 @@ func (h *Harness) binary(k Kind) string {
 	return h.ProviderBinary()
 }
 
-// Build compiles both providers, as `make build` does.
+// Build compiles both providers, as `make build` does, and writes the CLI
+// configuration that serves them (internal/localprovider).
 func (h *Harness) Build(ctx context.Context) error {
-	r2 := "."
+	r2 := localprovider.R2
 	if h.opts.ProfileDir != "" {
-		r2 = "./internal/bench/cmd/profiled-provider"
+		r2.Package = "./internal/bench/cmd/profiled-provider"
 	}
-	for _, b := range []struct{ out, pkg string }{
-		{h.ProviderBinary(), r2},
-		{h.TrivialBinary(), "./internal/bench/trivial/cmd/terraform-provider-trivial"},
-	} {
-		cmd := exec.CommandContext(ctx, "go", "build", "-trimpath", "-o", b.out, b.pkg)
-		cmd.Dir = h.opts.Repo
-		if out, err := cmd.CombinedOutput(); err != nil {
-			return fmt.Errorf("go build %s: %w\n%s", b.pkg, err, out)
-		}
-	}
-	return nil
+	trivialProvider := localprovider.Provider{Address: trivial.Address, Package: "./internal/bench/trivial/cmd/terraform-provider-trivial"}
+	rc, err := localprovider.Install(ctx, h.opts.Repo, h.work, r2, trivialProvider)
+	h.rc = rc
+	return err
 }
 
-// Setup starts the fake with the benchmark's buckets and writes the CLI
-// configuration: dev_overrides for both providers and no other
-// installation method, so Terraform never needs `init` or the network.
+// Setup starts the fake with the benchmark's buckets and the environment of
+// Terraform. Plans use the builds through dev_overrides, without `init`.
 func (h *Harness) Setup() error {
 	h.fake = fakeapi.Start()
 	h.fake.AddToken(Token)
@@ -140,17 +134,6 @@ func (h *Harness) Setup() error {
 	})
 	h.fake.SetLatency(h.opts.Latency)
 
-	rc := filepath.Join(h.work, "terraformrc")
-	cli := fmt.Sprintf(`provider_installation {
-  dev_overrides {
-    %q = %q
-    %q = %q
-  }
-}
-`, r2Address, h.bin, trivial.Address, h.bin)
-	if err := os.WriteFile(rc, []byte(cli), 0o600); err != nil {
-		return err
-	}
 	// A clean environment: nothing of the caller's Terraform, Cloudflare or
 	// provider settings may change what is measured.
 	for _, kv := range os.Environ() {
@@ -161,7 +144,7 @@ func (h *Harness) Setup() error {
 		}
 		h.env = append(h.env, kv)
 	}
-	h.env = append(h.env, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1", "TF_CLI_CONFIG_FILE="+rc)
+	h.env = append(h.env, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1", "TF_CLI_CONFIG_FILE="+h.rc)
 	if h.opts.ProfileDir != "" {
 		h.env = append(h.env, "R2_BENCH_PROFILE_DIR="+h.opts.ProfileDir)
 	}
@@ -345,7 +328,7 @@ func (h *Harness) Schema(ctx context.Context, k Kind, check bool) (time.Duration
 		var schema struct {
 			ProviderSchemas map[string]json.RawMessage `json:"provider_schemas"`
 		}
-		addr := r2Address
+		addr := localprovider.R2.Address
 		if k == KindTrivial {
 			addr = trivial.Address
 		}

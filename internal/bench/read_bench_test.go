@@ -158,7 +158,7 @@ func BenchmarkGetProviderSchema(b *testing.B) {
 		name string
 		new  func() tfprotov6.ProviderServer
 	}{
-		{"r2", providerserver.NewProtocol6(provider.New("bench")())},
+		{"r2", provider.NewServer("bench", provider.Options{})},
 		{"trivial", providerserver.NewProtocol6(trivial.New())},
 	} {
 		b.Run(p.name, func(b *testing.B) {

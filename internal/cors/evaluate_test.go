@@ -16,16 +16,16 @@ func allow(methods, origins, headers []string) *Allowed {
 	return &Allowed{Methods: methods, Origins: origins, Headers: headers}
 }
 
-func list(s ...string) []string { return s }
+func strs(s ...string) []string { return s }
 
 func TestEvaluate(t *testing.T) {
 	// Two overlapping rules: the first allows app.example.com with GET only;
 	// the second allows every origin with GET and PUT.
 	overlapping := []Rule{
-		{ID: sp("app"), Allowed: allow(list("GET"), list("https://app.example.com"), list("x-app")), ExposeHeaders: list("ETag"), MaxAgeSeconds: np("60")},
-		{ID: sp("any"), Allowed: allow(list("GET", "PUT"), list("*"), list("*")), MaxAgeSeconds: np("3600")},
+		{ID: sp("app"), Allowed: allow(strs("GET"), strs("https://app.example.com"), strs("x-app")), ExposeHeaders: strs("ETag"), MaxAgeSeconds: np("60")},
+		{ID: sp("any"), Allowed: allow(strs("GET", "PUT"), strs("*"), strs("*")), MaxAgeSeconds: np("3600")},
 	}
-	wildcard := []Rule{{Allowed: allow(list("GET"), list("https://*.example.com"), nil)}}
+	wildcard := []Rule{{Allowed: allow(strs("GET"), strs("https://*.example.com"), nil)}}
 
 	cases := []struct {
 		name  string
@@ -36,14 +36,14 @@ func TestEvaluate(t *testing.T) {
 		{
 			name:  "first match wins over a later, broader rule",
 			rules: overlapping,
-			req:   Request{Origin: "https://app.example.com", Method: "GET", Headers: list("X-App")},
+			req:   Request{Origin: "https://app.example.com", Method: "GET", Headers: strs("X-App")},
 			want: Result{Allowed: true, RuleIndex: 0, RuleID: sp("app"), AllowOrigin: "https://app.example.com",
 				AllowMethods: "GET", AllowHeaders: "x-app", ExposeHeaders: "ETag", MaxAge: np("60")},
 		},
 		{
 			name:  "method missing from the first rule falls through to the second",
 			rules: overlapping,
-			req:   Request{Origin: "https://app.example.com", Method: "PUT", Headers: list("X-App")},
+			req:   Request{Origin: "https://app.example.com", Method: "PUT", Headers: strs("X-App")},
 			want: Result{Allowed: true, RuleIndex: 1, RuleID: sp("any"), AllowOrigin: "*",
 				AllowMethods: "GET, PUT", AllowHeaders: "x-app", MaxAge: np("3600")},
 		},
@@ -97,74 +97,74 @@ func TestEvaluate(t *testing.T) {
 		},
 		{
 			name:  "wildcard at the end matches any suffix",
-			rules: []Rule{{Allowed: allow(list("GET"), list("https://example.*"), nil)}},
+			rules: []Rule{{Allowed: allow(strs("GET"), strs("https://example.*"), nil)}},
 			req:   Request{Origin: "https://example.evil.com", Method: "GET"},
 			want:  Result{Allowed: true, RuleIndex: 0, AllowOrigin: "https://example.evil.com", AllowMethods: "GET"},
 		},
 		{
 			name:  "two wildcards match nothing",
-			rules: []Rule{{Allowed: allow(list("GET"), list("https://*.*.com"), nil)}},
+			rules: []Rule{{Allowed: allow(strs("GET"), strs("https://*.*.com"), nil)}},
 			req:   Request{Origin: "https://a.b.com", Method: "GET"},
 			want:  noMatch,
 		},
 		{
 			name:  "origins compare case-sensitively",
-			rules: []Rule{{Allowed: allow(list("GET"), list("https://App.example.com"), nil)}},
+			rules: []Rule{{Allowed: allow(strs("GET"), strs("https://App.example.com"), nil)}},
 			req:   Request{Origin: "https://app.example.com", Method: "GET"},
 			want:  noMatch,
 		},
 		{
 			name:  "later origin entry matches",
-			rules: []Rule{{Allowed: allow(list("GET"), list("https://a.example", "https://b.example"), nil)}},
+			rules: []Rule{{Allowed: allow(strs("GET"), strs("https://a.example", "https://b.example"), nil)}},
 			req:   Request{Origin: "https://b.example", Method: "GET"},
 			want:  Result{Allowed: true, RuleIndex: 0, AllowOrigin: "https://b.example", AllowMethods: "GET"},
 		},
 		{
 			name:  "one of several requested headers missing",
-			rules: []Rule{{Allowed: allow(list("PUT"), list("*"), list("content-type", "x-a"))}},
-			req:   Request{Origin: "https://a.example", Method: "PUT", Headers: list("content-type", "x-b")},
+			rules: []Rule{{Allowed: allow(strs("PUT"), strs("*"), strs("content-type", "x-a"))}},
+			req:   Request{Origin: "https://a.example", Method: "PUT", Headers: strs("content-type", "x-b")},
 			want:  noMatch,
 		},
 		{
 			name:  "all requested headers present, case-insensitive, answered lowercase in request order",
-			rules: []Rule{{Allowed: allow(list("PUT"), list("*"), list("X-A", "content-type"))}},
-			req:   Request{Origin: "https://a.example", Method: "PUT", Headers: list("Content-Type", "x-a")},
+			rules: []Rule{{Allowed: allow(strs("PUT"), strs("*"), strs("X-A", "content-type"))}},
+			req:   Request{Origin: "https://a.example", Method: "PUT", Headers: strs("Content-Type", "x-a")},
 			want:  Result{Allowed: true, RuleIndex: 0, AllowOrigin: "*", AllowMethods: "PUT", AllowHeaders: "content-type, x-a"},
 		},
 		{
 			name:  "star header matches any header",
-			rules: []Rule{{Allowed: allow(list("PUT"), list("*"), list("*"))}},
-			req:   Request{Origin: "https://a.example", Method: "PUT", Headers: list("X-Anything", "authorization")},
+			rules: []Rule{{Allowed: allow(strs("PUT"), strs("*"), strs("*"))}},
+			req:   Request{Origin: "https://a.example", Method: "PUT", Headers: strs("X-Anything", "authorization")},
 			want:  Result{Allowed: true, RuleIndex: 0, AllowOrigin: "*", AllowMethods: "PUT", AllowHeaders: "x-anything, authorization"},
 		},
 		{
 			name:  "prefix wildcard header matches case-insensitively",
-			rules: []Rule{{Allowed: allow(list("PUT"), list("*"), list("x-amz-*"))}},
-			req:   Request{Origin: "https://a.example", Method: "PUT", Headers: list("X-Amz-Date")},
+			rules: []Rule{{Allowed: allow(strs("PUT"), strs("*"), strs("x-amz-*"))}},
+			req:   Request{Origin: "https://a.example", Method: "PUT", Headers: strs("X-Amz-Date")},
 			want:  Result{Allowed: true, RuleIndex: 0, AllowOrigin: "*", AllowMethods: "PUT", AllowHeaders: "x-amz-date"},
 		},
 		{
 			name:  "prefix wildcard header does not match another prefix",
-			rules: []Rule{{Allowed: allow(list("PUT"), list("*"), list("x-amz-*"))}},
-			req:   Request{Origin: "https://a.example", Method: "PUT", Headers: list("x-am")},
+			rules: []Rule{{Allowed: allow(strs("PUT"), strs("*"), strs("x-amz-*"))}},
+			req:   Request{Origin: "https://a.example", Method: "PUT", Headers: strs("x-am")},
 			want:  noMatch,
 		},
 		{
 			name:  "no headers requested matches a rule without headers",
-			rules: []Rule{{Allowed: allow(list("GET"), list("*"), nil)}},
-			req:   Request{Origin: "https://a.example", Method: "GET", Headers: list()},
+			rules: []Rule{{Allowed: allow(strs("GET"), strs("*"), nil)}},
+			req:   Request{Origin: "https://a.example", Method: "GET", Headers: strs()},
 			want:  Result{Allowed: true, RuleIndex: 0, AllowOrigin: "*", AllowMethods: "GET"},
 		},
 		{
 			name:  "requested header against a rule with null headers",
-			rules: []Rule{{Allowed: allow(list("GET"), list("*"), nil)}},
-			req:   Request{Origin: "https://a.example", Method: "GET", Headers: list("x-a")},
+			rules: []Rule{{Allowed: allow(strs("GET"), strs("*"), nil)}},
+			req:   Request{Origin: "https://a.example", Method: "GET", Headers: strs("x-a")},
 			want:  noMatch,
 		},
 		{
 			name:  "requested header against a rule with empty headers",
-			rules: []Rule{{Allowed: allow(list("GET"), list("*"), list())}},
-			req:   Request{Origin: "https://a.example", Method: "GET", Headers: list("x-a")},
+			rules: []Rule{{Allowed: allow(strs("GET"), strs("*"), strs())}},
+			req:   Request{Origin: "https://a.example", Method: "GET", Headers: strs("x-a")},
 			want:  noMatch,
 		},
 		{
@@ -193,21 +193,21 @@ func TestEvaluate(t *testing.T) {
 		},
 		{
 			name:  "empty origins match nothing",
-			rules: []Rule{{Allowed: allow(list("GET"), list(), list("*"))}},
+			rules: []Rule{{Allowed: allow(strs("GET"), strs(), strs("*"))}},
 			req:   Request{Origin: "https://a.example", Method: "GET"},
 			want:  noMatch,
 		},
 		{
 			name: "max age kept as written, empty expose headers not sent",
-			rules: []Rule{{ID: sp(""), Allowed: allow(list("HEAD", "GET"), list("http://localhost:3000"), list("x-requested-by")),
-				ExposeHeaders: list(), MaxAgeSeconds: np("1.5e3")}},
+			rules: []Rule{{ID: sp(""), Allowed: allow(strs("HEAD", "GET"), strs("http://localhost:3000"), strs("x-requested-by")),
+				ExposeHeaders: strs(), MaxAgeSeconds: np("1.5e3")}},
 			req: Request{Origin: "http://localhost:3000", Method: "HEAD"},
 			want: Result{Allowed: true, RuleIndex: 0, RuleID: sp(""), AllowOrigin: "http://localhost:3000",
 				AllowMethods: "HEAD, GET", MaxAge: np("1.5e3")},
 		},
 		{
 			name:  "several expose headers joined",
-			rules: []Rule{{Allowed: allow(list("GET"), list("*"), nil), ExposeHeaders: list("ETag", "Content-Encoding")}},
+			rules: []Rule{{Allowed: allow(strs("GET"), strs("*"), nil), ExposeHeaders: strs("ETag", "Content-Encoding")}},
 			req:   Request{Origin: "https://a.example", Method: "GET"},
 			want:  Result{Allowed: true, RuleIndex: 0, AllowOrigin: "*", AllowMethods: "GET", ExposeHeaders: "ETag, Content-Encoding"},
 		},
@@ -237,13 +237,13 @@ func show(r Result) string {
 // TestEvaluateOddInput checks that input no browser sends neither panics nor
 // matches by accident.
 func TestEvaluateOddInput(t *testing.T) {
-	rules := []Rule{{Allowed: allow(list("GET"), list("ab*ba", "", "*x"), list("a*a", "é*"))}}
+	rules := []Rule{{Allowed: allow(strs("GET"), strs("ab*ba", "", "*x"), strs("a*a", "é*"))}}
 	for _, req := range []Request{
 		{Origin: "aba", Method: "GET"},
 		{Origin: "", Method: "GET"},
-		{Origin: "x", Method: "GET", Headers: list("a")},
-		{Origin: "x", Method: "GET", Headers: list("\xc3")},
-		{Origin: "x", Method: "GET", Headers: list("")},
+		{Origin: "x", Method: "GET", Headers: strs("a")},
+		{Origin: "x", Method: "GET", Headers: strs("\xc3")},
+		{Origin: "x", Method: "GET", Headers: strs("")},
 	} {
 		if got := Evaluate(rules, req); got.Allowed && req.Origin != "" && req.Origin != "x" {
 			t.Errorf("Evaluate(%+v) allowed", req)
@@ -252,10 +252,10 @@ func TestEvaluateOddInput(t *testing.T) {
 	if got := Evaluate(rules, Request{Origin: "", Method: "GET"}); !got.Allowed {
 		t.Errorf("empty origin entry should match an empty origin byte for byte")
 	}
-	if got := Evaluate(rules, Request{Origin: "x", Method: "GET", Headers: list("é")}); !got.Allowed {
+	if got := Evaluate(rules, Request{Origin: "x", Method: "GET", Headers: strs("é")}); !got.Allowed {
 		t.Errorf("é* should match é")
 	}
-	if got := Evaluate(rules, Request{Origin: "x", Method: "GET", Headers: list("a")}); got.Allowed {
+	if got := Evaluate(rules, Request{Origin: "x", Method: "GET", Headers: strs("a")}); got.Allowed {
 		t.Errorf("a*a must not match a (the prefix and suffix may not overlap)")
 	}
 }
@@ -274,17 +274,17 @@ func BenchmarkEvaluate(b *testing.B) {
 	for i := range rules {
 		rules[i] = Rule{
 			ID:            sp(fmt.Sprintf("rule-%d", i)),
-			Allowed:       allow(list("GET", "HEAD"), list(fmt.Sprintf("https://app%d.example.com", i), fmt.Sprintf("https://*.tenant%d.example.com", i)), list("content-type", "x-amz-*")),
-			ExposeHeaders: list("ETag"),
+			Allowed:       allow(strs("GET", "HEAD"), strs(fmt.Sprintf("https://app%d.example.com", i), fmt.Sprintf("https://*.tenant%d.example.com", i)), strs("content-type", "x-amz-*")),
+			ExposeHeaders: strs("ETag"),
 			MaxAgeSeconds: np("3600"),
 		}
 	}
 	reqs := map[string]Request{
 		"first rule":     {Origin: "https://app0.example.com", Method: "GET"},
-		"last rule":      {Origin: "https://app9.example.com", Method: "GET", Headers: list("Content-Type", "X-Amz-Date")},
-		"wildcard":       {Origin: "https://a.b.tenant5.example.com", Method: "HEAD", Headers: list("x-amz-meta-a")},
+		"last rule":      {Origin: "https://app9.example.com", Method: "GET", Headers: strs("Content-Type", "X-Amz-Date")},
+		"wildcard":       {Origin: "https://a.b.tenant5.example.com", Method: "HEAD", Headers: strs("x-amz-meta-a")},
 		"no match":       {Origin: "https://evil.example", Method: "GET"},
-		"header missing": {Origin: "https://app9.example.com", Method: "GET", Headers: list("authorization")},
+		"header missing": {Origin: "https://app9.example.com", Method: "GET", Headers: strs("authorization")},
 	}
 	for name, req := range reqs {
 		b.Run(name, func(b *testing.B) {

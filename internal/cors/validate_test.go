@@ -104,10 +104,10 @@ func FuzzEvaluate(f *testing.F) {
 	f.Add("*", "*", "", "", "")
 	f.Add("a*b*c", "", "abc", "PUT", "")
 	f.Fuzz(func(t *testing.T, origin, header, reqOrigin, method, reqHeader string) {
-		rules := []Rule{{Allowed: allow(Methods, list(origin), list(header))}}
+		rules := []Rule{{Allowed: allow(Methods, strs(origin), strs(header))}}
 		var hs []string
 		if reqHeader != "" {
-			hs = list(reqHeader)
+			hs = strs(reqHeader)
 		}
 		got := Evaluate(rules, Request{Origin: reqOrigin, Method: method, Headers: hs})
 		if got.Allowed != (got.RuleIndex == 0) {

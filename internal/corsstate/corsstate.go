@@ -8,28 +8,69 @@ import (
 	"math/big"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/r2tf/terraform-provider-r2/internal/cors"
 )
 
-// The object types of the rules attribute; the schema, the functions and the
-// mapping share them.
+// RuleSchema is the schema of one element of a rules attribute, as every
+// data source exposes it. It is the one definition of the rules' shape: the
+// object types below derive from it, so the schema, the mapping and the
+// functions' parameters cannot drift apart.
+func RuleSchema() schema.NestedAttributeObject {
+	stringList := func(desc string) schema.ListAttribute {
+		return schema.ListAttribute{ElementType: types.StringType, Computed: true, MarkdownDescription: desc}
+	}
+	return schema.NestedAttributeObject{
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				MarkdownDescription: "Identifier of the rule, if it has one.",
+				Computed:            true,
+			},
+			"allowed": schema.SingleNestedAttribute{
+				MarkdownDescription: "What the rule lets through.",
+				Computed:            true,
+				Attributes: map[string]schema.Attribute{
+					"methods": stringList("HTTP methods allowed: `GET`, `PUT`, `POST`, `DELETE`, `HEAD`."),
+					"origins": stringList("Origins allowed, such as `https://example.com`; `*` allows any."),
+					"headers": stringList("Request headers allowed (`Access-Control-Allow-Headers`); `*` allows any."),
+				},
+			},
+			"expose_headers": stringList("Response headers the browser may expose to scripts (`Access-Control-Expose-Headers`)."),
+			"max_age_seconds": schema.NumberAttribute{
+				MarkdownDescription: "How long browsers may cache the preflight answer, in seconds, " +
+					"exactly as the API stores it (browsers cap it; the documented maximum is 86400).",
+				Computed: true,
+			},
+		},
+	}
+}
+
+// The object types of the rules attribute, derived from RuleSchema.
 var (
-	AllowedAttrTypes = map[string]attr.Type{
-		"methods": types.ListType{ElemType: types.StringType},
-		"origins": types.ListType{ElemType: types.StringType},
-		"headers": types.ListType{ElemType: types.StringType},
-	}
-	RuleAttrTypes = map[string]attr.Type{
-		"id":              types.StringType,
-		"allowed":         types.ObjectType{AttrTypes: AllowedAttrTypes},
-		"expose_headers":  types.ListType{ElemType: types.StringType},
-		"max_age_seconds": types.NumberType,
-	}
 	// RuleObjectType is the element type of the rules list.
-	RuleObjectType = types.ObjectType{AttrTypes: RuleAttrTypes}
+	RuleObjectType = NestedObjectType(RuleSchema())
+	RuleAttrTypes  = RuleObjectType.AttrTypes
+	// AllowedAttrTypes is the type of a rule's allowed object.
+	AllowedAttrTypes = mustObjectType(RuleAttrTypes["allowed"]).AttrTypes
 )
+
+// NestedObjectType is the object type of a nested attribute object's values,
+// so that a mapping builds values of exactly the type its schema declares.
+func NestedObjectType(o schema.NestedAttributeObject) types.ObjectType {
+	return mustObjectType(o.Type())
+}
+
+// mustObjectType panics on a type that is not an object type: only a schema
+// written wrongly, found by any test, can get there.
+func mustObjectType(t attr.Type) types.ObjectType {
+	ot, ok := t.(types.ObjectType)
+	if !ok {
+		panic(fmt.Sprintf("corsstate: %T is not types.ObjectType", t))
+	}
+	return ot
+}
 
 // RulesToState maps the API's rules, in order, to the rules attribute. A nil
 // slice or pointer (the API left the field out) becomes null; an empty list

@@ -69,7 +69,7 @@ func fakeAnswers(tb testing.TB) [][]byte {
 	s := fakeapi.Start()
 	defer s.Close()
 	s.AddToken("seed")
-	const acct = "023e105f4ecef8ad9ca31a8372d0c353"
+	const acct = fakeapi.ExampleAccountID
 	policies := map[string]string{
 		"reference": `[{"allowed":{"methods":["GET"],"origins":["http://localhost:3000"],"headers":["x-requested-by"]},"id":"Allow Local Development","exposeHeaders":["Content-Encoding"],"maxAgeSeconds":3600}]`,
 		"absent":    `[{"allowed":{"methods":["GET","HEAD"],"origins":["*"]}}]`,
@@ -141,7 +141,7 @@ func plainReading(t *testing.T, body []byte) []cors.Rule {
 	rules := make([]cors.Rule, 0, len(raw))
 	for _, r := range raw {
 		m, _ := r.(map[string]any)
-		rule := cors.Rule{ExposeHeaders: strings(m["exposeHeaders"])}
+		rule := cors.Rule{ExposeHeaders: stringSlice(m["exposeHeaders"])}
 		if id, ok := m["id"].(string); ok {
 			rule.ID = &id
 		}
@@ -149,14 +149,15 @@ func plainReading(t *testing.T, body []byte) []cors.Rule {
 			rule.MaxAgeSeconds = &n
 		}
 		if a, ok := m["allowed"].(map[string]any); ok {
-			rule.Allowed = &cors.Allowed{Methods: strings(a["methods"]), Origins: strings(a["origins"]), Headers: strings(a["headers"])}
+			rule.Allowed = &cors.Allowed{Methods: stringSlice(a["methods"]), Origins: stringSlice(a["origins"]), Headers: stringSlice(a["headers"])}
 		}
 		rules = append(rules, rule)
 	}
 	return rules
 }
 
-func strings(v any) []string {
+// stringSlice reads a decoded JSON array of strings; nil when it is not one.
+func stringSlice(v any) []string {
 	list, ok := v.([]any)
 	if !ok {
 		return nil

@@ -21,23 +21,6 @@ const dsAddr = "data.r2_bucket_cors.test"
 // apiReferenceRules is the example of Cloudflare's API reference.
 const apiReferenceRules = `[{"allowed":{"methods":["GET"],"origins":["http://localhost:3000"],"headers":["x-requested-by"]},"id":"Allow Local Development","exposeHeaders":["Content-Encoding"],"maxAgeSeconds":3600}]`
 
-// errRe matches the parts in order, across Terraform's line wrapping.
-func errRe(parts ...string) *regexp.Regexp {
-	quoted := make([]string, len(parts))
-	for i, p := range parts {
-		quoted[i] = strings.ReplaceAll(regexp.QuoteMeta(p), " ", `\s+`)
-	}
-	return regexp.MustCompile(`(?s)` + strings.Join(quoted, ".*"))
-}
-
-func strList(ss ...string) knownvalue.Check {
-	checks := make([]knownvalue.Check, len(ss))
-	for i, s := range ss {
-		checks[i] = knownvalue.StringExact(s)
-	}
-	return knownvalue.ListExact(checks)
-}
-
 func rulesCheck(rules ...knownvalue.Check) statecheck.StateCheck {
 	return statecheck.ExpectKnownValue(dsAddr, tfjsonpath.New("rules"), knownvalue.ListExact(rules))
 }
@@ -52,26 +35,23 @@ func fakeWithBucket(t *testing.T, jurisdiction, name, rules string) *fakeapi.Ser
 func TestBucketCORS_apiReferenceExample(t *testing.T) {
 	t.Parallel()
 	s := fakeWithBucket(t, "", "example-bucket", apiReferenceRules)
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config: acctest.ProviderConfig(s) + acctest.BucketCORSConfig("example-bucket", ""),
-			ConfigStateChecks: []statecheck.StateCheck{
-				rulesCheck(knownvalue.ObjectExact(map[string]knownvalue.Check{
-					"id": knownvalue.StringExact("Allow Local Development"),
-					"allowed": knownvalue.ObjectExact(map[string]knownvalue.Check{
-						"methods": strList("GET"),
-						"origins": strList("http://localhost:3000"),
-						"headers": strList("x-requested-by"),
-					}),
-					"expose_headers":  strList("Content-Encoding"),
-					"max_age_seconds": knownvalue.Int64Exact(3600),
-				})),
-				statecheck.ExpectKnownValue(dsAddr, tfjsonpath.New("id"),
-					knownvalue.StringExact(acctest.AccountID+"/default/example-bucket")),
-				statecheck.ExpectKnownValue(dsAddr, tfjsonpath.New("jurisdiction"), knownvalue.Null()),
-			},
-		}},
+	acctest.Run(t, resource.TestStep{
+		Config: acctest.ProviderConfig(s) + acctest.BucketCORSConfig("example-bucket"),
+		ConfigStateChecks: []statecheck.StateCheck{
+			rulesCheck(knownvalue.ObjectExact(map[string]knownvalue.Check{
+				"id": knownvalue.StringExact("Allow Local Development"),
+				"allowed": knownvalue.ObjectExact(map[string]knownvalue.Check{
+					"methods": acctest.StringList("GET"),
+					"origins": acctest.StringList("http://localhost:3000"),
+					"headers": acctest.StringList("x-requested-by"),
+				}),
+				"expose_headers":  acctest.StringList("Content-Encoding"),
+				"max_age_seconds": knownvalue.Int64Exact(3600),
+			})),
+			statecheck.ExpectKnownValue(dsAddr, tfjsonpath.New("id"),
+				knownvalue.StringExact(acctest.AccountID+"/default/example-bucket")),
+			statecheck.ExpectKnownValue(dsAddr, tfjsonpath.New("jurisdiction"), knownvalue.Null()),
+		},
 	})
 	// Every request carried the token and a User-Agent naming us and Terraform.
 	for _, r := range s.Requests() {
@@ -93,35 +73,32 @@ func TestBucketCORS_absentFieldsAreNullEmptyListsStay(t *testing.T) {
 	rules := `[{"allowed":{"methods":["GET","HEAD"],"origins":["*"]}},` +
 		`{"id":"empty","allowed":{"methods":["PUT"],"origins":["https://app.example.com"],"headers":[]},"exposeHeaders":[],"maxAgeSeconds":1.5}]`
 	s := fakeWithBucket(t, "", "assets", rules)
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config: acctest.ProviderConfig(s) + acctest.BucketCORSConfig("assets", ""),
-			ConfigStateChecks: []statecheck.StateCheck{
-				rulesCheck(
-					knownvalue.ObjectExact(map[string]knownvalue.Check{
-						"id": knownvalue.Null(),
-						"allowed": knownvalue.ObjectExact(map[string]knownvalue.Check{
-							"methods": strList("GET", "HEAD"),
-							"origins": strList("*"),
-							"headers": knownvalue.Null(),
-						}),
-						"expose_headers":  knownvalue.Null(),
-						"max_age_seconds": knownvalue.Null(),
+	acctest.Run(t, resource.TestStep{
+		Config: acctest.ProviderConfig(s) + acctest.BucketCORSConfig("assets"),
+		ConfigStateChecks: []statecheck.StateCheck{
+			rulesCheck(
+				knownvalue.ObjectExact(map[string]knownvalue.Check{
+					"id": knownvalue.Null(),
+					"allowed": knownvalue.ObjectExact(map[string]knownvalue.Check{
+						"methods": acctest.StringList("GET", "HEAD"),
+						"origins": acctest.StringList("*"),
+						"headers": knownvalue.Null(),
 					}),
-					knownvalue.ObjectExact(map[string]knownvalue.Check{
-						"id": knownvalue.StringExact("empty"),
-						"allowed": knownvalue.ObjectExact(map[string]knownvalue.Check{
-							"methods": strList("PUT"),
-							"origins": strList("https://app.example.com"),
-							"headers": knownvalue.ListExact([]knownvalue.Check{}),
-						}),
-						"expose_headers":  knownvalue.ListExact([]knownvalue.Check{}),
-						"max_age_seconds": knownvalue.NumberExact(big.NewFloat(1.5)),
+					"expose_headers":  knownvalue.Null(),
+					"max_age_seconds": knownvalue.Null(),
+				}),
+				knownvalue.ObjectExact(map[string]knownvalue.Check{
+					"id": knownvalue.StringExact("empty"),
+					"allowed": knownvalue.ObjectExact(map[string]knownvalue.Check{
+						"methods": acctest.StringList("PUT"),
+						"origins": acctest.StringList("https://app.example.com"),
+						"headers": knownvalue.ListExact([]knownvalue.Check{}),
 					}),
-				),
-			},
-		}},
+					"expose_headers":  knownvalue.ListExact([]knownvalue.Check{}),
+					"max_age_seconds": knownvalue.NumberExact(big.NewFloat(1.5)),
+				}),
+			),
+		},
 	})
 }
 
@@ -130,10 +107,8 @@ func TestBucketCORS_noPolicyIsEmptyList(t *testing.T) {
 	s := fakeWithBucket(t, "", "no-policy", "")
 	s.AddBucket(acctest.AccountID, fakeapi.Bucket{Name: "no-rules-key"})
 	s.SetCORSResult(acctest.AccountID, "", "no-rules-key", `{}`)
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config: acctest.ProviderConfig(s) + acctest.BucketCORSConfig("no-policy", "") + `
+	acctest.Run(t, resource.TestStep{
+		Config: acctest.ProviderConfig(s) + acctest.BucketCORSConfig("no-policy") + `
 data "r2_bucket_cors" "no_rules_key" {
   account_id  = "` + acctest.AccountID + `"
   bucket_name = "no-rules-key"
@@ -142,13 +117,12 @@ output "no_policy_rules" {
   value = length(data.r2_bucket_cors.test.rules)
 }
 `,
-			ConfigStateChecks: []statecheck.StateCheck{
-				rulesCheck(),
-				statecheck.ExpectKnownValue("data.r2_bucket_cors.no_rules_key", tfjsonpath.New("rules"),
-					knownvalue.ListExact([]knownvalue.Check{})),
-				statecheck.ExpectKnownOutputValue("no_policy_rules", knownvalue.Int64Exact(0)),
-			},
-		}},
+		ConfigStateChecks: []statecheck.StateCheck{
+			rulesCheck(),
+			statecheck.ExpectKnownValue("data.r2_bucket_cors.no_rules_key", tfjsonpath.New("rules"),
+				knownvalue.ListExact([]knownvalue.Check{})),
+			statecheck.ExpectKnownOutputValue("no_policy_rules", knownvalue.Int64Exact(0)),
+		},
 	})
 }
 
@@ -159,18 +133,15 @@ func TestBucketCORS_jurisdictions(t *testing.T) {
 			t.Parallel()
 			origin := "https://" + j + ".example.com"
 			s := fakeWithBucket(t, j, "media", fmt.Sprintf(`[{"allowed":{"methods":["GET"],"origins":[%q]}}]`, origin))
-			resource.UnitTest(t, resource.TestCase{
-				ProtoV6ProviderFactories: acctest.ProviderFactories,
-				Steps: []resource.TestStep{{
-					Config: acctest.ProviderConfig(s) + acctest.BucketCORSConfig("media", j),
-					ConfigStateChecks: []statecheck.StateCheck{
-						statecheck.ExpectKnownValue(dsAddr, tfjsonpath.New("rules").AtSliceIndex(0).AtMapKey("allowed").AtMapKey("origins"),
-							strList(origin)),
-						statecheck.ExpectKnownValue(dsAddr, tfjsonpath.New("jurisdiction"), knownvalue.StringExact(j)),
-						statecheck.ExpectKnownValue(dsAddr, tfjsonpath.New("id"),
-							knownvalue.StringExact(acctest.AccountID+"/"+j+"/media")),
-					},
-				}},
+			acctest.Run(t, resource.TestStep{
+				Config: acctest.ProviderConfig(s) + acctest.BucketCORSConfig("media", acctest.Jurisdiction(j)),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(dsAddr, tfjsonpath.New("rules").AtSliceIndex(0).AtMapKey("allowed").AtMapKey("origins"),
+						acctest.StringList(origin)),
+					statecheck.ExpectKnownValue(dsAddr, tfjsonpath.New("jurisdiction"), knownvalue.StringExact(j)),
+					statecheck.ExpectKnownValue(dsAddr, tfjsonpath.New("id"),
+						knownvalue.StringExact(acctest.AccountID+"/"+j+"/media")),
+				},
 			})
 			for _, r := range s.Requests() {
 				if got := r.Header.Get("cf-r2-jurisdiction"); got != j {
@@ -184,13 +155,10 @@ func TestBucketCORS_jurisdictions(t *testing.T) {
 func TestBucketCORS_euBucketWithoutJurisdictionHints(t *testing.T) {
 	t.Parallel()
 	s := fakeWithBucket(t, "eu", "eu-only", apiReferenceRules)
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config: acctest.ProviderConfig(s) + acctest.BucketCORSConfig("eu-only", ""),
-			ExpectError: errRe("R2 Bucket Not Found", "HTTP 404", acctest.AccountID, `"eu-only"`, `jurisdiction "default"`,
-				"error 10006: The specified bucket does not exist.", `jurisdiction = "eu"`),
-		}},
+	acctest.Run(t, resource.TestStep{
+		Config: acctest.ProviderConfig(s) + acctest.BucketCORSConfig("eu-only"),
+		ExpectError: acctest.ErrorRegexp("R2 Bucket Not Found", "HTTP 404", acctest.AccountID, `"eu-only"`, `jurisdiction "default"`,
+			"error 10006: The specified bucket does not exist.", `jurisdiction = "eu"`),
 	})
 }
 
@@ -206,16 +174,16 @@ func TestBucketCORS_errors(t *testing.T) {
 		{
 			name: "unknown account",
 			config: func(s *fakeapi.Server) string {
-				return acctest.ProviderConfig(s) + strings.Replace(acctest.BucketCORSConfig("media", ""), acctest.AccountID, "ffffffffffffffffffffffffffffffff", 1)
+				return acctest.ProviderConfig(s) + acctest.BucketCORSConfig("media", acctest.Account("ffffffffffffffffffffffffffffffff"))
 			},
-			want: errRe("R2 Account Not Found", "HTTP 404", "error 7003", "ffffffffffffffffffffffffffffffff", "Check account_id"),
+			want: acctest.ErrorRegexp("R2 Account Not Found", "HTTP 404", "error 7003", "ffffffffffffffffffffffffffffffff", "Check account_id"),
 		},
 		{
 			name: "invalid token",
 			config: func(s *fakeapi.Server) string {
-				return strings.Replace(acctest.ProviderConfig(s), acctest.Token, "revoked-token", 1) + acctest.BucketCORSConfig("media", "")
+				return acctest.ProviderConfig(s, acctest.WithToken("revoked-token")) + acctest.BucketCORSConfig("media")
 			},
-			want: errRe("R2 API Authentication Failed", "HTTP 403", "error 9109: Invalid access token", "Workers R2 Storage Read"),
+			want: acctest.ErrorRegexp("R2 API Authentication Failed", "HTTP 403", "error 9109: Invalid access token", "Workers R2 Storage Read"),
 		},
 		{
 			name: "token without access to the account",
@@ -223,16 +191,16 @@ func TestBucketCORS_errors(t *testing.T) {
 				s.AddToken("scoped-token", otherAccount)
 			},
 			config: func(s *fakeapi.Server) string {
-				return strings.Replace(acctest.ProviderConfig(s), acctest.Token, "scoped-token", 1) + acctest.BucketCORSConfig("media", "")
+				return acctest.ProviderConfig(s, acctest.WithToken("scoped-token")) + acctest.BucketCORSConfig("media")
 			},
-			want: errRe("R2 API Authentication Failed", "HTTP 403", "error 10000: Authentication error", "Workers R2 Storage Read"),
+			want: acctest.ErrorRegexp("R2 API Authentication Failed", "HTTP 403", "error 10000: Authentication error", "Workers R2 Storage Read"),
 		},
 		{
 			name: "server error persists",
 			setup: func(s *fakeapi.Server) {
 				s.InjectFault(fakeapi.Fault{PathContains: "/cors", Status: 503, Body: "<html><body>Service Unavailable</body></html>", ContentType: "text/html"})
 			},
-			want: errRe("Cannot Read R2 Bucket CORS Policy", "HTTP 503", "<html><body>Service Unavailable</body></html>", "Attempts made: 5."),
+			want: acctest.ErrorRegexp("Cannot Read R2 Bucket CORS Policy", "HTTP 503", "<html><body>Service Unavailable</body></html>", "Attempts made: 5."),
 		},
 		{
 			name: "bad request with several codes",
@@ -240,14 +208,14 @@ func TestBucketCORS_errors(t *testing.T) {
 				s.InjectFault(fakeapi.Fault{PathContains: "/cors", Status: 400,
 					Body: `{"success":false,"errors":[{"code":10040,"message":"first problem"},{"code":10041,"message":"second problem"}],"messages":[],"result":null}`})
 			},
-			want: errRe("Cannot Read R2 Bucket CORS Policy", "HTTP 400", "error 10040: first problem", "error 10041: second problem"),
+			want: acctest.ErrorRegexp("Cannot Read R2 Bucket CORS Policy", "HTTP 400", "error 10040: first problem", "error 10041: second problem"),
 		},
 		{
 			name: "200 that is not JSON",
 			setup: func(s *fakeapi.Server) {
 				s.InjectFault(fakeapi.Fault{PathContains: "/cors", Status: 200, Body: "<html>maintenance</html>", ContentType: "text/html"})
 			},
-			want: errRe("Cannot Read R2 Bucket CORS Policy", "HTTP 200", "not valid JSON", "<html>maintenance</html>"),
+			want: acctest.ErrorRegexp("Cannot Read R2 Bucket CORS Policy", "HTTP 200", "not valid JSON", "<html>maintenance</html>"),
 		},
 	}
 	for _, tc := range cases {
@@ -257,14 +225,11 @@ func TestBucketCORS_errors(t *testing.T) {
 			if tc.setup != nil {
 				tc.setup(s)
 			}
-			config := acctest.ProviderConfig(s) + acctest.BucketCORSConfig("media", "")
+			config := acctest.ProviderConfig(s) + acctest.BucketCORSConfig("media")
 			if tc.config != nil {
 				config = tc.config(s)
 			}
-			resource.UnitTest(t, resource.TestCase{
-				ProtoV6ProviderFactories: acctest.ProviderFactories,
-				Steps:                    []resource.TestStep{{Config: config, ExpectError: tc.want}},
-			})
+			acctest.Run(t, resource.TestStep{Config: config, ExpectError: tc.want})
 		})
 	}
 }
@@ -274,15 +239,12 @@ func TestBucketCORS_retriesThenSucceeds(t *testing.T) {
 	s := fakeWithBucket(t, "", "media", apiReferenceRules)
 	s.InjectFault(fakeapi.Fault{PathContains: "/cors", Times: 1, Status: 429, Header: map[string]string{"Retry-After": "0"}})
 	s.InjectFault(fakeapi.Fault{PathContains: "/cors", Times: 1, Status: 502})
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config: acctest.ProviderConfig(s) + acctest.BucketCORSConfig("media", ""),
-			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue(dsAddr, tfjsonpath.New("rules").AtSliceIndex(0).AtMapKey("id"),
-					knownvalue.StringExact("Allow Local Development")),
-			},
-		}},
+	acctest.Run(t, resource.TestStep{
+		Config: acctest.ProviderConfig(s) + acctest.BucketCORSConfig("media"),
+		ConfigStateChecks: []statecheck.StateCheck{
+			statecheck.ExpectKnownValue(dsAddr, tfjsonpath.New("rules").AtSliceIndex(0).AtMapKey("id"),
+				knownvalue.StringExact("Allow Local Development")),
+		},
 	})
 }
 
@@ -293,29 +255,26 @@ func TestBucketCORS_validationSendsNoRequest(t *testing.T) {
 		name, account, bucket, jurisdiction string
 		want                                *regexp.Regexp
 	}{
-		{"account id too short", "abc123", "media", "", errRe("account_id", "32 lowercase hexadecimal")},
-		{"account id uppercase", strings.ToUpper(acctest.AccountID), "media", "", errRe("account_id", "32 lowercase hexadecimal")},
-		{"bucket too short", acctest.AccountID, "ab", "", errRe("bucket_name", "length must be between 3 and 64")},
-		{"bucket too long", acctest.AccountID, strings.Repeat("a", 65), "", errRe("bucket_name", "length must be between 3 and 64")},
-		{"bucket uppercase", acctest.AccountID, "Media", "", errRe("bucket_name", "lowercase letters, digits and hyphens")},
-		{"bucket leading hyphen", acctest.AccountID, "-media", "", errRe("bucket_name", "starting and ending with a letter or digit")},
-		{"bucket trailing hyphen", acctest.AccountID, "media-", "", errRe("bucket_name", "starting and ending with a letter or digit")},
-		{"bucket underscore", acctest.AccountID, "my_bucket", "", errRe("bucket_name", "lowercase letters, digits and hyphens")},
-		{"unknown jurisdiction", acctest.AccountID, "media", "mars", errRe("jurisdiction", `value must be one of: ["default" "eu" "fedramp" "us"]`)},
-		{"jurisdiction case", acctest.AccountID, "media", "EU", errRe("jurisdiction", "value must be one of")},
+		{"account id too short", "abc123", "media", "", acctest.ErrorRegexp("account_id", "32 lowercase hexadecimal")},
+		{"account id uppercase", strings.ToUpper(acctest.AccountID), "media", "", acctest.ErrorRegexp("account_id", "32 lowercase hexadecimal")},
+		{"bucket too short", acctest.AccountID, "ab", "", acctest.ErrorRegexp("bucket_name", "length must be between 3 and 64")},
+		{"bucket too long", acctest.AccountID, strings.Repeat("a", 65), "", acctest.ErrorRegexp("bucket_name", "length must be between 3 and 64")},
+		{"bucket uppercase", acctest.AccountID, "Media", "", acctest.ErrorRegexp("bucket_name", "lowercase letters, digits and hyphens")},
+		{"bucket leading hyphen", acctest.AccountID, "-media", "", acctest.ErrorRegexp("bucket_name", "starting and ending with a letter or digit")},
+		{"bucket trailing hyphen", acctest.AccountID, "media-", "", acctest.ErrorRegexp("bucket_name", "starting and ending with a letter or digit")},
+		{"bucket underscore", acctest.AccountID, "my_bucket", "", acctest.ErrorRegexp("bucket_name", "lowercase letters, digits and hyphens")},
+		{"unknown jurisdiction", acctest.AccountID, "media", "mars", acctest.ErrorRegexp("jurisdiction", `value must be one of: ["default" "eu" "fedramp" "us"]`)},
+		{"jurisdiction case", acctest.AccountID, "media", "EU", acctest.ErrorRegexp("jurisdiction", "value must be one of")},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			s := fakeWithBucket(t, "", "media", apiReferenceRules)
-			config := strings.Replace(acctest.BucketCORSConfig(tc.bucket, tc.jurisdiction), acctest.AccountID, tc.account, 1)
-			resource.UnitTest(t, resource.TestCase{
-				ProtoV6ProviderFactories: acctest.ProviderFactories,
-				Steps: []resource.TestStep{{
-					Config:      acctest.ProviderConfig(s) + config,
-					PlanOnly:    true,
-					ExpectError: tc.want,
-				}},
+			config := acctest.BucketCORSConfig(tc.bucket, acctest.Account(tc.account), acctest.Jurisdiction(tc.jurisdiction))
+			acctest.Run(t, resource.TestStep{
+				Config:      acctest.ProviderConfig(s) + config,
+				PlanOnly:    true,
+				ExpectError: tc.want,
 			})
 			if n := s.RequestCount(); n != 0 {
 				t.Errorf("validation must fail before any request; the fake saw %d", n)
@@ -328,10 +287,8 @@ func TestBucketCORS_validationSendsNoRequest(t *testing.T) {
 func TestBucketCORS_bucketNameKnownAtApply(t *testing.T) {
 	t.Parallel()
 	s := fakeWithBucket(t, "", "late-bucket", apiReferenceRules)
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config: acctest.ProviderConfig(s) + `
+	acctest.Run(t, resource.TestStep{
+		Config: acctest.ProviderConfig(s) + `
 resource "terraform_data" "name" {
   input = "late-bucket"
 }
@@ -340,32 +297,22 @@ data "r2_bucket_cors" "test" {
   bucket_name = terraform_data.name.output
 }
 `,
-			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue(dsAddr, tfjsonpath.New("bucket_name"), knownvalue.StringExact("late-bucket")),
-				statecheck.ExpectKnownValue(dsAddr, tfjsonpath.New("rules").AtSliceIndex(0).AtMapKey("max_age_seconds"),
-					knownvalue.Int64Exact(3600)),
-			},
-		}},
+		ConfigStateChecks: []statecheck.StateCheck{
+			statecheck.ExpectKnownValue(dsAddr, tfjsonpath.New("bucket_name"), knownvalue.StringExact("late-bucket")),
+			statecheck.ExpectKnownValue(dsAddr, tfjsonpath.New("rules").AtSliceIndex(0).AtMapKey("max_age_seconds"),
+				knownvalue.Int64Exact(3600)),
+		},
 	})
 }
 
 func TestBucketCORS_globalAPIKey(t *testing.T) {
 	t.Parallel()
 	s := fakeWithBucket(t, "", "media", apiReferenceRules)
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config: fmt.Sprintf(`
-provider "r2" {
-  base_url = %[1]q
-  api_key  = %[2]q
-  email    = %[3]q
-}
-`, s.URL(), acctest.APIKey, acctest.Email) + acctest.BucketCORSConfig("media", ""),
-			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue(dsAddr, tfjsonpath.New("rules"), knownvalue.ListSizeExact(1)),
-			},
-		}},
+	acctest.Run(t, resource.TestStep{
+		Config: acctest.ProviderConfig(s, acctest.WithAPIKey(acctest.APIKey, acctest.Email)) + acctest.BucketCORSConfig("media"),
+		ConfigStateChecks: []statecheck.StateCheck{
+			statecheck.ExpectKnownValue(dsAddr, tfjsonpath.New("rules"), knownvalue.ListSizeExact(1)),
+		},
 	})
 	for _, r := range s.Requests() {
 		if r.Header.Get("X-Auth-Key") != acctest.APIKey || r.Header.Get("X-Auth-Email") != acctest.Email {

@@ -32,7 +32,7 @@ func TestBucketCORS_faultMatrix(t *testing.T) {
 	cases := []struct {
 		name     string
 		faults   []fakeapi.Fault
-		provider string // extra provider arguments
+		provider []string // extra provider arguments
 		want     *regexp.Regexp
 		checks   []statecheck.StateCheck
 	}{
@@ -44,38 +44,38 @@ func TestBucketCORS_faultMatrix(t *testing.T) {
 			checks: ok},
 		{name: "429 Retry-After beyond the budget fails at once",
 			faults: []fakeapi.Fault{{Status: 429, Header: map[string]string{"Retry-After": "3600"}}},
-			want:   errRe("HTTP 429", "error 971", "The API asked to wait 1h0m0s before retrying", "left of this read's 1m0s budget")},
+			want:   acctest.ErrorRegexp("HTTP 429", "error 971", "The API asked to wait 1h0m0s before retrying", "left of this read's 1m0s budget")},
 		{name: "500 JSON persists",
 			faults: []fakeapi.Fault{{Status: 500}},
-			want:   errRe("HTTP 500", "error 10001", "Attempts made: 5.", "passing problem")},
+			want:   acctest.ErrorRegexp("HTTP 500", "error 10001", "Attempts made: 5.", "passing problem")},
 		{name: "502 HTML persists",
 			faults: []fakeapi.Fault{{Status: 502, ContentType: "text/html", Body: "<html><head><title>502 Bad Gateway</title></head><body>cloudflare</body></html>"}},
-			want:   errRe("HTTP 502", "Response body (start): <html><head><title>502 Bad Gateway</title>", "Attempts made: 5.")},
+			want:   acctest.ErrorRegexp("HTTP 502", "Response body (start): <html><head><title>502 Bad Gateway</title>", "Attempts made: 5.")},
 		{name: "503 then 504 then success",
 			faults: []fakeapi.Fault{{Times: 1, Status: 503}, {Times: 1, Status: 504, ContentType: "text/html", Body: "<html>timeout</html>"}},
 			checks: ok},
 		{name: "connection reset persists",
 			faults: []fakeapi.Fault{{ResetConnection: true}},
-			want:   errRe("Cloudflare gave no usable answer", "No usable answer:", "Attempts made: 5.")},
+			want:   acctest.ErrorRegexp("Cloudflare gave no usable answer", "No usable answer:", "Attempts made: 5.")},
 		{name: "connection reset once, then success",
 			faults: []fakeapi.Fault{{Times: 1, ResetConnection: true}},
 			checks: ok},
 		{name: "server closes mid-body, persists",
 			faults: []fakeapi.Fault{{TruncateBodyAfter: 20}},
-			want:   errRe("No usable answer: reading the response body", "Attempts made: 5.")},
+			want:   acctest.ErrorRegexp("No usable answer: reading the response body", "Attempts made: 5.")},
 		{name: "slow answer beyond request_timeout",
 			faults:   []fakeapi.Fault{{Delay: 10 * time.Second}},
-			provider: "  request_timeout = \"1s\"\n  max_retries = 1\n",
-			want:     errRe("no complete answer within the request timeout of 1s", "Attempts made: 2.")},
+			provider: []string{`request_timeout = "1s"`, "max_retries = 1"},
+			want:     acctest.ErrorRegexp("no complete answer within the request timeout of 1s", "Attempts made: 2.")},
 		{name: "200 with success false",
 			faults: []fakeapi.Fault{{Status: 200, Body: `{"success":false,"errors":[{"code":10001,"message":"Internal error"}],"messages":[],"result":null}`}},
-			want:   errRe("HTTP 200", "error 10001: Internal error", "The API answered success=false")},
+			want:   acctest.ErrorRegexp("HTTP 200", "error 10001: Internal error", "The API answered success=false")},
 		{name: "truncated JSON",
 			faults: []fakeapi.Fault{{Status: 200, Body: `{"success":true,"errors":[],"messages":[],"result":{"rules":[{"allowed":`}},
-			want:   errRe("HTTP 200", "not valid JSON", `"result":{"rules":[{"allowed":`)},
+			want:   acctest.ErrorRegexp("HTTP 200", "not valid JSON", `"result":{"rules":[{"allowed":`)},
 		{name: "JSON that is not the envelope",
 			faults: []fakeapi.Fault{{Status: 200, Body: `{"rules":[]}`}},
-			want:   errRe("HTTP 200", "not a Cloudflare v4 envelope")},
+			want:   acctest.ErrorRegexp("HTTP 200", "not a Cloudflare v4 envelope")},
 		{name: "result null is an empty policy",
 			faults: []fakeapi.Fault{{Status: 200, Body: envelope("null")}},
 			checks: []statecheck.StateCheck{rulesCheck()}},
@@ -87,13 +87,13 @@ func TestBucketCORS_faultMatrix(t *testing.T) {
 			checks: ok},
 		{name: "wrong content type with HTML",
 			faults: []fakeapi.Fault{{Status: 200, ContentType: "text/html", Body: "<!DOCTYPE html><html>Just a moment...</html>"}},
-			want:   errRe("HTTP 200", "not valid JSON", "<!DOCTYPE html><html>Just a moment...</html>")},
+			want:   acctest.ErrorRegexp("HTTP 200", "not valid JSON", "<!DOCTYPE html><html>Just a moment...</html>")},
 		{name: "enormous body is not read whole",
 			faults: []fakeapi.Fault{{Status: 200, Body: envelope(`{"rules":[],"pad":"` + strings.Repeat("x", 9<<20) + `"}`)}},
-			want:   errRe("larger than the 8388608 bytes this provider reads")},
+			want:   acctest.ErrorRegexp("larger than the 8388608 bytes this provider reads")},
 		{name: "rule breaking the schema",
 			faults: []fakeapi.Fault{{Status: 200, Body: envelope(`{"rules":[{"id":"x","allowed":{"origins":["*"]}}]}`)}},
-			want:   errRe("Rule 0 of the API's answer", `"allowed.methods" is missing`)},
+			want:   acctest.ErrorRegexp("Rule 0 of the API's answer", `"allowed.methods" is missing`)},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -103,17 +103,10 @@ func TestBucketCORS_faultMatrix(t *testing.T) {
 				f.PathContains = "/cors"
 				s.InjectFault(f)
 			}
-			providerConfig := acctest.ProviderConfig(s)
-			if tc.provider != "" {
-				providerConfig = strings.Replace(providerConfig, "}\n", tc.provider+"}\n", 1)
-			}
-			resource.UnitTest(t, resource.TestCase{
-				ProtoV6ProviderFactories: acctest.ProviderFactories,
-				Steps: []resource.TestStep{{
-					Config:            providerConfig + acctest.BucketCORSConfig("media", ""),
-					ExpectError:       tc.want,
-					ConfigStateChecks: tc.checks,
-				}},
+			acctest.Run(t, resource.TestStep{
+				Config:            acctest.ProviderConfig(s, acctest.WithProviderArgs(tc.provider...)) + acctest.BucketCORSConfig("media"),
+				ExpectError:       tc.want,
+				ConfigStateChecks: tc.checks,
 			})
 		})
 	}
@@ -127,45 +120,9 @@ func TestBucketCORS_connectionRefused(t *testing.T) {
 	}
 	addr := l.Addr().String()
 	_ = l.Close() // Nothing listens there now.
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config: `provider "r2" {
-  base_url  = "http://` + addr + `/client/v4"
-  api_token = "x"
-}
-` + acctest.BucketCORSConfig("media", ""),
-			ExpectError: errRe("Cloudflare gave no usable answer", "connection refused", "Attempts made: 5."),
-		}},
+	acctest.Run(t, resource.TestStep{
+		Config: acctest.ProviderConfig(nil, acctest.WithBaseURL("http://"+addr+"/client/v4"), acctest.WithToken("x")) +
+			acctest.BucketCORSConfig("media"),
+		ExpectError: acctest.ErrorRegexp("Cloudflare gave no usable answer", "connection refused", "Attempts made: 5."),
 	})
-}
-
-func TestProvider_clientSettingsValidated(t *testing.T) {
-	t.Parallel()
-	cases := map[string]struct {
-		args string
-		want *regexp.Regexp
-	}{
-		"max_retries too high":     {"  max_retries = 11\n", errRe("max_retries", "value must be between 0 and 10")},
-		"max_retries negative":     {"  max_retries = -1\n", errRe("max_retries", "value must be between 0 and 10")},
-		"request_timeout garbage":  {"  request_timeout = \"soon\"\n", errRe("Invalid Duration", `"soon"`, `such as "30s"`)},
-		"request_timeout too long": {"  request_timeout = \"1h\"\n", errRe("Invalid Duration", "between 1s and 10m0s")},
-	}
-	for name, tc := range cases {
-		t.Run(name, func(t *testing.T) {
-			t.Parallel()
-			s := fakeWithBucket(t, "", "media", apiReferenceRules)
-			resource.UnitTest(t, resource.TestCase{
-				ProtoV6ProviderFactories: acctest.ProviderFactories,
-				Steps: []resource.TestStep{{
-					Config:      strings.Replace(acctest.ProviderConfig(s), "}\n", tc.args+"}\n", 1) + acctest.BucketCORSConfig("media", ""),
-					PlanOnly:    true,
-					ExpectError: tc.want,
-				}},
-			})
-			if n := s.RequestCount(); n != 0 {
-				t.Errorf("a bad setting must fail before any request; the fake saw %d", n)
-			}
-		})
-	}
 }

@@ -4,14 +4,11 @@ import (
 	"os"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
-	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
-
-	"github.com/r2tf/terraform-provider-r2/internal/provider"
+	"github.com/r2tf/terraform-provider-r2/internal/acctest"
 )
 
 // TestAccBucketCORS_live reads a real bucket. It runs only with TF_ACC=1,
@@ -29,17 +26,12 @@ data "r2_bucket_cors" "test" {
   jurisdiction = ` + hclStringOrNull(os.Getenv("R2_TEST_JURISDICTION")) + `
 }
 `
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: map[string]func() (tfprotov6.ProviderServer, error){
-			"r2": providerserver.NewProtocol6WithError(provider.New("acc")()),
+	acctest.RunLive(t, resource.TestStep{
+		Config: config,
+		ConfigStateChecks: []statecheck.StateCheck{
+			statecheck.ExpectKnownValue(dsAddr, tfjsonpath.New("rules"), knownvalue.NotNull()),
+			statecheck.ExpectKnownValue(dsAddr, tfjsonpath.New("bucket_name"), knownvalue.StringExact(bucket)),
 		},
-		Steps: []resource.TestStep{{
-			Config: config,
-			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue(dsAddr, tfjsonpath.New("rules"), knownvalue.NotNull()),
-				statecheck.ExpectKnownValue(dsAddr, tfjsonpath.New("bucket_name"), knownvalue.StringExact(bucket)),
-			},
-		}},
 	})
 }
 

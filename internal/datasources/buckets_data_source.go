@@ -2,7 +2,6 @@ package datasources
 
 import (
 	"context"
-	"fmt"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -13,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
+	"github.com/r2tf/terraform-provider-r2/internal/corsstate"
 	"github.com/r2tf/terraform-provider-r2/internal/r2api"
 )
 
@@ -35,27 +35,26 @@ type bucketsModel struct {
 	Buckets      types.List   `tfsdk:"buckets"`
 }
 
-// bucketAttrTypes is the Terraform shape of one element of buckets.
-var bucketAttrTypes = map[string]attr.Type{
-	"name":          types.StringType,
-	"creation_date": types.StringType,
-	"location":      types.StringType,
-	"jurisdiction":  types.StringType,
-	"storage_class": types.StringType,
-}
+// bucketObject is the schema of one element of buckets; bucketAttrTypes,
+// which the mapping builds values of, derives from it.
+var bucketObject = func() schema.NestedAttributeObject {
+	computed := func(desc string) schema.StringAttribute {
+		return schema.StringAttribute{Computed: true, MarkdownDescription: desc}
+	}
+	return schema.NestedAttributeObject{
+		Attributes: map[string]schema.Attribute{
+			"name": computed("Name of the bucket; unique within the list, so a good `for_each` key."),
+			"creation_date": computed("When the bucket was created, as the API reports it " +
+				"(an ISO 8601 timestamp such as `2024-01-02T03:04:05.678Z`)."),
+			"location": computed("Location of the bucket, such as `enam` or `weur`."),
+			"jurisdiction": computed("Jurisdiction of the bucket (`default`, `eu`, `fedramp` or `us`). " +
+				"Pass it to `r2_bucket_cors` as `jurisdiction` to read the bucket's CORS policy."),
+			"storage_class": computed("Default storage class of new objects: `Standard` or `InfrequentAccess`."),
+		},
+	}
+}()
 
-// bucketsUsageExample shows the use the data source exists for, in its docs.
-const bucketsUsageExample = "```terraform\n" +
-	"data \"r2_buckets\" \"all\" {\n" +
-	"  account_id = \"023e105f4ecef8ad9ca31a8372d0c353\"\n" +
-	"}\n\n" +
-	"data \"r2_bucket_cors\" \"each\" {\n" +
-	"  for_each     = { for b in data.r2_buckets.all.buckets : b.name => b }\n" +
-	"  account_id   = data.r2_buckets.all.account_id\n" +
-	"  bucket_name  = each.key\n" +
-	"  jurisdiction = each.value.jurisdiction\n" +
-	"}\n" +
-	"```"
+var bucketAttrTypes = corsstate.NestedObjectType(bucketObject).AttrTypes
 
 // nameContainsValidators reject the empty string, which would filter nothing
 // while looking like a filter, and substrings longer than any bucket name.
@@ -68,15 +67,12 @@ func (d *bucketsDataSource) Metadata(_ context.Context, req datasource.MetadataR
 }
 
 func (d *bucketsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	computed := func(desc string) schema.StringAttribute {
-		return schema.StringAttribute{Computed: true, MarkdownDescription: desc}
-	}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Lists the R2 buckets of an account in one jurisdiction, in name order, following " +
 			"the API's pages (1000 buckets each) to the end. Buckets live in one jurisdiction each and a list " +
 			"shows only those of the jurisdiction asked for: use one data source per jurisdiction to see them all.\n\n" +
 			"Typical use: read the CORS policy of every bucket with `for_each`, passing each bucket's jurisdiction on " +
-			"so that buckets outside `default` are found:\n\n" + bucketsUsageExample,
+			"so that buckets outside `default` are found, as the example below does.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: "`<account_id>/<jurisdiction>`, with `default` when no jurisdiction is set.",
@@ -103,18 +99,8 @@ func (d *bucketsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest
 			"buckets": schema.ListNestedAttribute{
 				MarkdownDescription: "The buckets, in ascending name order; empty when there are none. " +
 					"A field the API leaves out is null.",
-				Computed: true,
-				NestedObject: schema.NestedAttributeObject{
-					Attributes: map[string]schema.Attribute{
-						"name": computed("Name of the bucket; unique within the list, so a good `for_each` key."),
-						"creation_date": computed("When the bucket was created, as the API reports it " +
-							"(an ISO 8601 timestamp such as `2024-01-02T03:04:05.678Z`)."),
-						"location": computed("Location of the bucket, such as `enam` or `weur`."),
-						"jurisdiction": computed("Jurisdiction of the bucket (`default`, `eu`, `fedramp` or `us`). " +
-							"Pass it to `r2_bucket_cors` as `jurisdiction` to read the bucket's CORS policy."),
-						"storage_class": computed("Default storage class of new objects: `Standard` or `InfrequentAccess`."),
-					},
-				},
+				Computed:     true,
+				NestedObject: bucketObject,
 			},
 		},
 	}
@@ -145,7 +131,14 @@ func (d *bucketsDataSource) Read(ctx context.Context, req datasource.ReadRequest
 	}
 	m.Buckets = list
 	m.ID = types.StringValue(account + "/" + jurisdictionOrDefault(jurisdiction))
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	resp.Diagnostics.Append(setState(ctx, &resp.State, m.attributes())...)
+}
+
+func (m bucketsModel) attributes() map[string]attr.Value {
+	return map[string]attr.Value{
+		"id": m.ID, "account_id": m.AccountID, "jurisdiction": m.Jurisdiction,
+		"name_contains": m.NameContains, "buckets": m.Buckets,
+	}
 }
 
 // bucketsToState maps the client's buckets to the buckets attribute, absent
@@ -173,15 +166,8 @@ func bucketsToState(buckets []r2api.Bucket) (types.List, diag.Diagnostics) {
 	return list, diags
 }
 
-// listErrorDiagnostic explains a failed list, worded as apiErrorDiagnostic
-// words every failed call.
+// listErrorDiagnostic explains a failed list (see apiErrorDiagnostic).
 func listErrorDiagnostic(err error, account, jurisdiction, nameContains string) (summary, detail string) {
-	where := fmt.Sprintf("account %s, jurisdiction %q", account, jurisdictionOrDefault(jurisdiction))
-	if jurisdiction == "" {
-		where += " (no cf-r2-jurisdiction header sent)"
-	}
-	if nameContains != "" {
-		where += fmt.Sprintf(", name_contains %q", nameContains)
-	}
-	return apiErrorDiagnostic(err, "Cannot List R2 Buckets", "when listing the buckets of "+where)
+	return apiErrorDiagnostic(err, "Cannot List R2 Buckets",
+		"when listing the buckets of "+where{account: account, jurisdiction: jurisdiction, nameContains: nameContains}.String())
 }

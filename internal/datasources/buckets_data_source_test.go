@@ -21,20 +21,6 @@ import (
 
 const bucketsAddr = "data.r2_buckets.test"
 
-// bucketsConfig is a data source "test" listing the test account; extra is
-// more arguments, one per line.
-func bucketsConfig(extra ...string) string {
-	args := ""
-	for _, e := range extra {
-		args += "  " + e + "\n"
-	}
-	return fmt.Sprintf(`
-data "r2_buckets" "test" {
-  account_id = %q
-%s}
-`, acctest.AccountID, args)
-}
-
 // bucketCheck is one element of buckets; "" means null.
 func bucketCheck(name, created, location, jurisdiction, class string) knownvalue.Check {
 	str := func(s string) knownvalue.Check {
@@ -81,21 +67,18 @@ func TestBuckets_nameOrderAndFields(t *testing.T) {
 	s.AddBucket(acctest.AccountID, fakeapi.Bucket{Name: "media-2", Location: "wnam", StorageClass: "Standard",
 		CreationDate: "2025-12-31T23:59:59.999Z", Jurisdiction: "default"})
 	s.AddBucket(acctest.AccountID, fakeapi.Bucket{Name: "beta-eu", Jurisdiction: "eu"}) // Not listed: other jurisdiction.
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config: acctest.ProviderConfig(s) + bucketsConfig(),
-			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue(bucketsAddr, tfjsonpath.New("buckets"), knownvalue.ListExact([]knownvalue.Check{
-					bucketCheck("alpha", "2024-01-02T03:04:05.678Z", "enam", "default", "Standard"),
-					bucketCheck("media-2", "2025-12-31T23:59:59.999Z", "wnam", "default", "Standard"),
-					bucketCheck("zeta-logs", "2023-05-06T07:08:09.010Z", "apac", "default", "InfrequentAccess"),
-				})),
-				statecheck.ExpectKnownValue(bucketsAddr, tfjsonpath.New("id"), knownvalue.StringExact(acctest.AccountID+"/default")),
-				statecheck.ExpectKnownValue(bucketsAddr, tfjsonpath.New("jurisdiction"), knownvalue.Null()),
-				statecheck.ExpectKnownValue(bucketsAddr, tfjsonpath.New("name_contains"), knownvalue.Null()),
-			},
-		}},
+	acctest.Run(t, resource.TestStep{
+		Config: acctest.ProviderConfig(s) + acctest.BucketsConfig(),
+		ConfigStateChecks: []statecheck.StateCheck{
+			statecheck.ExpectKnownValue(bucketsAddr, tfjsonpath.New("buckets"), knownvalue.ListExact([]knownvalue.Check{
+				bucketCheck("alpha", "2024-01-02T03:04:05.678Z", "enam", "default", "Standard"),
+				bucketCheck("media-2", "2025-12-31T23:59:59.999Z", "wnam", "default", "Standard"),
+				bucketCheck("zeta-logs", "2023-05-06T07:08:09.010Z", "apac", "default", "InfrequentAccess"),
+			})),
+			statecheck.ExpectKnownValue(bucketsAddr, tfjsonpath.New("id"), knownvalue.StringExact(acctest.AccountID+"/default")),
+			statecheck.ExpectKnownValue(bucketsAddr, tfjsonpath.New("jurisdiction"), knownvalue.Null()),
+			statecheck.ExpectKnownValue(bucketsAddr, tfjsonpath.New("name_contains"), knownvalue.Null()),
+		},
 	})
 	reqs := listRequests(s)
 	if len(reqs) == 0 {
@@ -120,23 +103,20 @@ func TestBuckets_absentFieldsAreNull(t *testing.T) {
 	s := acctest.StartFake(t)
 	s.InjectFault(fakeapi.Fault{PathContains: "/r2/buckets", Status: 200, Body: `{"success":true,"errors":[],"messages":[],` +
 		`"result":{"buckets":[{"name":"bare"},{"name":"empty-location","location":"","jurisdiction":null}]},"result_info":{"per_page":1000}}`})
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config: acctest.ProviderConfig(s) + bucketsConfig(),
-			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue(bucketsAddr, tfjsonpath.New("buckets"), knownvalue.ListExact([]knownvalue.Check{
-					bucketCheck("bare", "", "", "", ""),
-					knownvalue.ObjectExact(map[string]knownvalue.Check{
-						"name":          knownvalue.StringExact("empty-location"),
-						"creation_date": knownvalue.Null(),
-						"location":      knownvalue.StringExact(""), // Empty is not absent.
-						"jurisdiction":  knownvalue.Null(),
-						"storage_class": knownvalue.Null(),
-					}),
-				})),
-			},
-		}},
+	acctest.Run(t, resource.TestStep{
+		Config: acctest.ProviderConfig(s) + acctest.BucketsConfig(),
+		ConfigStateChecks: []statecheck.StateCheck{
+			statecheck.ExpectKnownValue(bucketsAddr, tfjsonpath.New("buckets"), knownvalue.ListExact([]knownvalue.Check{
+				bucketCheck("bare", "", "", "", ""),
+				knownvalue.ObjectExact(map[string]knownvalue.Check{
+					"name":          knownvalue.StringExact("empty-location"),
+					"creation_date": knownvalue.Null(),
+					"location":      knownvalue.StringExact(""), // Empty is not absent.
+					"jurisdiction":  knownvalue.Null(),
+					"storage_class": knownvalue.Null(),
+				}),
+			})),
+		},
 	})
 }
 
@@ -146,25 +126,22 @@ func TestBuckets_followsPages(t *testing.T) {
 	for i := 2499; i >= 0; i-- {
 		s.AddBucket(acctest.AccountID, fakeapi.Bucket{Name: fmt.Sprintf("bucket-%04d", i)})
 	}
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config: acctest.ProviderConfig(s) + bucketsConfig() + `
+	acctest.Run(t, resource.TestStep{
+		Config: acctest.ProviderConfig(s) + acctest.BucketsConfig() + `
 output "count" {
   value = length(data.r2_buckets.test.buckets)
 }
 `,
-			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue(bucketsAddr, tfjsonpath.New("buckets"), knownvalue.ListSizeExact(2500)),
-				statecheck.ExpectKnownValue(bucketsAddr, tfjsonpath.New("buckets").AtSliceIndex(0).AtMapKey("name"),
-					knownvalue.StringExact("bucket-0000")),
-				statecheck.ExpectKnownValue(bucketsAddr, tfjsonpath.New("buckets").AtSliceIndex(1000).AtMapKey("name"),
-					knownvalue.StringExact("bucket-1000")),
-				statecheck.ExpectKnownValue(bucketsAddr, tfjsonpath.New("buckets").AtSliceIndex(2499).AtMapKey("name"),
-					knownvalue.StringExact("bucket-2499")),
-				statecheck.ExpectKnownOutputValue("count", knownvalue.Int64Exact(2500)),
-			},
-		}},
+		ConfigStateChecks: []statecheck.StateCheck{
+			statecheck.ExpectKnownValue(bucketsAddr, tfjsonpath.New("buckets"), knownvalue.ListSizeExact(2500)),
+			statecheck.ExpectKnownValue(bucketsAddr, tfjsonpath.New("buckets").AtSliceIndex(0).AtMapKey("name"),
+				knownvalue.StringExact("bucket-0000")),
+			statecheck.ExpectKnownValue(bucketsAddr, tfjsonpath.New("buckets").AtSliceIndex(1000).AtMapKey("name"),
+				knownvalue.StringExact("bucket-1000")),
+			statecheck.ExpectKnownValue(bucketsAddr, tfjsonpath.New("buckets").AtSliceIndex(2499).AtMapKey("name"),
+				knownvalue.StringExact("bucket-2499")),
+			statecheck.ExpectKnownOutputValue("count", knownvalue.Int64Exact(2500)),
+		},
 	})
 	// Every read takes 3 pages: the first without a cursor, the others with one.
 	reqs := listRequests(s)
@@ -185,15 +162,12 @@ func TestBuckets_nameContains(t *testing.T) {
 	for _, n := range []string{"prod-assets", "dev-assets", "prod-logs", "staging"} {
 		s.AddBucket(acctest.AccountID, fakeapi.Bucket{Name: n})
 	}
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config: acctest.ProviderConfig(s) + bucketsConfig(`name_contains = "assets"`),
-			ConfigStateChecks: []statecheck.StateCheck{
-				bucketNames("dev-assets", "prod-assets"),
-				statecheck.ExpectKnownValue(bucketsAddr, tfjsonpath.New("name_contains"), knownvalue.StringExact("assets")),
-			},
-		}},
+	acctest.Run(t, resource.TestStep{
+		Config: acctest.ProviderConfig(s) + acctest.BucketsConfig(acctest.Args(`name_contains = "assets"`)),
+		ConfigStateChecks: []statecheck.StateCheck{
+			bucketNames("dev-assets", "prod-assets"),
+			statecheck.ExpectKnownValue(bucketsAddr, tfjsonpath.New("name_contains"), knownvalue.StringExact("assets")),
+		},
 	})
 	for _, r := range listRequests(s) {
 		if q, _ := url.ParseQuery(r.RawQuery); q.Get("name_contains") != "assets" {
@@ -226,18 +200,15 @@ func TestBuckets_jurisdictions(t *testing.T) {
 				args = append(args, fmt.Sprintf("jurisdiction = %q", j))
 				jurisdictionCheck = knownvalue.StringExact(j)
 			}
-			resource.UnitTest(t, resource.TestCase{
-				ProtoV6ProviderFactories: acctest.ProviderFactories,
-				Steps: []resource.TestStep{{
-					Config: acctest.ProviderConfig(s) + bucketsConfig(args...),
-					ConfigStateChecks: []statecheck.StateCheck{
-						bucketNames(want+"-one", want+"-two"),
-						statecheck.ExpectKnownValue(bucketsAddr, tfjsonpath.New("buckets").AtSliceIndex(0).AtMapKey("jurisdiction"),
-							knownvalue.StringExact(want)),
-						statecheck.ExpectKnownValue(bucketsAddr, tfjsonpath.New("jurisdiction"), jurisdictionCheck),
-						statecheck.ExpectKnownValue(bucketsAddr, tfjsonpath.New("id"), knownvalue.StringExact(acctest.AccountID+"/"+want)),
-					},
-				}},
+			acctest.Run(t, resource.TestStep{
+				Config: acctest.ProviderConfig(s) + acctest.BucketsConfig(acctest.Args(args...)),
+				ConfigStateChecks: []statecheck.StateCheck{
+					bucketNames(want+"-one", want+"-two"),
+					statecheck.ExpectKnownValue(bucketsAddr, tfjsonpath.New("buckets").AtSliceIndex(0).AtMapKey("jurisdiction"),
+						knownvalue.StringExact(want)),
+					statecheck.ExpectKnownValue(bucketsAddr, tfjsonpath.New("jurisdiction"), jurisdictionCheck),
+					statecheck.ExpectKnownValue(bucketsAddr, tfjsonpath.New("id"), knownvalue.StringExact(acctest.AccountID+"/"+want)),
+				},
 			})
 			for _, r := range listRequests(s) {
 				if got := r.Header.Get("cf-r2-jurisdiction"); got != j {
@@ -252,19 +223,16 @@ func TestBuckets_emptyAccount(t *testing.T) {
 	t.Parallel()
 	s := acctest.StartFake(t)
 	s.AddBucket(acctest.AccountID, fakeapi.Bucket{Name: "eu-only", Jurisdiction: "eu"})
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config: acctest.ProviderConfig(s) + bucketsConfig() + `
+	acctest.Run(t, resource.TestStep{
+		Config: acctest.ProviderConfig(s) + acctest.BucketsConfig() + `
 output "none" {
   value = length(data.r2_buckets.test.buckets) == 0
 }
 `,
-			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue(bucketsAddr, tfjsonpath.New("buckets"), knownvalue.ListExact([]knownvalue.Check{})),
-				statecheck.ExpectKnownOutputValue("none", knownvalue.Bool(true)),
-			},
-		}},
+		ConfigStateChecks: []statecheck.StateCheck{
+			statecheck.ExpectKnownValue(bucketsAddr, tfjsonpath.New("buckets"), knownvalue.ListExact([]knownvalue.Check{})),
+			statecheck.ExpectKnownOutputValue("none", knownvalue.Bool(true)),
+		},
 	})
 }
 
@@ -276,27 +244,24 @@ func TestBuckets_validationSendsNoRequest(t *testing.T) {
 		args          []string
 		want          *regexp.Regexp
 	}{
-		{"account id too short", "abc123", nil, errRe("account_id", "32 lowercase hexadecimal")},
-		{"account id uppercase", strings.ToUpper(acctest.AccountID), nil, errRe("account_id", "32 lowercase hexadecimal")},
+		{"account id too short", "abc123", nil, acctest.ErrorRegexp("account_id", "32 lowercase hexadecimal")},
+		{"account id uppercase", strings.ToUpper(acctest.AccountID), nil, acctest.ErrorRegexp("account_id", "32 lowercase hexadecimal")},
 		{"unknown jurisdiction", acctest.AccountID, []string{`jurisdiction = "mars"`},
-			errRe("jurisdiction", `value must be one of: ["default" "eu" "fedramp" "us"]`)},
-		{"jurisdiction case", acctest.AccountID, []string{`jurisdiction = "EU"`}, errRe("jurisdiction", "value must be one of")},
-		{"empty name_contains", acctest.AccountID, []string{`name_contains = ""`}, errRe("name_contains", "length must be between 1 and 64")},
+			acctest.ErrorRegexp("jurisdiction", `value must be one of: ["default" "eu" "fedramp" "us"]`)},
+		{"jurisdiction case", acctest.AccountID, []string{`jurisdiction = "EU"`}, acctest.ErrorRegexp("jurisdiction", "value must be one of")},
+		{"empty name_contains", acctest.AccountID, []string{`name_contains = ""`}, acctest.ErrorRegexp("name_contains", "length must be between 1 and 64")},
 		{"long name_contains", acctest.AccountID, []string{`name_contains = "` + strings.Repeat("a", 65) + `"`},
-			errRe("name_contains", "length must be between 1 and 64")},
+			acctest.ErrorRegexp("name_contains", "length must be between 1 and 64")},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			s := acctest.StartFake(t)
-			config := strings.Replace(bucketsConfig(tc.args...), acctest.AccountID, tc.account, 1)
-			resource.UnitTest(t, resource.TestCase{
-				ProtoV6ProviderFactories: acctest.ProviderFactories,
-				Steps: []resource.TestStep{{
-					Config:      acctest.ProviderConfig(s) + config,
-					PlanOnly:    true,
-					ExpectError: tc.want,
-				}},
+			config := acctest.BucketsConfig(acctest.Account(tc.account), acctest.Args(tc.args...))
+			acctest.Run(t, resource.TestStep{
+				Config:      acctest.ProviderConfig(s) + config,
+				PlanOnly:    true,
+				ExpectError: tc.want,
 			})
 			if n := s.RequestCount(); n != 0 {
 				t.Errorf("validation must fail before any request; the fake saw %d", n)
@@ -316,32 +281,32 @@ func TestBuckets_errors(t *testing.T) {
 		{
 			name: "invalid token",
 			config: func(s *fakeapi.Server) string {
-				return strings.Replace(acctest.ProviderConfig(s), acctest.Token, "revoked-token", 1) + bucketsConfig()
+				return acctest.ProviderConfig(s, acctest.WithToken("revoked-token")) + acctest.BucketsConfig()
 			},
-			want: errRe("R2 API Authentication Failed", "HTTP 403", "listing the buckets of", acctest.AccountID,
+			want: acctest.ErrorRegexp("R2 API Authentication Failed", "HTTP 403", "listing the buckets of", acctest.AccountID,
 				"error 9109: Invalid access token", "Workers R2 Storage Read"),
 		},
 		{
 			name:  "token without access to the account",
 			setup: func(s *fakeapi.Server) { s.AddToken("scoped-token", "11111111111111111111111111111111") },
 			config: func(s *fakeapi.Server) string {
-				return strings.Replace(acctest.ProviderConfig(s), acctest.Token, "scoped-token", 1) + bucketsConfig(`jurisdiction = "eu"`)
+				return acctest.ProviderConfig(s, acctest.WithToken("scoped-token")) + acctest.BucketsConfig(acctest.Jurisdiction("eu"))
 			},
-			want: errRe("R2 API Authentication Failed", "HTTP 403", `jurisdiction "eu"`, "error 10000: Authentication error"),
+			want: acctest.ErrorRegexp("R2 API Authentication Failed", "HTTP 403", `jurisdiction "eu"`, "error 10000: Authentication error"),
 		},
 		{
 			name: "unknown account",
 			config: func(s *fakeapi.Server) string {
-				return acctest.ProviderConfig(s) + strings.Replace(bucketsConfig(), acctest.AccountID, "ffffffffffffffffffffffffffffffff", 1)
+				return acctest.ProviderConfig(s) + acctest.BucketsConfig(acctest.Account("ffffffffffffffffffffffffffffffff"))
 			},
-			want: errRe("R2 Account Not Found", "HTTP 404", "error 7003", "Check account_id"),
+			want: acctest.ErrorRegexp("R2 Account Not Found", "HTTP 404", "error 7003", "Check account_id"),
 		},
 		{
 			name: "server error persists",
 			setup: func(s *fakeapi.Server) {
 				s.InjectFault(fakeapi.Fault{PathContains: "/r2/buckets", Status: 503, Body: "<html>Service Unavailable</html>", ContentType: "text/html"})
 			},
-			want: errRe("Cannot List R2 Buckets", "HTTP 503", "<html>Service Unavailable</html>", "Attempts made: 5.", "run the plan again later"),
+			want: acctest.ErrorRegexp("Cannot List R2 Buckets", "HTTP 503", "<html>Service Unavailable</html>", "Attempts made: 5.", "run the plan again later"),
 		},
 		{
 			name: "failure on the second page",
@@ -356,14 +321,14 @@ func TestBuckets_errors(t *testing.T) {
 					}
 				})
 			},
-			want: errRe("Cannot List R2 Buckets", "HTTP 400", "page 2 of the bucket list (1000 buckets read before it)"),
+			want: acctest.ErrorRegexp("Cannot List R2 Buckets", "HTTP 400", "page 2 of the bucket list (1000 buckets read before it)"),
 		},
 		{
 			name: "200 that is not JSON",
 			setup: func(s *fakeapi.Server) {
 				s.InjectFault(fakeapi.Fault{PathContains: "/r2/buckets", Status: 200, Body: "<html>maintenance</html>", ContentType: "text/html"})
 			},
-			want: errRe("Cannot List R2 Buckets", "HTTP 200", "not valid JSON", "<html>maintenance</html>"),
+			want: acctest.ErrorRegexp("Cannot List R2 Buckets", "HTTP 200", "not valid JSON", "<html>maintenance</html>"),
 		},
 	}
 	for _, tc := range cases {
@@ -373,14 +338,11 @@ func TestBuckets_errors(t *testing.T) {
 			if tc.setup != nil {
 				tc.setup(s)
 			}
-			config := acctest.ProviderConfig(s) + bucketsConfig()
+			config := acctest.ProviderConfig(s) + acctest.BucketsConfig()
 			if tc.config != nil {
 				config = tc.config(s)
 			}
-			resource.UnitTest(t, resource.TestCase{
-				ProtoV6ProviderFactories: acctest.ProviderFactories,
-				Steps:                    []resource.TestStep{{Config: config, ExpectError: tc.want}},
-			})
+			acctest.Run(t, resource.TestStep{Config: config, ExpectError: tc.want})
 		})
 	}
 }
@@ -394,10 +356,8 @@ func TestBuckets_forEachIntoBucketCORS(t *testing.T) {
 	s.AddBucket(acctest.AccountID, fakeapi.Bucket{Name: "no-policy"})
 	s.AddBucket(acctest.AccountID, fakeapi.Bucket{Name: "eu-media", Jurisdiction: "eu",
 		CORSRules: `[{"allowed":{"methods":["GET","HEAD"],"origins":["https://eu.example.com"]}}]`})
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config: acctest.ProviderConfig(s) + fmt.Sprintf(`
+	acctest.Run(t, resource.TestStep{
+		Config: acctest.ProviderConfig(s) + fmt.Sprintf(`
 data "r2_buckets" "default" {
   account_id = %[1]q
 }
@@ -429,28 +389,27 @@ output "jurisdictions" {
   value = { for name, d in data.r2_bucket_cors.each : name => d.jurisdiction }
 }
 `, acctest.AccountID),
-			// terraform-plugin-testing cannot shim for_each instances into its
-			// legacy state, so this step stays a plan (as a drift review is)
-			// and its checks read the planned outputs.
-			PlanOnly:           true,
-			ExpectNonEmptyPlan: true, // The outputs are new.
-			ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPreRefresh: []plancheck.PlanCheck{
-				plancheck.ExpectKnownOutputValue("origins", knownvalue.MapExact(map[string]knownvalue.Check{
-					"assets":    strList("http://localhost:3000"),
-					"no-policy": knownvalue.ListExact([]knownvalue.Check{}),
-					"eu-media":  strList("https://eu.example.com"),
-				})),
-				plancheck.ExpectKnownOutputValue("rule_ids", knownvalue.MapExact(map[string]knownvalue.Check{
-					"assets":    strList("Allow Local Development"),
-					"no-policy": knownvalue.ListExact([]knownvalue.Check{}),
-					"eu-media":  knownvalue.ListExact([]knownvalue.Check{knownvalue.Null()}),
-				})),
-				plancheck.ExpectKnownOutputValue("jurisdictions", knownvalue.MapExact(map[string]knownvalue.Check{
-					"assets":    knownvalue.StringExact("default"),
-					"no-policy": knownvalue.StringExact("default"),
-					"eu-media":  knownvalue.StringExact("eu"),
-				})),
-			}},
+		// terraform-plugin-testing cannot shim for_each instances into its
+		// legacy state, so this step stays a plan (as a drift review is)
+		// and its checks read the planned outputs.
+		PlanOnly:           true,
+		ExpectNonEmptyPlan: true, // The outputs are new.
+		ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPreRefresh: []plancheck.PlanCheck{
+			plancheck.ExpectKnownOutputValue("origins", knownvalue.MapExact(map[string]knownvalue.Check{
+				"assets":    acctest.StringList("http://localhost:3000"),
+				"no-policy": knownvalue.ListExact([]knownvalue.Check{}),
+				"eu-media":  acctest.StringList("https://eu.example.com"),
+			})),
+			plancheck.ExpectKnownOutputValue("rule_ids", knownvalue.MapExact(map[string]knownvalue.Check{
+				"assets":    acctest.StringList("Allow Local Development"),
+				"no-policy": knownvalue.ListExact([]knownvalue.Check{}),
+				"eu-media":  knownvalue.ListExact([]knownvalue.Check{knownvalue.Null()}),
+			})),
+			plancheck.ExpectKnownOutputValue("jurisdictions", knownvalue.MapExact(map[string]knownvalue.Check{
+				"assets":    knownvalue.StringExact("default"),
+				"no-policy": knownvalue.StringExact("default"),
+				"eu-media":  knownvalue.StringExact("eu"),
+			})),
 		}},
 	})
 	corsReads := map[string]string{}

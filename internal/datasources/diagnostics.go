@@ -51,13 +51,43 @@ func apiErrorDiagnostic(err error, summary, what string) (string, string) {
 	case apiErr.HasCode(r2api.CodeAccountUnreachable):
 		summary = "R2 Account Not Found"
 		b.WriteString("\n\nCheck account_id: Cloudflare could not route to that account.")
-	case apiErr.StatusCode == 429:
+	case apiErr.StatusCode == 429: // The limits: internal/fakeapi/testdata/API.md.
 		b.WriteString("\n\nThe API is rate limiting these requests (1200 per 5 minutes per user). " +
 			"Lower Terraform's -parallelism or retry later.")
 	case apiErr.StatusCode >= 500 || apiErr.StatusCode == 0:
 		b.WriteString("\n\nThis is likely a passing problem with the API or the network; run the plan again later.")
 	}
 	return summary, b.String()
+}
+
+// where says where a call asked, for "Cloudflare answered HTTP 403 when
+// reading the CORS policy of <where>": the account, then the bucket, the
+// jurisdiction and the name filter, leaving out what the call did not use.
+// A call without a jurisdiction says so, since the API reads it as default.
+type where struct {
+	account, bucket, jurisdiction, nameContains string
+}
+
+func (w where) String() string {
+	s := "account " + w.account
+	if w.bucket != "" {
+		s += fmt.Sprintf(", bucket %q", w.bucket)
+	}
+	s += fmt.Sprintf(", jurisdiction %q", jurisdictionOrDefault(w.jurisdiction))
+	if w.jurisdiction == "" {
+		s += " (no cf-r2-jurisdiction header sent)"
+	}
+	if w.nameContains != "" {
+		s += fmt.Sprintf(", name_contains %q", w.nameContains)
+	}
+	return s
+}
+
+func jurisdictionOrDefault(j string) string {
+	if j == "" {
+		return "default"
+	}
+	return j
 }
 
 func upperFirst(s string) string {

@@ -10,7 +10,7 @@ import (
 )
 
 const (
-	acct      = "023e105f4ecef8ad9ca31a8372d0c353"
+	acct      = ExampleAccountID
 	otherAcct = "0123456789abcdef0123456789abcdef"
 	token     = "test-token"
 )

@@ -22,6 +22,10 @@ import (
 // BasePath is the path prefix of every API route, as on api.cloudflare.com.
 const BasePath = "/client/v4"
 
+// ExampleAccountID is the account ID of Cloudflare's API reference examples:
+// the account the tests, the benchmark and the demo seed use.
+const ExampleAccountID = "023e105f4ecef8ad9ca31a8372d0c353"
+
 // Server is a running fake API. All its methods are safe for concurrent use,
 // including while requests are being served.
 type Server struct {

@@ -2,6 +2,8 @@ package functions
 
 import (
 	"context"
+	"fmt"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -12,18 +14,40 @@ import (
 	"github.com/r2tf/terraform-provider-r2/internal/corsstate"
 )
 
-// EvaluateResultAttrTypes is the object cors_evaluate returns. Each header
-// attribute is null when R2 would not send that header, so a configuration
-// can tell "not sent" from an empty value.
-var EvaluateResultAttrTypes = map[string]attr.Type{
-	"allowed":        types.BoolType,
-	"rule_index":     types.Int64Type,
-	"rule_id":        types.StringType,
-	"allow_origin":   types.StringType,
-	"allow_methods":  types.StringType,
-	"allow_headers":  types.StringType,
-	"expose_headers": types.StringType,
-	"max_age":        types.NumberType,
+// evaluateResult is the object cors_evaluate returns, attribute by
+// attribute: its type (EvaluateResultAttrTypes) and its documentation both
+// come from here. Each header attribute is null when R2 would not send that
+// header, so a configuration can tell "not sent" from an empty value.
+var evaluateResult = []struct {
+	name, kind, doc string
+	typ             attr.Type
+}{
+	{"allowed", "Bool", "whether a rule matched.", types.BoolType},
+	{"rule_index", "Number", "the 0-based index in `rules` of the matching rule; null when none matched.", types.Int64Type},
+	{"rule_id", "String", "the matching rule's `id`; null when none matched or the rule has no id.", types.StringType},
+	{"allow_origin", "String", "`Access-Control-Allow-Origin`.", types.StringType},
+	{"allow_methods", "String", "`Access-Control-Allow-Methods`.", types.StringType},
+	{"allow_headers", "String", "`Access-Control-Allow-Headers`.", types.StringType},
+	{"expose_headers", "String", "`Access-Control-Expose-Headers`.", types.StringType},
+	{"max_age", "Number", "`Access-Control-Max-Age`, in seconds.", types.NumberType},
+}
+
+// EvaluateResultAttrTypes is the type of the object cors_evaluate returns.
+var EvaluateResultAttrTypes = func() map[string]attr.Type {
+	m := make(map[string]attr.Type, len(evaluateResult))
+	for _, a := range evaluateResult {
+		m[a.name] = a.typ
+	}
+	return m
+}()
+
+// evaluateResultDocs lists the result's attributes in Markdown.
+func evaluateResultDocs() string {
+	var b strings.Builder
+	for _, a := range evaluateResult {
+		fmt.Fprintf(&b, "- `%s` (%s): %s\n", a.name, a.kind, a.doc)
+	}
+	return b.String()
 }
 
 var (
@@ -46,23 +70,9 @@ func (corsEvaluate) Definition(_ context.Context, _ function.DefinitionRequest, 
 		MarkdownDescription: "Returns what R2 would answer to a browser's CORS preflight request, given a bucket's " +
 			"CORS rules: whether it is allowed, which rule decided, and the `Access-Control-*` response headers.\n\n" +
 			preflightNote +
-			"The result is an object:\n\n" +
-			"- `allowed` (Bool): whether a rule matched.\n" +
-			"- `rule_index` (Number): the 0-based index in `rules` of the matching rule; null when none matched.\n" +
-			"- `rule_id` (String): the matching rule's `id`; null when none matched or the rule has no id.\n" +
-			"- `allow_origin` (String): `Access-Control-Allow-Origin`.\n" +
-			"- `allow_methods` (String): `Access-Control-Allow-Methods`.\n" +
-			"- `allow_headers` (String): `Access-Control-Allow-Headers`.\n" +
-			"- `expose_headers` (String): `Access-Control-Expose-Headers`.\n" +
-			"- `max_age` (Number): `Access-Control-Max-Age`, in seconds.\n\n" +
+			"The result is an object:\n\n" + evaluateResultDocs() + "\n" +
 			"Each header attribute is null when R2 would not send that header; all are null when nothing matched.\n\n" +
-			"## Semantics\n\n" + cors.Semantics + "\n\n" +
-			"## Example\n\n" +
-			"```terraform\n" +
-			"output \"upload_preflight\" {\n" +
-			"  value = provider::r2::cors_evaluate(data.r2_bucket_cors.assets.rules, \"https://app.example.com\", \"PUT\", [\"content-type\"])\n" +
-			"}\n" +
-			"```",
+			"## Semantics\n\n" + cors.Semantics,
 		Parameters: preflightParameters(),
 		Return:     function.ObjectReturn{AttributeTypes: EvaluateResultAttrTypes},
 	}
@@ -139,16 +149,7 @@ func (corsAllows) Definition(_ context.Context, _ function.DefinitionRequest, re
 			"bucket's CORS rules, `false` otherwise. It is `provider::r2::cors_evaluate(...).allowed`; see " +
 			"`cors_evaluate` for the response headers.\n\n" +
 			preflightNote +
-			"## Semantics\n\n" + cors.Semantics + "\n\n" +
-			"## Example\n\n" +
-			"```terraform\n" +
-			"check \"no_foreign_uploads\" {\n" +
-			"  assert {\n" +
-			"    condition     = !provider::r2::cors_allows(data.r2_bucket_cors.assets.rules, \"https://evil.example\", \"PUT\", [])\n" +
-			"    error_message = \"The assets bucket lets any site upload.\"\n" +
-			"  }\n" +
-			"}\n" +
-			"```",
+			"## Semantics\n\n" + cors.Semantics,
 		Parameters: preflightParameters(),
 		Return:     function.BoolReturn{},
 	}

@@ -2,7 +2,6 @@ package functions_test
 
 import (
 	"regexp"
-	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -24,20 +23,11 @@ locals {
 }
 `
 
-func errRe(parts ...string) *regexp.Regexp {
-	quoted := make([]string, len(parts))
-	for i, p := range parts {
-		quoted[i] = strings.ReplaceAll(regexp.QuoteMeta(p), " ", `\s+`)
-	}
-	return regexp.MustCompile(`(?s)` + strings.Join(quoted, ".*"))
-}
-
 func functionsTest(t *testing.T, steps ...resource.TestStep) {
 	t.Helper()
-	resource.UnitTest(t, resource.TestCase{
-		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_8_0)},
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		Steps:                    steps,
+	acctest.RunCase(t, resource.TestCase{
+		TerraformVersionChecks: []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_8_0)},
+		Steps:                  steps,
 	})
 }
 
@@ -122,10 +112,10 @@ func TestCORSAllows_badArguments(t *testing.T) {
 		call string
 		want *regexp.Regexp
 	}{
-		"origin with a path":  {`provider::r2::cors_allows(local.rules, "https://evil.example/", "GET", [])`, errRe(`Invalid value for "origin" parameter`, "has a path")},
-		"lowercase method":    {`provider::r2::cors_allows(local.rules, "https://a.example", "get", [])`, errRe(`Invalid value for "method" parameter`, `use "GET"`)},
-		"unknown method":      {`provider::r2::cors_evaluate(local.rules, "https://a.example", "OPTIONS", [])`, errRe(`Invalid value for "method" parameter`, "must be one of GET, PUT, POST, DELETE, HEAD")},
-		"origin without host": {`provider::r2::cors_allows(local.rules, "app.example.com", "GET", [])`, errRe(`Invalid value for "origin" parameter`)},
+		"origin with a path":  {`provider::r2::cors_allows(local.rules, "https://evil.example/", "GET", [])`, acctest.ErrorRegexp(`Invalid value for "origin" parameter`, "has a path")},
+		"lowercase method":    {`provider::r2::cors_allows(local.rules, "https://a.example", "get", [])`, acctest.ErrorRegexp(`Invalid value for "method" parameter`, `use "GET"`)},
+		"unknown method":      {`provider::r2::cors_evaluate(local.rules, "https://a.example", "OPTIONS", [])`, acctest.ErrorRegexp(`Invalid value for "method" parameter`, "must be one of GET, PUT, POST, DELETE, HEAD")},
+		"origin without host": {`provider::r2::cors_allows(local.rules, "app.example.com", "GET", [])`, acctest.ErrorRegexp(`Invalid value for "origin" parameter`)},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {

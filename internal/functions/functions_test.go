@@ -222,48 +222,20 @@ func TestWrongArgumentCount(t *testing.T) {
 	}
 }
 
-func TestDefinitions(t *testing.T) {
-	ctx := t.Context()
-	names := map[string]bool{}
+// Both functions take the same four parameters, in the order paramName names
+// them (TestSchemas in internal/provider checks the rest of the definitions).
+func TestPreflightParameters(t *testing.T) {
 	for _, newFunc := range New() {
-		f := newFunc()
-		var meta function.MetadataResponse
-		f.Metadata(ctx, function.MetadataRequest{}, &meta)
-		if meta.Name == "" || names[meta.Name] {
-			t.Fatalf("%T: empty or repeated name %q", f, meta.Name)
-		}
-		names[meta.Name] = true
-
 		var resp function.DefinitionResponse
-		f.Definition(ctx, function.DefinitionRequest{}, &resp)
-		if resp.Diagnostics.HasError() {
-			t.Fatalf("%s: Definition: %v", meta.Name, resp.Diagnostics)
+		newFunc().Definition(t.Context(), function.DefinitionRequest{}, &resp)
+		params := resp.Definition.Parameters
+		if len(params) != 4 {
+			t.Fatalf("%d parameters, want 4", len(params))
 		}
-		def := resp.Definition
-		var vresp function.DefinitionValidateResponse
-		def.ValidateImplementation(ctx, function.DefinitionValidateRequest{FuncName: meta.Name}, &vresp)
-		if vresp.Diagnostics.HasError() {
-			t.Errorf("%s: ValidateImplementation: %v", meta.Name, vresp.Diagnostics)
-		}
-		if def.Summary == "" || def.MarkdownDescription == "" {
-			t.Errorf("%s: missing Summary or MarkdownDescription", meta.Name)
-		}
-		if !strings.Contains(def.MarkdownDescription, "provider::r2::"+meta.Name+"(") {
-			t.Errorf("%s: MarkdownDescription has no example call", meta.Name)
-		}
-		if len(def.Parameters) != 4 {
-			t.Fatalf("%s: %d parameters, want 4", meta.Name, len(def.Parameters))
-		}
-		for i, p := range def.Parameters {
-			if p.GetName() != paramName(i) || p.GetMarkdownDescription() == "" || p.GetAllowNullValue() || p.GetAllowUnknownValues() {
-				t.Errorf("%s: parameter %d (%q) is not named %q, undocumented, or allows null or unknown", meta.Name, i, p.GetName(), paramName(i))
+		for i, p := range params {
+			if p.GetName() != paramName(i) {
+				t.Errorf("parameter %d is %q, want %q", i, p.GetName(), paramName(i))
 			}
 		}
-		if got := def.Parameters[argRules].GetType(); !got.Equal(types.ListType{ElemType: corsstate.RuleObjectType}) {
-			t.Errorf("%s: rules type %v is not the data source's rules type", meta.Name, got)
-		}
-	}
-	if !names["cors_evaluate"] || !names["cors_allows"] {
-		t.Errorf("New() gives %v, want cors_evaluate and cors_allows", names)
 	}
 }

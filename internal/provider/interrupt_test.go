@@ -19,7 +19,7 @@ import (
 // bound below is far from both outcomes (about a second against twenty), so
 // a busy machine cannot make it flaky.
 func TestInterruptDuringPlan(t *testing.T) {
-	tf, rc := builtProvider(t)
+	tf, rc := acctest.BuiltProvider(t)
 	s := fakeapi.Start()
 	defer s.Close()
 	s.AddToken(acctest.Token)
@@ -33,7 +33,7 @@ terraform {
     r2 = { source = "r2tf/r2" }
   }
 }
-`+acctest.BucketCORSConfig("media", ""))
+`+acctest.BucketCORSConfig("media"))
 	cmd := exec.Command(tf, "plan", "-no-color", "-input=false")
 	cmd.Dir = work
 	cmd.Env = append(cleanEnv(), "TF_CLI_CONFIG_FILE="+rc, "CHECKPOINT_DISABLE=1")

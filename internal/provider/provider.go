@@ -52,7 +52,7 @@ var (
 	_ provider.ProviderWithFunctions = (*r2Provider)(nil)
 )
 
-// Options tune the provider for tests; the zero value is what users get.
+// Options tune the provider for tests; the zero value is what users run.
 type Options struct {
 	// ClientOverrides is applied to the API client configuration after the
 	// provider's own settings (tests shorten retry delays with it).
@@ -64,16 +64,9 @@ type r2Provider struct {
 	opts    Options
 }
 
-// New returns the provider factory that main serves.
-func New(version string) func() provider.Provider {
-	return NewWithOptions(version, Options{})
-}
-
-// NewWithOptions is New with test options.
-func NewWithOptions(version string, opts Options) func() provider.Provider {
-	return func() provider.Provider {
-		return &r2Provider{version: version, opts: opts}
-	}
+// newProvider is the framework provider; NewServer serves it.
+func newProvider(version string, opts Options) provider.Provider {
+	return &r2Provider{version: version, opts: opts}
 }
 
 type providerModel struct {

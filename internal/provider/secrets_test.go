@@ -16,7 +16,7 @@ import (
 // anything Terraform prints: its output, every log line (the provider's
 // included) and the diagnostics of failed reads.
 func TestSecretsNeverLogged(t *testing.T) {
-	tf, rc := builtProvider(t)
+	tf, rc := acctest.BuiltProvider(t)
 
 	const (
 		token    = "tok-SECRET-b2f9c1d7e8a4"
@@ -55,14 +55,8 @@ terraform {
     r2 = { source = "r2tf/r2" }
   }
 }
-provider "r2" {
-  base_url = "`+s.URL()+`"
-  `+tc.provider+`
-}
-data "r2_bucket_cors" "test" {
-  account_id  = "`+acctest.AccountID+`"
-  bucket_name = "media"
-}
+`+acctest.ProviderConfig(s, acctest.WithoutCredentials(), acctest.WithProviderArgs(tc.provider))+
+				acctest.BucketCORSConfig("media")+`
 output "rules" {
   value = data.r2_bucket_cors.test.rules
 }
@@ -92,30 +86,6 @@ output "rules" {
 			}
 		})
 	}
-}
-
-// builtProvider builds the provider binary and a CLI configuration that
-// serves it through dev_overrides; it returns the Terraform CLI and that file.
-func builtProvider(t *testing.T) (tf, rc string) {
-	t.Helper()
-	if err := acctest.SetupTerraformCLI(); err != nil {
-		t.Fatal(err)
-	}
-	dir := t.TempDir()
-	bin := filepath.Join(dir, "bin")
-	build := exec.Command("go", "build", "-o", filepath.Join(bin, "terraform-provider-r2"), "github.com/r2tf/terraform-provider-r2")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("building the provider: %v\n%s", err, out)
-	}
-	rc = filepath.Join(dir, "terraformrc")
-	writeFile(t, rc, `provider_installation {
-  dev_overrides {
-    "registry.terraform.io/r2tf/r2" = "`+bin+`"
-  }
-  direct {}
-}
-`)
-	return os.Getenv("TF_ACC_TERRAFORM_PATH"), rc
 }
 
 func writeFile(t *testing.T, path, content string) {

@@ -11,18 +11,28 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
 )
 
-// NewServer returns the protocol 6 server main serves: the framework's, with
-// the per-instance calls (reads, their validation, function calls) given a
+// NewServer returns the factory of the provider server: the one main serves
+// (through Serve) and the one every test and benchmark uses, so that tests
+// exercise what users run. opts are for tests; the zero value is what users get.
+//
+// The server is the framework's protocol 6 server wrapped in releasingServer:
+// the per-instance calls (reads, their validation, function calls) get a
 // context that lets go of the call's own once it returns.
 //
-// Why: terraform-plugin-framework v1.19 keeps the cancel function of every
-// call's context until StopProvider, which Terraform sends only on Ctrl-C,
-// and each one holds the call's logger context (about 12 KB). A plan with
-// 1000 reads kept some 27 MB alive to the end. Handing the framework a small
-// forwarding context, cut loose when the call returns, bounds that to a few
-// bytes per call while cancellation (Ctrl-C) still reaches the read.
+// Why: terraform-plugin-framework v1.19.0 (proto6server.registerContext)
+// keeps the cancel function of every call's context until StopProvider,
+// which Terraform sends only on Ctrl-C, and each one holds the call's logger
+// context (about 12 KB). A plan with 1000 reads kept some 27 MB alive to the
+// end. Handing the framework a small forwarding context, cut loose when the
+// call returns, bounds that to a few bytes per call while cancellation
+// (Ctrl-C) still reaches the read.
+//
+// When it can go: once the framework forgets a call's cancel function when
+// the call returns. On every framework upgrade, read registerContext in its
+// internal/proto6server/serve.go; if it still appends to contextCancels
+// without removing, keep this.
 func NewServer(version string, opts Options) func() tfprotov6.ProviderServer {
-	framework := providerserver.NewProtocol6(NewWithOptions(version, opts)())
+	framework := providerserver.NewProtocol6(newProvider(version, opts))
 	return func() tfprotov6.ProviderServer {
 		return releasingServer{framework()}
 	}
@@ -111,6 +121,11 @@ func Serve(version string, debug bool) error {
 // to trace, and Terraform then discards every line, after the provider has
 // spent about a third of a read's CPU writing them. An explicit TF_LOG_SDK*
 // or TF_LOG_PROVIDER_R2 still wins.
+//
+// When it can go: once terraform-plugin-go's logging (checked in v0.31.0,
+// internal/logging) no longer defaults the SDK loggers to trace when the
+// TF_LOG_SDK* variables are unset, or Terraform sets them for the providers
+// it starts. make bench shows the cost if it is removed too early.
 func quietUnlessAsked() {
 	if os.Getenv("TF_LOG") != "" || os.Getenv("TF_LOG_PROVIDER") != "" {
 		return

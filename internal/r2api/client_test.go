@@ -16,7 +16,7 @@ import (
 )
 
 const (
-	account = "023e105f4ecef8ad9ca31a8372d0c353"
+	account = fakeapi.ExampleAccountID
 	token   = "unit-test-token"
 	rules   = `[{"allowed":{"methods":["GET"],"origins":["*"]},"id":"r1"}]`
 )

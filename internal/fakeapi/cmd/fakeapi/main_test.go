@@ -12,6 +12,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/r2tf/terraform-provider-r2/internal/fakeapi"
 )
 
 // syncBuffer is a bytes.Buffer safe for the server's goroutines.
@@ -32,12 +34,14 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
+const acct = fakeapi.ExampleAccountID
+
 func TestRunServesSeedAndWritesURL(t *testing.T) {
 	dir := t.TempDir()
 	seed := filepath.Join(dir, "seed.json")
 	urlFile := filepath.Join(dir, "url")
 	if err := os.WriteFile(seed, []byte(`{"tokens":[{"token":"demo-token","accounts":[]}],
-	  "accounts":{"023e105f4ecef8ad9ca31a8372d0c353":{"buckets":[{"name":"web","cors_rules":[]}]}}}`), 0o600); err != nil {
+	  "accounts":{"`+acct+`":{"buckets":[{"name":"web","cors_rules":[]}]}}}`), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	if err := os.WriteFile(urlFile, []byte("stale"), 0o600); err != nil {
@@ -62,7 +66,7 @@ func TestRunServesSeedAndWritesURL(t *testing.T) {
 	if !strings.HasPrefix(url, "http://127.0.0.1:") || !strings.HasSuffix(url, "/client/v4") {
 		t.Fatalf("url file holds %q", url)
 	}
-	req, _ := http.NewRequest("GET", url+"/accounts/023e105f4ecef8ad9ca31a8372d0c353/r2/buckets/web/cors", nil)
+	req, _ := http.NewRequest("GET", url+"/accounts/"+acct+"/r2/buckets/web/cors", nil)
 	req.Header.Set("Authorization", "Bearer demo-token")
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
@@ -83,7 +87,7 @@ func TestRunServesSeedAndWritesURL(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatal("run did not stop")
 	}
-	if !strings.Contains(logs.String(), "GET /client/v4/accounts/023e105f4ecef8ad9ca31a8372d0c353/r2/buckets/web/cors 200") {
+	if !strings.Contains(logs.String(), "GET /client/v4/accounts/"+acct+"/r2/buckets/web/cors 200") {
 		t.Errorf("no request line in the log:\n%s", logs.String())
 	}
 	if _, err := os.Stat(urlFile); !errors.Is(err, os.ErrNotExist) {
