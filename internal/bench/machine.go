@@ -1,6 +1,3 @@
-// Package bench measures `terraform plan` with the r2 provider against the
-// in-repo fake API, next to a floor plan with a trivial provider, and writes
-// the results to BENCHMARKS.md and a chart. cmd/bench is its command line.
 package bench
 
 import (

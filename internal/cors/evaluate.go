@@ -1,46 +1,20 @@
 package cors
 
 import (
+	_ "embed" // Semantics
 	"encoding/json"
 	"strings"
 )
 
 // Semantics describes, in Markdown, how Evaluate decides; the provider's
-// function docs embed it so users and code read the same rules.
-const Semantics = `The evaluation models what R2 answers to a browser's CORS preflight
-(` + "`OPTIONS`" + ` with ` + "`Origin`" + `, ` + "`Access-Control-Request-Method`" + ` and
-` + "`Access-Control-Request-Headers`" + `), following S3's documented CORS rules:
+// function docs embed it so users and code read the same rules. Change it
+// together with Evaluate.
+//
+// It lives in semantics.md so that it reads, and is edited, as Markdown.
+var Semantics = strings.TrimSpace(semanticsMarkdown)
 
-- Rules are tried in order; the **first** rule whose origins, methods and
-  headers all match wins. Later rules are not consulted, even if they would
-  send different headers.
-- **Origin**: matches when an entry of ` + "`allowed.origins`" + ` equals the request's
-  origin, compared case-sensitively, byte for byte (browsers send origins in
-  lowercase, without a default port). ` + "`*`" + ` matches any origin. An entry may
-  hold one ` + "`*`" + ` anywhere, which matches any run of characters, dots included:
-  ` + "`https://*.example.com`" + ` matches ` + "`https://a.example.com`" + ` and
-  ` + "`https://a.b.example.com`" + `, but not ` + "`https://example.com`" + `. An entry with more
-  than one ` + "`*`" + ` (which S3 rejects) matches nothing.
-- **Method**: matches when ` + "`allowed.methods`" + ` contains the requested method
-  exactly (uppercase: ` + "`GET`" + `, ` + "`PUT`" + `, ` + "`POST`" + `, ` + "`DELETE`" + `, ` + "`HEAD`" + `).
-- **Headers**: every requested header must match an entry of ` + "`allowed.headers`" + `,
-  compared case-insensitively. ` + "`*`" + ` matches any header; an entry may hold one
-  ` + "`*`" + ` (e.g. ` + "`x-amz-*`" + `) that matches any run of characters. A rule without
-  headers (null or empty) matches only requests that ask for no headers.
-- A rule with null ` + "`allowed`" + ` matches nothing.
-
-When a rule matches, the response headers are:
-
-- ` + "`Access-Control-Allow-Origin`" + `: ` + "`*`" + ` if the matching origin entry is exactly
-  ` + "`*`" + `, otherwise the request's origin.
-- ` + "`Access-Control-Allow-Methods`" + `: the rule's methods, in order, joined by ` + "`, `" + `.
-- ` + "`Access-Control-Allow-Headers`" + `: the requested headers, lowercased, in request
-  order, joined by ` + "`, `" + `; not sent when no headers were requested.
-- ` + "`Access-Control-Expose-Headers`" + `: the rule's expose headers joined by ` + "`, `" + `;
-  not sent when the rule has none.
-- ` + "`Access-Control-Max-Age`" + `: the rule's max age; not sent when it has none.
-
-When no rule matches, the preflight fails and no CORS headers are sent.`
+//go:embed semantics.md
+var semanticsMarkdown string
 
 // Request is a browser's CORS preflight: the Origin header, the
 // Access-Control-Request-Method header and the names listed in

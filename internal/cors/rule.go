@@ -8,8 +8,12 @@ import "encoding/json"
 // Methods are the HTTP methods an R2 CORS rule may allow, in the API's order.
 var Methods = []string{"GET", "PUT", "POST", "DELETE", "HEAD"}
 
-// Rule mirrors one rule of the API's CORS policy exactly. Its JSON tags are the
-// wire names (camelCase), so the API's answer decodes straight into it.
+// Rule mirrors one rule of the API's CORS policy exactly.
+//
+// Decoding goes through UnmarshalJSON (decode.go), which matches the wire
+// names (camelCase) exactly; encoding/json alone would also accept "ID" or
+// "ALLOWED". The JSON tags name the same members for encoding, which only
+// tests use (to write a rule back as the API would send it).
 //
 // A nil slice or pointer means the API left the field out (or sent null); an
 // empty, non-nil slice means it sent an empty list. The two are kept apart on

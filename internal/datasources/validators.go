@@ -11,7 +11,8 @@ import (
 )
 
 // Jurisdictions are the values of the cf-r2-jurisdiction header. Cloudflare
-// added "us" on 2026-08-17, after its OpenAPI schema and Go SDK were cut.
+// added "us" on 2026-08-17, after its OpenAPI schema was cut
+// (internal/fakeapi/testdata/API.md).
 var Jurisdictions = []string{"default", "eu", "fedramp", "us"}
 
 var (

@@ -14,7 +14,7 @@ import (
 )
 
 // Error codes and messages as Cloudflare sends them (see
-// shared/api/README.md).
+// testdata/API.md).
 const (
 	codeAuth          = 10000 // Authentication error.
 	codeInvalidToken  = 9109  // Invalid access token.

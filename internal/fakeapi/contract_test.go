@@ -364,7 +364,7 @@ func TestContractErrorsOutsideTheSchema(t *testing.T) {
 	}
 	// Default fault bodies. 429 is left out: Cloudflare's rate-limit code
 	// 971 is below the schema's "minimum: 1000" for error codes, so the real
-	// API itself breaks that constraint (see shared/api/README.md).
+	// API itself breaks that constraint (see testdata/API.md).
 	for _, st := range []int{400, 401, 403, 404, 409, 500, 502, 503} {
 		s.InjectFault(Fault{Status: st, Times: 1})
 		a := call(t, c, "GET", listURL(s, acct, ""), nil, "")

@@ -6,7 +6,8 @@ import (
 	"strings"
 )
 
-// Cloudflare error codes the provider treats specially. See ../shared/api/README.md.
+// Cloudflare error codes the provider treats specially; the table is in
+// internal/fakeapi/testdata/API.md.
 const (
 	CodeAuthentication     = 10000
 	CodeInvalidToken       = 9109
