@@ -47,6 +47,8 @@ type Server struct {
 	onReq   func(Request)
 	latency atomic.Int64 // A time.Duration.
 	conns   atomic.Int64
+	// stormUntil is when RateLimitFor's 429s end, in Unix nanoseconds.
+	stormUntil atomic.Int64
 }
 
 // Request is one request as the fake saw it, kept so that tests can check

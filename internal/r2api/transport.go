@@ -51,16 +51,40 @@ type nextFunc = func(*http.Request) (*http.Response, error)
 func (c *Client) middleware(req *http.Request, next nextFunc) (*http.Response, error) {
 	ctx := req.Context()
 	ex := exchangeFrom(ctx)
+	var res *http.Response
+	var err error
 	for {
-		ex.attempts++
-		res, err := c.attempt(ctx, req, next, ex)
-		why := retryReason(ctx, res, err)
-		if why == "" || ex.attempts > c.maxRetries {
+		// Every attempt passes the client's gate: its rate limit and the
+		// pause all requests share after a 429 (ratelimit.go).
+		tk, deadline, werr := c.gate.wait(ctx, ex.deadline, c.readTimeout)
+		if werr != nil {
+			if ctx.Err() != nil {
+				return nil, ctx.Err()
+			}
+			if ex.attempts == 0 {
+				// The API answered 429 to another request of this user.
+				ex.status, ex.lastErr = http.StatusTooManyRequests, werr
+				return nil, werr
+			}
+			ex.reason = werr.Error()
 			return res, err
 		}
+		ex.deadline = deadline
+		ex.attempts++
+		res, err = c.attempt(ctx, req, next, ex)
+		limited := res != nil && res.StatusCode == http.StatusTooManyRequests
 		delay, told := retryAfter(res)
 		if !told {
 			delay = c.backoff(ex.attempts)
+		}
+		if limited {
+			// The API refuses this user's calls, not this one: hold them all.
+			c.gate.pause(delay)
+		}
+		c.gate.done(tk, limited, res == nil && ctx.Err() != nil)
+		why := retryReason(ctx, res, err)
+		if why == "" || ex.attempts > c.maxRetries {
+			return res, err
 		}
 		if remaining := time.Until(ex.deadline); delay > remaining {
 			if told {
@@ -71,15 +95,18 @@ func (c *Client) middleware(req *http.Request, next nextFunc) (*http.Response, e
 			}
 			return res, err
 		}
+		if allowed, because := takeRetry(ctx); !allowed {
+			ex.reason = because
+			return res, err
+		}
 		tflog.Debug(ctx, "Retrying R2 API request", map[string]any{
 			"reason": why, "attempt": ex.attempts, "delay_ms": delay.Milliseconds(),
 		})
-		timer := time.NewTimer(delay)
-		select {
-		case <-ctx.Done():
-			timer.Stop()
-			return nil, ctx.Err()
-		case <-timer.C:
+		if limited && !c.gate.independent {
+			continue // the gate waits out the pause.
+		}
+		if err := c.gate.clock.Sleep(ctx, delay); err != nil {
+			return nil, err
 		}
 	}
 }
