@@ -50,11 +50,13 @@ grep -E '^(data\.|Apply complete)' "$work/apply.log" || true
 echo "==> The bucket's rules"
 "$tf" output -no-color rules
 
-# The drift review: every bucket of the account, checked by the functions.
-# Against the fake, one bucket lets any origin upload and one caches
-# preflights for a day, so two checks warn.
+# The drift review: every bucket of the account, in every jurisdiction, read
+# by one r2_bucket_cors_policies and checked by the functions. Against the
+# fake, one bucket lets any origin upload and one caches preflights for a
+# day, so two checks warn; the account may not use fedramp, so the sweep
+# skips it with a warning.
 echo
-echo "==> Drift review of every bucket (examples/drift-review): terraform plan"
+echo "==> Drift review of every bucket, one sweep (examples/drift-review): terraform plan"
 mkdir -p "$work/review"
 cp "$repo"/examples/drift-review/*.tf "$work/review/"
 cd "$work/review"

@@ -1,6 +1,7 @@
 # A drift review of every bucket's CORS policy in an account: `terraform plan`
-# lists the buckets, reads each policy, and the check blocks warn when a
-# policy strays from what was approved. Checks never block a plan; each
+# reads every bucket's policy in every jurisdiction with one data source
+# (r2_bucket_cors_policies), and the check blocks warn when a policy strays
+# from what was approved. Checks never block a plan; each
 # failed one prints a warning a reviewer cannot miss.
 #
 # The provider functions (provider::r2::cors_allows) answer as R2 would a
@@ -24,10 +25,10 @@ variable "account_id" {
   description = "Cloudflare account whose buckets are reviewed."
 }
 
-variable "jurisdiction" {
-  type        = string
+variable "jurisdictions" {
+  type        = set(string)
   default     = null
-  description = "Jurisdiction to review (default, eu, fedramp or us); one review per jurisdiction."
+  description = "Jurisdictions to review (default, eu, fedramp, us); null reviews all four, skipping any the account may not use."
 }
 
 variable "untrusted_origin" {
@@ -39,7 +40,7 @@ variable "untrusted_origin" {
 variable "expected_origins" {
   type        = map(list(string))
   default     = {}
-  description = "Per bucket, origins that must keep read (GET) access, e.g. { \"assets\" = [\"https://app.example.com\"] }."
+  description = "Per bucket (\"name\", or \"eu/name\" outside the default jurisdiction), origins that must keep read (GET) access, e.g. { \"assets\" = [\"https://app.example.com\"] }."
 }
 
 variable "max_age_limit_seconds" {
@@ -48,25 +49,26 @@ variable "max_age_limit_seconds" {
   description = "Longest preflight cache browsers honour (Chromium caps it at 2 hours)."
 }
 
-data "r2_buckets" "all" {
-  account_id   = var.account_id
-  jurisdiction = var.jurisdiction
-}
-
-data "r2_bucket_cors" "each" {
-  for_each = { for b in data.r2_buckets.all.buckets : b.name => b }
-
-  account_id   = var.account_id
-  bucket_name  = each.key
-  jurisdiction = each.value.jurisdiction
+# One read for the whole account, however many buckets: no list plus
+# for_each, whose cost per instance is Terraform's and grows with the account.
+data "r2_bucket_cors_policies" "all" {
+  account_id    = var.account_id
+  jurisdictions = var.jurisdictions
 }
 
 locals {
+  # Each bucket's policy by name; "eu/name" and so on outside the default
+  # jurisdiction, where the same name may exist again.
+  cors_by_bucket = {
+    for b in data.r2_bucket_cors_policies.all.buckets :
+    (b.jurisdiction == "default" ? b.name : "${b.jurisdiction}/${b.name}") => b
+  }
+
   write_methods = ["PUT", "POST", "DELETE"]
 
   # Buckets where an arbitrary origin may write, with the methods it may use.
   open_to_any_writer = {
-    for name, cors in data.r2_bucket_cors.each : name => [
+    for name, cors in local.cors_by_bucket : name => [
       for m in local.write_methods : m if provider::r2::cors_allows(cors.rules, var.untrusted_origin, m, [])
     ]
     if anytrue([for m in local.write_methods : provider::r2::cors_allows(cors.rules, var.untrusted_origin, m, [])])
@@ -76,17 +78,17 @@ locals {
   lost_access = {
     for name, origins in var.expected_origins : name => [
       for o in origins : o
-      if !try(provider::r2::cors_allows(data.r2_bucket_cors.each[name].rules, o, "GET", []), false)
+      if !try(provider::r2::cors_allows(local.cors_by_bucket[name].rules, o, "GET", []), false)
     ]
     if length([
       for o in origins : o
-      if !try(provider::r2::cors_allows(data.r2_bucket_cors.each[name].rules, o, "GET", []), false)
+      if !try(provider::r2::cors_allows(local.cors_by_bucket[name].rules, o, "GET", []), false)
     ]) > 0
   }
 
   # Rules that ask browsers to cache preflights longer than they will.
   over_long_max_age = {
-    for name, cors in data.r2_bucket_cors.each : name => [
+    for name, cors in local.cors_by_bucket : name => [
       for i, rule in cors.rules : coalesce(rule.id, "rule ${i}")
       if try(rule.max_age_seconds > var.max_age_limit_seconds, false)
     ]
@@ -117,5 +119,5 @@ check "max_age_within_browser_limits" {
 
 output "reviewed_buckets" {
   description = "Every bucket reviewed, with its number of CORS rules."
-  value       = { for name, cors in data.r2_bucket_cors.each : name => length(cors.rules) }
+  value       = { for name, cors in local.cors_by_bucket : name => length(cors.rules) }
 }

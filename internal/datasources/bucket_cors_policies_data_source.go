@@ -229,9 +229,9 @@ func (d *corsPoliciesDataSource) list(ctx context.Context, account string, wante
 		if err != nil {
 			if apiErr, ok := r2api.AsError(err); ok && !named && apiErr.HasCode(r2api.CodeNotEntitled) {
 				diags.AddWarning("R2 Jurisdiction Skipped", fmt.Sprintf("Cloudflare refused to list the buckets of account %s "+
-					"in jurisdiction %q: %s. The account is not entitled to that jurisdiction (FedRAMP, for one, is by "+
+					"in jurisdiction %q (%s): the account is not entitled to that jurisdiction (FedRAMP, for one, is by "+
 					"contract), so the sweep went on without it. Set jurisdictions to the ones the account uses to "+
-					"silence this warning.", account, j, apiErr))
+					"silence this warning.", account, j, strings.TrimSuffix(apiErr.Error(), ".")))
 				skipped = append(skipped, types.StringValue(j))
 				continue
 			}
