@@ -67,7 +67,7 @@ func (r Result) WriteChart(path string) error {
 	if len(r.Sweeps) > 0 {
 		xys := make(plotter.XYs, len(r.Sweeps))
 		for i, sw := range r.Sweeps {
-			xys[i].X, xys[i].Y = float64(sw.N), max(sw.LimitedMedian().Seconds(), 1e-3)
+			xys[i].X, xys[i].Y = float64(sw.N), max(sw.Median().Seconds(), 1e-3)
 			lo, hi = min(lo, xys[i].Y), max(hi, xys[i].Y)
 		}
 		line, points, err := plotter.NewLinePoints(xys)

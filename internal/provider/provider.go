@@ -140,8 +140,8 @@ func (p *r2Provider) Schema(_ context.Context, _ provider.SchemaRequest, resp *p
 			},
 			"sweep_concurrency": schema.Int64Attribute{
 				MarkdownDescription: fmt.Sprintf("How many bucket policies `r2_bucket_cors_policies` reads at once: "+
-					"1 to %d, default %d (BENCHMARKS.md: 1000 buckets in about a second and a half at 20 ms a request, "+
-					"and well under Cloudflare's 200 requests per second per IP at its usual latency). Falls back to `%s`.",
+					"1 to %d, default %d (BENCHMARKS.md: a 1000-bucket sweep plans in about 2 s at 20 ms a request; a sweep "+
+					"sends concurrency / latency requests a second, and Cloudflare allows 200 per IP). Falls back to `%s`.",
 					maxSweepConcurrency, r2api.DefaultSweepConcurrency, EnvSweepConcurrency),
 				Optional:   true,
 				Validators: []validator.Int64{int64validator.Between(1, maxSweepConcurrency)},

@@ -126,7 +126,7 @@ func ServeWith(address, version string, debug bool, opts Options) error {
 
 // memoryLimit is the provider process's soft heap limit, unless GOMEMLIMIT
 // sets another.
-const memoryLimit = 32 << 20
+const memoryLimit = 36 << 20
 
 // softMemoryLimit makes the garbage collector work harder as the heap nears
 // memoryLimit, instead of letting it grow to twice the live heap (GOGC=100).

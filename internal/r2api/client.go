@@ -37,11 +37,12 @@ const (
 	// DefaultMaxBodyBytes bounds what one answer may hold: a CORS policy is a
 	// few KiB and a page of 1000 buckets a few hundred.
 	DefaultMaxBodyBytes = 8 << 20
-	// DefaultSweepConcurrency is how many bucket reads a sweep runs at once:
-	// measured in BENCHMARKS.md, it reads 1000 buckets at 20 ms latency in
-	// about 1.3 s, and at Cloudflare's usual 100-200 ms it stays well under
-	// the API's 200 requests per second per IP.
-	DefaultSweepConcurrency = 16
+	// DefaultSweepConcurrency is how many bucket reads a sweep runs at once.
+	// Measured (BENCHMARKS.md, 1000 buckets at 20 ms a request): 16 plans in
+	// about 2.4 s, 24 in 2.0 s, 32 in 1.8 s. A sweep sends concurrency /
+	// latency requests a second, and Cloudflare allows 200 per IP: 24 stays
+	// under that down to 120 ms of latency, the fast end of the API's usual.
+	DefaultSweepConcurrency = 24
 	// DefaultMaxIdleConnsPerHost covers Terraform's default parallelism (10)
 	// with room to spare, so parallel reads reuse connections.
 	DefaultMaxIdleConnsPerHost = 32
