@@ -36,13 +36,8 @@ const (
 // cors_allows(...) is exactly cors_evaluate(...).allowed.
 func preflightParameters() []function.Parameter {
 	return []function.Parameter{
-		function.ListParameter{
-			Name:        "rules",
-			ElementType: corsstate.RuleObjectType,
-			MarkdownDescription: "The bucket's CORS rules, in order, typically `data.r2_bucket_cors.<name>.rules`. " +
-				"Each element is an object `{id, allowed = {methods, origins, headers}, expose_headers, max_age_seconds}`; " +
-				"an empty list allows nothing.",
-		},
+		rulesParameter("rules", "The bucket's CORS rules, in order, typically `data.r2_bucket_cors.<name>.rules`; "+
+			"an empty list allows nothing."),
 		function.StringParameter{
 			Name: "origin",
 			MarkdownDescription: "The request's `Origin` header, as a browser sends it: `scheme://host[:port]` with scheme " +
@@ -69,13 +64,14 @@ func preflightParameters() []function.Parameter {
 // checked, so a bad origin fails at plan time even then.
 func preflight(ctx context.Context, args function.ArgumentsData) (rules []cors.Rule, req cors.Request, known bool, ferr *function.FuncError) {
 	var (
-		rulesList, headersList types.List
-		origin, method         types.String
+		rulesArg       types.Dynamic
+		headersList    types.List
+		origin, method types.String
 	)
-	if ferr = args.Get(ctx, &rulesList, &origin, &method, &headersList); ferr != nil {
+	if ferr = args.Get(ctx, &rulesArg, &origin, &method, &headersList); ferr != nil {
 		return nil, req, false, ferr
 	}
-	for i, v := range []attr.Value{rulesList, origin, method, headersList} {
+	for i, v := range []attr.Value{rulesArg, origin, method, headersList} {
 		if v.IsNull() {
 			return nil, req, false, function.NewArgumentFuncError(int64(i), fmt.Sprintf("%s must not be null", paramName(i)))
 		}
@@ -95,10 +91,10 @@ func preflight(ctx context.Context, args function.ArgumentsData) (rules []cors.R
 	if ferr != nil {
 		return nil, req, false, ferr
 	}
-	if !known || !headersKnown || !fullyKnown(ctx, rulesList) {
+	if !known || !headersKnown || !fullyKnown(ctx, rulesArg) {
 		return nil, req, false, nil
 	}
-	rules, err := corsstate.RulesFromValue(ctx, rulesList)
+	rules, err := corsstate.RulesFromValue(ctx, rulesArg)
 	if err != nil {
 		return nil, req, false, function.NewArgumentFuncError(argRules, err.Error())
 	}
@@ -129,6 +125,22 @@ func requestHeaders(l types.List) (names []string, known bool, ferr *function.Fu
 		names[i] = s.ValueString()
 	}
 	return names, known, nil
+}
+
+// rulesParameter is a parameter that takes CORS rules: the rules attribute
+// of r2_bucket_cors (or r2_bucket_cors_policies), or rules written by hand or
+// read with jsondecode. It is dynamic because a parameter of the fixed object
+// type would make Terraform demand every optional attribute of every rule;
+// corsstate.RulesFromValue checks the shape instead, with errors that name
+// the path (rules[1].allowed.methods).
+func rulesParameter(name, doc string) function.DynamicParameter {
+	return function.DynamicParameter{
+		Name: name,
+		MarkdownDescription: doc + " A list of objects `{id, allowed = {methods, origins, headers}, expose_headers, " +
+			"max_age_seconds}`: `allowed`, `allowed.methods` and `allowed.origins` are required, and the optional " +
+			"`id`, `allowed.headers`, `expose_headers` and `max_age_seconds` may be left out (they read as null), " +
+			"so rules written by hand or read with `jsondecode(file(...))` work as they are.",
+	}
 }
 
 // fullyKnown reports whether v holds no unknown, at any depth.

@@ -158,3 +158,54 @@ output "max_age" {
 		},
 	})
 }
+
+// Rules written the way users write them (optional attributes left out, in
+// HCL or in a JSON file read with jsondecode) go into every function that
+// takes rules; a mistake in them is an error naming its path.
+func TestFunctions_handWrittenRules(t *testing.T) {
+	t.Parallel()
+	functionsTest(t, resource.TestStep{
+		Config: `
+locals {
+  hcl  = [{ allowed = { methods = ["GET"], origins = ["https://app.example.com"] } }]
+  json = jsondecode("[{\"id\": \"up\", \"allowed\": {\"methods\": [\"PUT\"], \"origins\": [\"https://app.example.com\"], \"headers\": [\"content-type\"]}, \"max_age_seconds\": 600}]")
+}
+output "hcl" {
+  value = provider::r2::cors_allows(local.hcl, "https://app.example.com", "GET", [])
+}
+output "json" {
+  value = provider::r2::cors_evaluate(local.json, "https://app.example.com", "PUT", ["Content-Type"]).max_age
+}
+`,
+		ConfigStateChecks: []statecheck.StateCheck{
+			statecheck.ExpectKnownOutputValue("hcl", knownvalue.Bool(true)),
+			statecheck.ExpectKnownOutputValue("json", knownvalue.Int64Exact(600)),
+		},
+	})
+}
+
+func TestFunctions_badRules(t *testing.T) {
+	t.Parallel()
+	cases := map[string]struct {
+		rules string
+		want  *regexp.Regexp
+	}{
+		"method not a string": {`[{ allowed = { methods = ["GET"], origins = ["*"] } }, { allowed = { methods = [1], origins = ["*"] } }]`,
+			acctest.ErrorRegexp(`Invalid value for "rules" parameter`, "rules[1].allowed.methods[0] is a number: want a string")},
+		"camelCase from the API": {`[{ allowed = { methods = ["GET"], origins = ["*"] }, maxAgeSeconds = 600 }]`,
+			acctest.ErrorRegexp(`Invalid value for "rules" parameter`, `rules[0] has the attribute "maxAgeSeconds": write "max_age_seconds"`)},
+		"origins left out": {`[{ allowed = { methods = ["GET"] } }]`,
+			acctest.ErrorRegexp(`Invalid value for "rules" parameter`, "rules[0].allowed.origins is required")},
+		"not a list": {`{ allowed = { methods = ["GET"], origins = ["*"] } }`,
+			acctest.ErrorRegexp(`Invalid value for "rules" parameter`, "rules is an object: want a list of rule objects")},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			functionsTest(t, resource.TestStep{
+				Config:      "output \"x\" {\n  value = provider::r2::cors_allows(" + tc.rules + ", \"https://a.example\", \"GET\", [])\n}\n",
+				ExpectError: tc.want,
+			})
+		})
+	}
+}
