@@ -1,12 +1,20 @@
 package cors
 
 import (
+	_ "embed" // DiffDoc
 	"encoding/json"
 	"fmt"
 	"math/big"
 	"sort"
 	"strings"
 )
+
+// DiffDoc says, in Markdown, how Compare pairs rules, compares fields and
+// decides Equal; the cors_diff docs embed it. Change it with the code.
+var DiffDoc = strings.TrimSpace(diffMarkdown)
+
+//go:embed diff.md
+var diffMarkdown string
 
 // Change kinds.
 const (
@@ -230,7 +238,7 @@ func describe(r *Rule) string {
 	if len(m) == 0 || len(o) == 0 {
 		return "allows nothing"
 	}
-	return fmt.Sprintf("allows %s from %s", strings.Join(m, ", "), quoteList(o))
+	return fmt.Sprintf("allows %s from %s", andList(m), quoteList(o))
 }
 
 // setDiff returns the distinct values of a that b lacks, in a's order.

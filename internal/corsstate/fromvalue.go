@@ -33,13 +33,19 @@ import (
 //     an unknown value is an error naming its path, e.g.
 //     rules[1].allowed.methods[0].
 func RulesFromValue(ctx context.Context, v attr.Value) ([]cors.Rule, error) {
-	elems, isNull, err := sequence(ctx, v, "rules", "a list of rule objects")
+	return RulesFromNamedValue(ctx, v, "rules")
+}
+
+// RulesFromNamedValue is RulesFromValue for a value whose errors name it
+// root (approved[0].allowed rather than rules[0].allowed).
+func RulesFromNamedValue(ctx context.Context, v attr.Value, root string) ([]cors.Rule, error) {
+	elems, isNull, err := sequence(ctx, v, root, "a list of rule objects")
 	if err != nil || isNull {
 		return nil, err
 	}
 	rules := make([]cors.Rule, len(elems))
 	for i, e := range elems {
-		r, err := ruleFromValue(ctx, e, fmt.Sprintf("rules[%d]", i))
+		r, err := ruleFromValue(ctx, e, fmt.Sprintf("%s[%d]", root, i))
 		if err != nil {
 			return nil, err
 		}

@@ -1,7 +1,8 @@
 // Package functions holds the provider-defined functions (Terraform 1.8 and
-// later). They are thin wrappers over cors.Evaluate, so a configuration can
-// check, in a check block or a precondition, what a bucket's CORS policy lets
-// a browser do.
+// later). They are thin wrappers over internal/cors (Evaluate, Findings,
+// Compare), so a configuration can check, in a check block or a
+// precondition, what a bucket's CORS policy lets a browser do, what is risky
+// in it, and whether it is still the approved one.
 package functions
 
 import (
@@ -13,7 +14,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/r2tf/terraform-provider-r2/internal/cors"
-	"github.com/r2tf/terraform-provider-r2/internal/corsstate"
 )
 
 // New returns the provider's functions, for provider.Functions.
@@ -21,6 +21,8 @@ func New() []func() function.Function {
 	return []func() function.Function{
 		newCORSEvaluate,
 		newCORSAllows,
+		newCORSFindings,
+		newCORSDiff,
 	}
 }
 
@@ -91,12 +93,9 @@ func preflight(ctx context.Context, args function.ArgumentsData) (rules []cors.R
 	if ferr != nil {
 		return nil, req, false, ferr
 	}
-	if !known || !headersKnown || !fullyKnown(ctx, rulesArg) {
-		return nil, req, false, nil
-	}
-	rules, err := corsstate.RulesFromValue(ctx, rulesArg)
-	if err != nil {
-		return nil, req, false, function.NewArgumentFuncError(argRules, err.Error())
+	rules, rulesKnown, ferr := rulesArgument(ctx, rulesArg, argRules, "rules")
+	if ferr != nil || !known || !headersKnown || !rulesKnown {
+		return nil, req, false, ferr
 	}
 	return rules, cors.Request{Origin: origin.ValueString(), Method: method.ValueString(), Headers: headers}, true, nil
 }

@@ -228,9 +228,9 @@ func TestWrongArgumentCount(t *testing.T) {
 // Both functions take the same four parameters, in the order paramName names
 // them (TestSchemas in internal/provider checks the rest of the definitions).
 func TestPreflightParameters(t *testing.T) {
-	for _, newFunc := range New() {
+	for _, f := range []function.Function{corsEvaluate{}, corsAllows{}} {
 		var resp function.DefinitionResponse
-		newFunc().Definition(t.Context(), function.DefinitionRequest{}, &resp)
+		f.Definition(t.Context(), function.DefinitionRequest{}, &resp)
 		params := resp.Definition.Parameters
 		if len(params) != 4 {
 			t.Fatalf("%d parameters, want 4", len(params))
