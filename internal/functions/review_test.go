@@ -8,6 +8,16 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
+// as asserts v's type, failing the test otherwise.
+func as[T any](t *testing.T, v any) T {
+	t.Helper()
+	out, ok := v.(T)
+	if !ok {
+		t.Fatalf("%v is a %T, want a %T", v, v, out)
+	}
+	return out
+}
+
 func TestCORSFindings(t *testing.T) {
 	// testRules: rule 1 lets any origin read, and nothing else is wrong.
 	resp := run(t, corsFindings{}, testRules(t))
@@ -18,7 +28,7 @@ func TestCORSFindings(t *testing.T) {
 	if !ok || len(got.Elements()) != 1 {
 		t.Fatalf("result %v, want one finding", resp.Result.Value())
 	}
-	f := got.Elements()[0].(types.Object).Attributes()
+	f := as[types.Object](t, got.Elements()[0]).Attributes()
 	want := map[string]attr.Value{
 		"code": types.StringValue("any-origin"), "severity": types.StringValue("low"),
 		"rule_index": types.Int64Value(1), "rule_id": types.StringNull(),
@@ -28,11 +38,11 @@ func TestCORSFindings(t *testing.T) {
 			t.Errorf("%s = %v, want %v", k, f[k], v)
 		}
 	}
-	if msg := f["message"].(types.String).ValueString(); !strings.HasPrefix(msg, "Rule 1 lets any origin read (GET and HEAD)") {
+	if msg := as[types.String](t, f["message"]).ValueString(); !strings.HasPrefix(msg, "Rule 1 lets any origin read (GET and HEAD)") {
 		t.Errorf("message %q", msg)
 	}
 
-	if resp := run(t, corsFindings{}, types.DynamicValue(types.TupleValueMust(nil, nil))); resp.Error != nil || len(resp.Result.Value().(types.List).Elements()) != 0 {
+	if resp := run(t, corsFindings{}, types.DynamicValue(types.TupleValueMust(nil, nil))); resp.Error != nil || len(as[types.List](t, resp.Result.Value()).Elements()) != 0 {
 		t.Errorf("no rules: %v, %v; want an empty list", resp.Result.Value(), resp.Error)
 	}
 	if resp := run(t, corsFindings{}, types.DynamicValue(types.TupleValueMust([]attr.Type{types.StringType}, []attr.Value{types.StringUnknown()}))); resp.Error != nil || !resp.Result.Value().IsUnknown() {
@@ -58,18 +68,18 @@ func TestCORSDiff(t *testing.T) {
 	}
 
 	// The approved policy without its public-read rule.
-	approved := types.DynamicValue(types.TupleValueMust([]attr.Type{rules.UnderlyingValue().(types.List).ElementType(t.Context())},
-		rules.UnderlyingValue().(types.List).Elements()[:1]))
+	list := as[types.List](t, rules.UnderlyingValue())
+	approved := types.DynamicValue(types.TupleValueMust([]attr.Type{list.ElementType(t.Context())}, list.Elements()[:1]))
 	resp = run(t, corsDiff{}, rules, approved)
 	if resp.Error != nil {
 		t.Fatal(resp.Error)
 	}
-	obj := resp.Result.Value().(types.Object).Attributes()
-	changes := obj["changes"].(types.List).Elements()
+	obj := as[types.Object](t, resp.Result.Value()).Attributes()
+	changes := as[types.List](t, obj["changes"]).Elements()
 	if !obj["equal"].Equal(types.BoolValue(false)) || len(changes) != 1 {
 		t.Fatalf("diff = %v, want one change", obj)
 	}
-	c := changes[0].(types.Object).Attributes()
+	c := as[types.Object](t, changes[0]).Attributes()
 	wantChange := map[string]attr.Value{
 		"kind": types.StringValue("added"), "rule_index": types.Int64Value(1), "approved_index": types.Int64Null(),
 		"rule_id": types.StringNull(), "field": types.StringNull(),
