@@ -2,8 +2,6 @@ package functions
 
 import (
 	"context"
-	"fmt"
-	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -18,10 +16,7 @@ import (
 // attribute: its type (EvaluateResultAttrTypes) and its documentation both
 // come from here. Each header attribute is null when R2 would not send that
 // header, so a configuration can tell "not sent" from an empty value.
-var evaluateResult = []struct {
-	name, kind, doc string
-	typ             attr.Type
-}{
+var evaluateResult = []attribute{
 	{"allowed", "Bool", "whether a rule matched.", types.BoolType},
 	{"rule_index", "Number", "the 0-based index in `rules` of the matching rule; null when none matched.", types.Int64Type},
 	{"rule_id", "String", "the matching rule's `id`; null when none matched or the rule has no id.", types.StringType},
@@ -33,22 +28,7 @@ var evaluateResult = []struct {
 }
 
 // EvaluateResultAttrTypes is the type of the object cors_evaluate returns.
-var EvaluateResultAttrTypes = func() map[string]attr.Type {
-	m := make(map[string]attr.Type, len(evaluateResult))
-	for _, a := range evaluateResult {
-		m[a.name] = a.typ
-	}
-	return m
-}()
-
-// evaluateResultDocs lists the result's attributes in Markdown.
-func evaluateResultDocs() string {
-	var b strings.Builder
-	for _, a := range evaluateResult {
-		fmt.Fprintf(&b, "- `%s` (%s): %s\n", a.name, a.kind, a.doc)
-	}
-	return b.String()
-}
+var EvaluateResultAttrTypes = attrTypes(evaluateResult)
 
 var (
 	_ function.Function = corsEvaluate{}
@@ -70,7 +50,7 @@ func (corsEvaluate) Definition(_ context.Context, _ function.DefinitionRequest, 
 		MarkdownDescription: "Returns what R2 would answer to a browser's CORS preflight request, given a bucket's " +
 			"CORS rules: whether it is allowed, which rule decided, and the `Access-Control-*` response headers.\n\n" +
 			preflightNote +
-			"The result is an object:\n\n" + evaluateResultDocs() + "\n" +
+			"The result is an object:\n\n" + attrDocs(evaluateResult) + "\n" +
 			"Each header attribute is null when R2 would not send that header; all are null when nothing matched.\n\n" +
 			"## Semantics\n\n" + cors.Semantics,
 		Parameters: preflightParameters(),
@@ -89,11 +69,7 @@ func (corsEvaluate) Run(ctx context.Context, req function.RunRequest, resp *func
 		return
 	}
 	obj, diags := resultValue(cors.Evaluate(rules, creq))
-	if diags.HasError() {
-		resp.Error = function.FuncErrorFromDiags(ctx, diags)
-		return
-	}
-	resp.Error = resp.Result.Set(ctx, obj)
+	setResult(ctx, resp, obj, diags)
 }
 
 // resultValue maps a Result to the returned object; empty headers are null.

@@ -8,8 +8,10 @@ package functions
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/function"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -124,6 +126,41 @@ func requestHeaders(l types.List) (names []string, known bool, ferr *function.Fu
 		names[i] = s.ValueString()
 	}
 	return names, known, nil
+}
+
+// setResult sets the function's result, or its error when building the
+// result failed (a provider bug: the values are built from known types).
+func setResult(ctx context.Context, resp *function.RunResponse, v attr.Value, diags diag.Diagnostics) {
+	if diags.HasError() {
+		resp.Error = function.FuncErrorFromDiags(ctx, diags)
+		return
+	}
+	resp.Error = resp.Result.Set(ctx, v)
+}
+
+// attribute is one attribute of an object a function returns: its type and
+// its documentation come from the same line.
+type attribute struct {
+	name, kind, doc string
+	typ             attr.Type
+}
+
+// attrTypes is the object type's attribute types.
+func attrTypes(attrs []attribute) map[string]attr.Type {
+	m := make(map[string]attr.Type, len(attrs))
+	for _, a := range attrs {
+		m[a.name] = a.typ
+	}
+	return m
+}
+
+// attrDocs lists the attributes in Markdown.
+func attrDocs(attrs []attribute) string {
+	var b strings.Builder
+	for _, a := range attrs {
+		fmt.Fprintf(&b, "- `%s` (%s): %s\n", a.name, a.kind, a.doc)
+	}
+	return b.String()
 }
 
 // rulesParameter is a parameter that takes CORS rules: the rules attribute

@@ -14,29 +14,6 @@ import (
 	"github.com/r2tf/terraform-provider-r2/internal/corsstate"
 )
 
-// attribute is one attribute of an object a function returns: its type and
-// its documentation come from the same line.
-type attribute struct {
-	name, kind, doc string
-	typ             attr.Type
-}
-
-func attrTypes(attrs []attribute) map[string]attr.Type {
-	m := make(map[string]attr.Type, len(attrs))
-	for _, a := range attrs {
-		m[a.name] = a.typ
-	}
-	return m
-}
-
-func attrDocs(attrs []attribute, indent string) string {
-	var b strings.Builder
-	for _, a := range attrs {
-		fmt.Fprintf(&b, "%s- `%s` (%s): %s\n", indent, a.name, a.kind, a.doc)
-	}
-	return b.String()
-}
-
 // finding is one element of what cors_findings returns.
 var finding = []attribute{
 	{"code", "String", "the finding's code, stable (see the catalogue below).", types.StringType},
@@ -91,7 +68,7 @@ func (corsFindings) Definition(_ context.Context, _ function.DefinitionRequest, 
 	resp.Definition = function.Definition{
 		Summary: "Reviews CORS rules: what is risky, and what never applies",
 		MarkdownDescription: "Reviews a bucket's CORS rules as R2 applies them and returns one object per finding, in rule " +
-			"order; an empty list means nothing to report. Each finding is an object:\n\n" + attrDocs(finding, "") + "\n" +
+			"order; an empty list means nothing to report. Each finding is an object:\n\n" + attrDocs(finding) + "\n" +
 			"## Catalogue\n\n" + catalogueTable() + "\n" +
 			"Shared-hosting domains (`shared-hosting-origin`), where anyone can get a subdomain: " + sharedHostingList() + ".\n\n" +
 			cors.FindingsDoc,
@@ -147,11 +124,7 @@ func (corsFindings) Run(ctx context.Context, req function.RunRequest, resp *func
 	}
 	list, d := types.ListValue(FindingObjectType, elems)
 	diags.Append(d...)
-	if diags.HasError() {
-		resp.Error = function.FuncErrorFromDiags(ctx, diags)
-		return
-	}
-	resp.Error = resp.Result.Set(ctx, list)
+	setResult(ctx, resp, list, diags)
 }
 
 // corsDiff is cors_diff: is the live policy still the approved one?
@@ -167,8 +140,8 @@ func (corsDiff) Definition(_ context.Context, _ function.DefinitionRequest, resp
 	resp.Definition = function.Definition{
 		Summary: "Compares live CORS rules with approved ones",
 		MarkdownDescription: "Compares a bucket's live CORS rules with the approved ones, rule by rule, and says whether " +
-			"they answer every preflight alike. The result is an object:\n\n" + attrDocs(diffResult, "") +
-			"\nEach change is an object:\n\n" + attrDocs(change, "") + "\n" + cors.DiffDoc,
+			"they answer every preflight alike. The result is an object:\n\n" + attrDocs(diffResult) +
+			"\nEach change is an object:\n\n" + attrDocs(change) + "\n" + cors.DiffDoc,
 		Parameters: []function.Parameter{
 			rulesParameter("live", "The rules in force, typically `data.r2_bucket_cors.<name>.rules`."),
 			rulesParameter("approved", "The approved rules, e.g. `jsondecode(file(\"approved/<bucket>.json\"))`."),
@@ -197,11 +170,7 @@ func (corsDiff) Run(ctx context.Context, req function.RunRequest, resp *function
 		return
 	}
 	obj, diags := diffValue(cors.Compare(live, approved))
-	if diags.HasError() {
-		resp.Error = function.FuncErrorFromDiags(ctx, diags)
-		return
-	}
-	resp.Error = resp.Result.Set(ctx, obj)
+	setResult(ctx, resp, obj, diags)
 }
 
 func diffValue(d cors.Diff) (types.Object, diag.Diagnostics) {

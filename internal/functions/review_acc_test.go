@@ -95,28 +95,3 @@ output "findings" {
 		},
 	})
 }
-
-func TestCORSFindingsAndDiff_badArguments(t *testing.T) {
-	t.Parallel()
-	cases := map[string]struct {
-		call string
-		want *regexp.Regexp
-	}{
-		"findings: not a list": {`provider::r2::cors_findings("*")`,
-			acctest.ErrorRegexp(`Invalid value for "rules" parameter`, "rules is a string: want a list of rule objects")},
-		"findings: null": {`provider::r2::cors_findings(null)`, acctest.ErrorRegexp(`Invalid value for "rules" parameter`)},
-		"diff: a typo in the approved rules": {`provider::r2::cors_diff([], [{ allowed = { methods = ["GET"], origin = ["*"] } }])`,
-			acctest.ErrorRegexp(`Invalid value for "approved" parameter`, `approved[0].allowed has the unexpected attribute "origin"`)},
-		"diff: a live rule without allowed": {`provider::r2::cors_diff([{ id = "x" }], [])`,
-			acctest.ErrorRegexp(`Invalid value for "live" parameter`, "live[0].allowed is required")},
-	}
-	for name, tc := range cases {
-		t.Run(name, func(t *testing.T) {
-			t.Parallel()
-			functionsTest(t, resource.TestStep{
-				Config:      "output \"x\" {\n  value = " + tc.call + "\n}\n",
-				ExpectError: tc.want,
-			})
-		})
-	}
-}
