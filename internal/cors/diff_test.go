@@ -202,3 +202,31 @@ func FuzzFindingsAndDiff(f *testing.F) {
 		}
 	})
 }
+
+// A realistic policy: ten rules with exact and wildcard origins and headers.
+func benchPolicy() []Rule {
+	rules := make([]Rule, 10)
+	for i := range rules {
+		rules[i] = withAge(withID(rule(strs("GET", "HEAD", "PUT"),
+			strs(fmt.Sprintf("https://app%d.example.com", i), fmt.Sprintf("https://*.tenant%d.example.com", i)),
+			strs("content-type", "x-amz-*")), fmt.Sprintf("rule-%d", i)), "3600")
+	}
+	return rules
+}
+
+func BenchmarkFindings(b *testing.B) {
+	rules := benchPolicy()
+	b.ReportAllocs()
+	for b.Loop() {
+		Findings(rules)
+	}
+}
+
+func BenchmarkCompare(b *testing.B) {
+	live, approved := benchPolicy(), benchPolicy()
+	approved[3].Allowed.Origins = strs("https://app3.example.com")
+	b.ReportAllocs()
+	for b.Loop() {
+		Compare(live, approved)
+	}
+}

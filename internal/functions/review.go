@@ -18,7 +18,7 @@ import (
 var finding = []attribute{
 	{"code", "String", "the finding's code, stable (see the catalogue below).", types.StringType},
 	{"severity", "String", "`high`, `medium` or `low`.", types.StringType},
-	{"rule_index", "Number", "the 0-based index of the rule at fault; null for a finding about the whole policy.", types.Int64Type},
+	{"rule_index", "Number", "the 0-based index of the rule at fault; null for a finding about the whole policy (no code of the current catalogue is one; a configuration should allow for it).", types.Int64Type},
 	{"rule_id", "String", "that rule's `id`; null when it has none.", types.StringType},
 	{"message", "String", "one sentence: what is wrong, in which rule, and what to do.", types.StringType},
 }
