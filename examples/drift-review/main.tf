@@ -23,7 +23,7 @@ variable "account_id" {
 variable "jurisdictions" {
   type        = list(string)
   default     = ["default", "eu", "fedramp", "us"]
-  description = "Jurisdictions to sweep; a bucket is listed only in its own."
+  description = "Jurisdictions to sweep (a bucket is listed only in its own); leave out those the account cannot use."
 }
 
 variable "severities" {

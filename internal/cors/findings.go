@@ -373,7 +373,7 @@ func originNeverMatches(o string) string {
 	switch n := strings.Count(o, "*"); {
 	case n > 1:
 		return "has more than one `*`: R2 allows one wildcard per origin (S3 rejects more), and matches nothing with it"
-	case n == 1 && strings.Contains(o[strings.LastIndex(o, ":")+1:], "*") && strings.Contains(o, "://") && strings.LastIndex(o, ":") > strings.Index(o, "://"):
+	case n == 1 && wildcardPort(o):
 		return "wildcards the port: R2 rejects that (400 MalformedXML); list each port, e.g. http://localhost:3000"
 	}
 	var first string
@@ -390,6 +390,20 @@ func originNeverMatches(o string) string {
 		}
 	}
 	return "no browser's Origin header can match (" + first + ")"
+}
+
+// wildcardPort reports whether an origin entry's `*` is in its port
+// (http://localhost:*, http://[::1]:8*).
+func wildcardPort(o string) bool {
+	_, authority, ok := strings.Cut(o, "://")
+	if !ok {
+		return false
+	}
+	if end := strings.LastIndexByte(authority, ']'); end >= 0 {
+		authority = authority[end+1:] // After an IPv6 literal, only a port.
+	}
+	_, port, hasPort := strings.Cut(authority, ":")
+	return hasPort && strings.Contains(port, "*")
 }
 
 // originHost splits an origin entry into its scheme and host (without port).

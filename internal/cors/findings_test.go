@@ -77,6 +77,7 @@ func TestFindingsCatalogue(t *testing.T) {
 			[]Rule{withID(rule(get, strs("https://a.example"), nil), "x"), withID(rule(get, strs("https://b.example"), nil), "X")}, "same id as rule 0"},
 		{CodeOriginNeverMatches, 0, []Rule{rule(get, strs("https://*.*.example.com"), nil)}, []Rule{rule(get, strs("https://*.example.com"), nil)}, "more than one `*`"},
 		{CodeOriginNeverMatches, 0, []Rule{rule(get, strs("http://localhost:*"), nil)}, []Rule{rule(get, strs("http://localhost:3000"), nil)}, "MalformedXML"},
+		{CodeOriginNeverMatches, 0, []Rule{rule(get, strs("http://[::1]:80*"), nil)}, []Rule{rule(get, strs("http://*:8080"), nil)}, "wildcards the port"},
 		{CodeOriginNeverMatches, 0, []Rule{rule(get, strs("https://app.example.com/"), nil)}, []Rule{rule(get, strs("https://app.example.com"), nil)}, "a path"},
 		{CodeOriginNeverMatches, 0, []Rule{rule(get, strs("HTTPS://app.example.com"), nil)}, []Rule{rule(get, strs("https://app.example.com"), nil)}, "lowercase"},
 		{CodeOriginNeverMatches, 0, []Rule{rule(get, strs("https://App.example.com"), nil)}, []Rule{rule(get, strs("https://*-app.example.com"), nil)}, "lowercase"},
