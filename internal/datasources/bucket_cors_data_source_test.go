@@ -271,14 +271,7 @@ func TestBucketCORS_validationSendsNoRequest(t *testing.T) {
 			t.Parallel()
 			s := fakeWithBucket(t, "", "media", apiReferenceRules)
 			config := acctest.BucketCORSConfig(tc.bucket, acctest.Account(tc.account), acctest.Jurisdiction(tc.jurisdiction))
-			acctest.Run(t, resource.TestStep{
-				Config:      acctest.ProviderConfig(s) + config,
-				PlanOnly:    true,
-				ExpectError: tc.want,
-			})
-			if n := s.RequestCount(); n != 0 {
-				t.Errorf("validation must fail before any request; the fake saw %d", n)
-			}
+			acctest.RunInvalid(t, s, acctest.ProviderConfig(s)+config, tc.want)
 		})
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -188,6 +189,17 @@ func (s *Server) Requests() []Request {
 	for i, r := range s.log {
 		r.Header = r.Header.Clone()
 		out[i] = r
+	}
+	return out
+}
+
+// ListRequests returns the logged List Buckets requests, oldest first.
+func (s *Server) ListRequests() []Request {
+	var out []Request
+	for _, r := range s.Requests() {
+		if strings.HasSuffix(r.Path, "/r2/buckets") {
+			out = append(out, r)
+		}
 	}
 	return out
 }
