@@ -18,7 +18,7 @@ trap cleanup EXIT INT TERM
 . "$repo/scripts/lib.sh"
 find_terraform
 
-echo "==> Building the provider"
+echo "==> Building the provider (the first build on a machine takes a minute or two; later ones, seconds)"
 use_local_provider "$work" "$repo"
 
 if [ -n "${CLOUDFLARE_API_TOKEN:-}" ] && [ -n "${CLOUDFLARE_ACCOUNT_ID:-}" ] && [ -n "${R2_DEMO_BUCKET:-}" ]; then
@@ -29,10 +29,10 @@ else
   echo "==> Starting the fake R2 API on loopback"
   (cd "$repo" && go build -o "$work/bin/fakeapi" ./internal/fakeapi/cmd/fakeapi)
   "$work/bin/fakeapi" -listen 127.0.0.1:0 -seed "$repo/examples/demo/seed.json" \
-    -url-file "$work/url" -quiet &
+    -url-file "$work/url" -quiet 2>"$work/fakeapi.log" &
   fake_pid=$!
   for _ in $(seq 1 100); do [ -s "$work/url" ] && break; sleep 0.1; done
-  [ -s "$work/url" ] || { echo "demo: the fake API did not start" >&2; exit 1; }
+  [ -s "$work/url" ] || { echo "demo: the fake API did not start" >&2; cat "$work/fakeapi.log" >&2; exit 1; }
   export CLOUDFLARE_BASE_URL=$(cat "$work/url")
   export CLOUDFLARE_API_TOKEN=demo-token
   unset CLOUDFLARE_API_KEY CLOUDFLARE_EMAIL
@@ -47,8 +47,9 @@ echo "==> terraform init"
 echo "==> terraform apply (a data source only: nothing is created)"
 "$tf" apply -input=false -auto-approve -no-color >"$work/apply.log" 2>&1 || { cat "$work/apply.log" >&2; exit 1; }
 grep -E '^(data\.|Apply complete)' "$work/apply.log" || true
-echo "==> The bucket's rules"
-"$tf" output -no-color rules
+echo "==> The bucket's rules, in the order R2 applies them"
+"$tf" output -raw rules_summary
+echo
 
 # The drift review: every bucket of the account, in every jurisdiction,
 # reviewed by cors_findings and compared by cors_diff with the baselines in

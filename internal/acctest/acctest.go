@@ -63,6 +63,17 @@ func RunCase(t *testing.T, tc resource.TestCase) {
 	resource.UnitTest(t, tc)
 }
 
+// RunInvalid runs a plan of config that must fail with want, and checks
+// that the fake s saw no request: bad arguments fail at validation, before
+// the provider calls the API.
+func RunInvalid(t *testing.T, s *fakeapi.Server, config string, want *regexp.Regexp) {
+	t.Helper()
+	Run(t, resource.TestStep{Config: config, PlanOnly: true, ExpectError: want})
+	if n := s.RequestCount(); n != 0 {
+		t.Errorf("validation must fail before any request; the fake saw %d", n)
+	}
+}
+
 // RunLive runs steps against the real Cloudflare API with the server main
 // serves and its real retry delays. resource.Test skips it unless TF_ACC is
 // set; the caller skips it without credentials.

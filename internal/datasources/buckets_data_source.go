@@ -24,7 +24,7 @@ func NewBucketsDataSource() datasource.DataSource {
 }
 
 type bucketsDataSource struct {
-	client *r2api.Client
+	withClient
 }
 
 type bucketsModel struct {
@@ -104,10 +104,6 @@ func (d *bucketsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest
 			},
 		},
 	}
-}
-
-func (d *bucketsDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.client = configuredClient(req, resp)
 }
 
 func (d *bucketsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {

@@ -14,6 +14,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -89,13 +90,13 @@ func StartOn(addr string) (*Server, error) {
 	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
-		return nil, fmt.Errorf("fakeapi: listen on %s: %w", addr, err)
+		return nil, fmt.Errorf("listen on %s: %w", addr, err)
 	}
 	// Checked again after binding, in case a name resolved to something
 	// that is not loopback.
 	if ta, ok := ln.Addr().(*net.TCPAddr); !ok || !ta.IP.IsLoopback() {
 		_ = ln.Close()
-		return nil, fmt.Errorf("fakeapi: %s is not a loopback address", ln.Addr())
+		return nil, fmt.Errorf("%s is not a loopback address", ln.Addr())
 	}
 	s := newServer()
 	s.hs = &httptest.Server{
@@ -120,7 +121,7 @@ func StartOn(addr string) (*Server, error) {
 func CheckLoopback(addr string) error {
 	host, _, err := net.SplitHostPort(addr)
 	if err != nil {
-		return fmt.Errorf("fakeapi: bad listen address %q: %w", addr, err)
+		return fmt.Errorf("bad listen address %q: %w", addr, err)
 	}
 	if host == "localhost" {
 		return nil
@@ -128,7 +129,7 @@ func CheckLoopback(addr string) error {
 	if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
 		return nil
 	}
-	return fmt.Errorf("fakeapi: refusing to listen on %q: only loopback addresses are allowed", addr)
+	return fmt.Errorf("refusing to listen on %q: only loopback addresses are allowed", addr)
 }
 
 func newServer() *Server {
@@ -188,6 +189,17 @@ func (s *Server) Requests() []Request {
 	for i, r := range s.log {
 		r.Header = r.Header.Clone()
 		out[i] = r
+	}
+	return out
+}
+
+// ListRequests returns the logged List Buckets requests, oldest first.
+func (s *Server) ListRequests() []Request {
+	var out []Request
+	for _, r := range s.Requests() {
+		if strings.HasSuffix(r.Path, "/r2/buckets") {
+			out = append(out, r)
+		}
 	}
 	return out
 }

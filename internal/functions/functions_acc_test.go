@@ -7,7 +7,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
-	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/r2tf/terraform-provider-r2/internal/acctest"
 	"github.com/r2tf/terraform-provider-r2/internal/fakeapi"
@@ -26,7 +25,7 @@ locals {
 func functionsTest(t *testing.T, steps ...resource.TestStep) {
 	t.Helper()
 	acctest.RunCase(t, resource.TestCase{
-		TerraformVersionChecks: []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_8_0)},
+		TerraformVersionChecks: acctest.FunctionsSupported,
 		Steps:                  steps,
 	})
 }

@@ -40,8 +40,11 @@ func (c *Client) ListBuckets(ctx context.Context, accountID, jurisdiction, nameC
 	var params r2.BucketListParams
 	params.AccountID.Value, params.AccountID.Present = accountID, true
 	if jurisdiction != "" {
-		// Converted, not a constant: the SDK predates the "us" jurisdiction.
-		params.Jurisdiction.Value, params.Jurisdiction.Present = r2.BucketListParamsCfR2Jurisdiction(jurisdiction), true
+		j, ok := listJurisdictions[jurisdiction]
+		if !ok {
+			return nil, unknownJurisdiction(jurisdiction)
+		}
+		params.Jurisdiction.Value, params.Jurisdiction.Present = j, true
 	}
 	if nameContains != "" {
 		params.NameContains.Value, params.NameContains.Present = nameContains, true

@@ -26,16 +26,6 @@ func names(bs []r2api.Bucket) []string {
 	return out
 }
 
-func listRequests(s *fakeapi.Server) []fakeapi.Request {
-	var out []fakeapi.Request
-	for _, r := range s.Requests() {
-		if strings.HasSuffix(r.Path, "/r2/buckets") {
-			out = append(out, r)
-		}
-	}
-	return out
-}
-
 func query(t *testing.T, r fakeapi.Request) url.Values {
 	t.Helper()
 	q, err := url.ParseQuery(r.RawQuery)
@@ -66,7 +56,7 @@ func TestListBuckets_followsCursorAcrossPages(t *testing.T) {
 			t.Fatalf("bucket %d = %q, want %q", i, b.Name, want)
 		}
 	}
-	reqs := listRequests(s)
+	reqs := s.ListRequests()
 	if len(reqs) != 3 {
 		t.Fatalf("requests = %d, want 3 pages of at most 1000", len(reqs))
 	}
@@ -136,7 +126,7 @@ func TestListBuckets_nameContains(t *testing.T) {
 	if g := strings.Join(names(got), ","); g != "dev-assets,prod-assets" {
 		t.Fatalf("got %s", g)
 	}
-	if q := query(t, listRequests(s)[0]); q.Get("name_contains") != "assets" {
+	if q := query(t, s.ListRequests()[0]); q.Get("name_contains") != "assets" {
 		t.Errorf("query = %v, want name_contains=assets", q)
 	}
 }
@@ -168,7 +158,7 @@ func TestListBuckets_jurisdictionsAreIsolated(t *testing.T) {
 				t.Errorf("%q: bucket %s", tc.jurisdiction, show(b))
 			}
 		}
-		if h := listRequests(s)[0].Header.Get("cf-r2-jurisdiction"); h != tc.header {
+		if h := s.ListRequests()[0].Header.Get("cf-r2-jurisdiction"); h != tc.header {
 			t.Errorf("%q: cf-r2-jurisdiction = %q, want %q", tc.jurisdiction, h, tc.header)
 		}
 	}
@@ -222,7 +212,7 @@ func TestListBuckets_eachPageHasItsOwnRetryBudget(t *testing.T) {
 	if len(got) != 1500 {
 		t.Fatalf("got %d buckets", len(got))
 	}
-	if n := len(listRequests(s)); n != 10 {
+	if n := len(s.ListRequests()); n != 10 {
 		t.Errorf("requests = %d, want 10 (5 per page)", n)
 	}
 }

@@ -193,8 +193,11 @@ func (c *Client) GetBucketCORS(ctx context.Context, accountID, bucketName, juris
 	var params r2.BucketCORSGetParams
 	params.AccountID.Value, params.AccountID.Present = accountID, true
 	if jurisdiction != "" {
-		// Converted, not a constant: the SDK predates the "us" jurisdiction.
-		params.Jurisdiction.Value, params.Jurisdiction.Present = r2.BucketCORSGetParamsCfR2Jurisdiction(jurisdiction), true
+		j, ok := corsJurisdictions[jurisdiction]
+		if !ok {
+			return nil, unknownJurisdiction(jurisdiction)
+		}
+		params.Jurisdiction.Value, params.Jurisdiction.Present = j, true
 	}
 	// Taking the raw bytes lets us decode once, strictly, into our own types,
 	// keeping null apart from empty and numbers exact.
