@@ -2,7 +2,9 @@ package provider_test
 
 import (
 	"bufio"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -24,6 +26,7 @@ func TestDriftReviewExample(t *testing.T) {
 	}
 
 	tf, rc := acctest.BuiltProvider(t)
+	skipBelowFunctions(t, tf)
 	s := fakeapi.Start()
 	defer s.Close()
 	seed, err := os.Open(filepath.Join("..", "..", "examples", "demo", "seed.json"))
@@ -78,6 +81,30 @@ func TestDriftReviewExample(t *testing.T) {
 	out, code = plan("-var", "enforce=true")
 	if code != 1 || !strings.Contains(out, "The CORS review failed (enforce = true):") {
 		t.Errorf("plan with enforce = true exited %d, want 1 with the review as the error\n%s", code, tail([]byte(out)))
+	}
+}
+
+// skipBelowFunctions skips the test when the CLI cannot call provider
+// functions (Terraform before 1.8), as acctest.FunctionsSupported does for
+// tests that run through the testing framework.
+func skipBelowFunctions(t *testing.T, tf string) {
+	t.Helper()
+	out, err := exec.Command(tf, "version", "-json").Output()
+	if err != nil {
+		t.Fatalf("%s version: %v", tf, err)
+	}
+	var v struct {
+		Version string `json:"terraform_version"`
+	}
+	if err := json.Unmarshal(out, &v); err != nil {
+		t.Fatalf("%s version -json: %v", tf, err)
+	}
+	var major, minor int
+	if _, err := fmt.Sscanf(v.Version, "%d.%d", &major, &minor); err != nil {
+		t.Fatalf("version %q: %v", v.Version, err)
+	}
+	if major == 1 && minor < 8 {
+		t.Skipf("Terraform %s cannot call provider functions (1.8 and later can)", v.Version)
 	}
 }
 
