@@ -30,22 +30,11 @@ var evaluateResult = []attribute{
 // EvaluateResultAttrTypes is the type of the object cors_evaluate returns.
 var EvaluateResultAttrTypes = attrTypes(evaluateResult)
 
-var (
-	_ function.Function = corsEvaluate{}
-	_ function.Function = corsAllows{}
-)
-
 // corsEvaluate is cors_evaluate: the full answer to a preflight.
-type corsEvaluate struct{}
+var corsEvaluate = providerFunction{name: "cors_evaluate", definition: evaluateDefinition, run: runEvaluate}
 
-func newCORSEvaluate() function.Function { return corsEvaluate{} }
-
-func (corsEvaluate) Metadata(_ context.Context, _ function.MetadataRequest, resp *function.MetadataResponse) {
-	resp.Name = "cors_evaluate"
-}
-
-func (corsEvaluate) Definition(_ context.Context, _ function.DefinitionRequest, resp *function.DefinitionResponse) {
-	resp.Definition = function.Definition{
+func evaluateDefinition() function.Definition {
+	return function.Definition{
 		Summary: "Evaluates CORS rules against a browser's preflight request",
 		MarkdownDescription: "Returns what R2 would answer to a browser's CORS preflight request, given a bucket's " +
 			"CORS rules: whether it is allowed, which rule decided, and the `Access-Control-*` response headers.\n\n" +
@@ -58,8 +47,8 @@ func (corsEvaluate) Definition(_ context.Context, _ function.DefinitionRequest, 
 	}
 }
 
-func (corsEvaluate) Run(ctx context.Context, req function.RunRequest, resp *function.RunResponse) {
-	rules, creq, known, ferr := preflight(ctx, req.Arguments)
+func runEvaluate(ctx context.Context, args function.ArgumentsData, resp *function.RunResponse) {
+	rules, creq, known, ferr := preflight(ctx, args)
 	if ferr != nil {
 		resp.Error = ferr
 		return
@@ -74,14 +63,6 @@ func (corsEvaluate) Run(ctx context.Context, req function.RunRequest, resp *func
 
 // resultValue maps a Result to the returned object; empty headers are null.
 func resultValue(r cors.Result) (types.Object, diag.Diagnostics) {
-	idx := types.Int64Null()
-	if r.RuleIndex >= 0 {
-		idx = types.Int64Value(int64(r.RuleIndex))
-	}
-	id := types.StringNull()
-	if r.RuleID != nil {
-		id = types.StringValue(*r.RuleID)
-	}
 	maxAge := types.NumberNull()
 	if r.MaxAge != nil {
 		// The rule's number came from a Terraform number, so it parses; if it
@@ -92,8 +73,8 @@ func resultValue(r cors.Result) (types.Object, diag.Diagnostics) {
 	}
 	return types.ObjectValue(EvaluateResultAttrTypes, map[string]attr.Value{
 		"allowed":        types.BoolValue(r.Allowed),
-		"rule_index":     idx,
-		"rule_id":        id,
+		"rule_index":     optIndex(r.RuleIndex),
+		"rule_id":        types.StringPointerValue(r.RuleID),
 		"allow_origin":   optString(r.AllowOrigin),
 		"allow_methods":  optString(r.AllowMethods),
 		"allow_headers":  optString(r.AllowHeaders),
@@ -110,16 +91,10 @@ func optString(s string) types.String {
 }
 
 // corsAllows is cors_allows: just the verdict, for conditions.
-type corsAllows struct{}
+var corsAllows = providerFunction{name: "cors_allows", definition: allowsDefinition, run: runAllows}
 
-func newCORSAllows() function.Function { return corsAllows{} }
-
-func (corsAllows) Metadata(_ context.Context, _ function.MetadataRequest, resp *function.MetadataResponse) {
-	resp.Name = "cors_allows"
-}
-
-func (corsAllows) Definition(_ context.Context, _ function.DefinitionRequest, resp *function.DefinitionResponse) {
-	resp.Definition = function.Definition{
+func allowsDefinition() function.Definition {
+	return function.Definition{
 		Summary: "Reports whether CORS rules allow a browser's preflight request",
 		MarkdownDescription: "Returns `true` when R2 would allow a browser's CORS preflight request under a " +
 			"bucket's CORS rules, `false` otherwise. It is `provider::r2::cors_evaluate(...).allowed`; see " +
@@ -131,8 +106,8 @@ func (corsAllows) Definition(_ context.Context, _ function.DefinitionRequest, re
 	}
 }
 
-func (corsAllows) Run(ctx context.Context, req function.RunRequest, resp *function.RunResponse) {
-	rules, creq, known, ferr := preflight(ctx, req.Arguments)
+func runAllows(ctx context.Context, args function.ArgumentsData, resp *function.RunResponse) {
+	rules, creq, known, ferr := preflight(ctx, args)
 	if ferr != nil {
 		resp.Error = ferr
 		return

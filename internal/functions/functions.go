@@ -20,12 +20,35 @@ import (
 
 // New returns the provider's functions, for provider.Functions.
 func New() []func() function.Function {
-	return []func() function.Function{
-		newCORSEvaluate,
-		newCORSAllows,
-		newCORSFindings,
-		newCORSDiff,
+	all := []providerFunction{corsEvaluate, corsAllows, corsFindings, corsDiff}
+	out := make([]func() function.Function, len(all))
+	for i, f := range all {
+		out[i] = func() function.Function { return f }
 	}
+	return out
+}
+
+// providerFunction is a provider function given by its parts, so that each
+// function is a value (its name, definition and run) rather than a type that
+// repeats the same three methods.
+type providerFunction struct {
+	name       string
+	definition func() function.Definition
+	run        func(ctx context.Context, args function.ArgumentsData, resp *function.RunResponse)
+}
+
+var _ function.Function = providerFunction{}
+
+func (f providerFunction) Metadata(_ context.Context, _ function.MetadataRequest, resp *function.MetadataResponse) {
+	resp.Name = f.name
+}
+
+func (f providerFunction) Definition(_ context.Context, _ function.DefinitionRequest, resp *function.DefinitionResponse) {
+	resp.Definition = f.definition()
+}
+
+func (f providerFunction) Run(ctx context.Context, req function.RunRequest, resp *function.RunResponse) {
+	f.run(ctx, req.Arguments, resp)
 }
 
 // Argument positions, shared by both functions.

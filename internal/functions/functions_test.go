@@ -133,7 +133,7 @@ func TestCORSEvaluate(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			resp := run(t, corsEvaluate{}, tc.args...)
+			resp := run(t, corsEvaluate, tc.args...)
 			if resp.Error != nil {
 				t.Fatalf("Run error: %v", resp.Error)
 			}
@@ -161,7 +161,7 @@ func TestCORSAllows(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			resp := run(t, corsAllows{}, rules, types.StringValue(tc.origin), types.StringValue(tc.method), tc.hdrs)
+			resp := run(t, corsAllows, rules, types.StringValue(tc.origin), types.StringValue(tc.method), tc.hdrs)
 			if resp.Error != nil {
 				t.Fatalf("Run error: %v", resp.Error)
 			}
@@ -197,7 +197,7 @@ func TestArgumentErrors(t *testing.T) {
 		{"null headers", []attr.Value{rules, origin, method, types.ListNull(types.StringType)}, argRequestHeaders, "request_headers must not be null"},
 		{"bad method is reported even when the rules are unknown", []attr.Value{types.DynamicUnknown(), origin, types.StringValue("OPTIONS"), hdrs}, argMethod, "must be one of"},
 	}
-	for _, f := range []function.Function{corsEvaluate{}, corsAllows{}} {
+	for _, f := range []function.Function{corsEvaluate, corsAllows} {
 		for _, tc := range cases {
 			t.Run(tc.name, func(t *testing.T) {
 				resp := run(t, f, tc.args...)
@@ -218,7 +218,7 @@ func TestArgumentErrors(t *testing.T) {
 // TestWrongArgumentCount checks that a malformed call errors instead of
 // panicking.
 func TestWrongArgumentCount(t *testing.T) {
-	for _, f := range []function.Function{corsEvaluate{}, corsAllows{}} {
+	for _, f := range []function.Function{corsEvaluate, corsAllows} {
 		if resp := run(t, f, testRules(t)); resp.Error == nil {
 			t.Errorf("%T: no error for one argument", f)
 		}
@@ -228,7 +228,7 @@ func TestWrongArgumentCount(t *testing.T) {
 // Both functions take the same four parameters, in the order paramName names
 // them (TestSchemas in internal/provider checks the rest of the definitions).
 func TestPreflightParameters(t *testing.T) {
-	for _, f := range []function.Function{corsEvaluate{}, corsAllows{}} {
+	for _, f := range []function.Function{corsEvaluate, corsAllows} {
 		var resp function.DefinitionResponse
 		f.Definition(t.Context(), function.DefinitionRequest{}, &resp)
 		params := resp.Definition.Parameters

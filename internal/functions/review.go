@@ -50,22 +50,11 @@ var diffResult = []attribute{
 // DiffResultAttrTypes is the type of the object cors_diff returns.
 var DiffResultAttrTypes = attrTypes(diffResult)
 
-var (
-	_ function.Function = corsFindings{}
-	_ function.Function = corsDiff{}
-)
-
 // corsFindings is cors_findings: what is risky or dead in a policy.
-type corsFindings struct{}
+var corsFindings = providerFunction{name: "cors_findings", definition: findingsDefinition, run: runFindings}
 
-func newCORSFindings() function.Function { return corsFindings{} }
-
-func (corsFindings) Metadata(_ context.Context, _ function.MetadataRequest, resp *function.MetadataResponse) {
-	resp.Name = "cors_findings"
-}
-
-func (corsFindings) Definition(_ context.Context, _ function.DefinitionRequest, resp *function.DefinitionResponse) {
-	resp.Definition = function.Definition{
+func findingsDefinition() function.Definition {
+	return function.Definition{
 		Summary: "Reviews CORS rules: what is risky, and what never applies",
 		MarkdownDescription: "Reviews a bucket's CORS rules as R2 applies them and returns one object per finding, in rule " +
 			"order; an empty list means nothing to report. Each finding is an object:\n\n" + attrDocs(finding) + "\n" +
@@ -94,9 +83,9 @@ func sharedHostingList() string {
 	return strings.Join(q, ", ")
 }
 
-func (corsFindings) Run(ctx context.Context, req function.RunRequest, resp *function.RunResponse) {
+func runFindings(ctx context.Context, args function.ArgumentsData, resp *function.RunResponse) {
 	var arg types.Dynamic
-	if resp.Error = req.Arguments.Get(ctx, &arg); resp.Error != nil {
+	if resp.Error = args.Get(ctx, &arg); resp.Error != nil {
 		return
 	}
 	rules, known, ferr := rulesArgument(ctx, arg, 0, "rules")
@@ -128,16 +117,10 @@ func (corsFindings) Run(ctx context.Context, req function.RunRequest, resp *func
 }
 
 // corsDiff is cors_diff: is the live policy still the approved one?
-type corsDiff struct{}
+var corsDiff = providerFunction{name: "cors_diff", definition: diffDefinition, run: runDiff}
 
-func newCORSDiff() function.Function { return corsDiff{} }
-
-func (corsDiff) Metadata(_ context.Context, _ function.MetadataRequest, resp *function.MetadataResponse) {
-	resp.Name = "cors_diff"
-}
-
-func (corsDiff) Definition(_ context.Context, _ function.DefinitionRequest, resp *function.DefinitionResponse) {
-	resp.Definition = function.Definition{
+func diffDefinition() function.Definition {
+	return function.Definition{
 		Summary: "Compares live CORS rules with approved ones",
 		MarkdownDescription: "Compares a bucket's live CORS rules with the approved ones, rule by rule, and says whether " +
 			"they answer every preflight alike. The result is an object:\n\n" + attrDocs(diffResult) +
@@ -150,9 +133,9 @@ func (corsDiff) Definition(_ context.Context, _ function.DefinitionRequest, resp
 	}
 }
 
-func (corsDiff) Run(ctx context.Context, req function.RunRequest, resp *function.RunResponse) {
+func runDiff(ctx context.Context, args function.ArgumentsData, resp *function.RunResponse) {
 	var liveArg, approvedArg types.Dynamic
-	if resp.Error = req.Arguments.Get(ctx, &liveArg, &approvedArg); resp.Error != nil {
+	if resp.Error = args.Get(ctx, &liveArg, &approvedArg); resp.Error != nil {
 		return
 	}
 	live, liveKnown, ferr := rulesArgument(ctx, liveArg, 0, "live")

@@ -20,7 +20,7 @@ func as[T any](t *testing.T, v any) T {
 
 func TestCORSFindings(t *testing.T) {
 	// testRules: rule 1 lets any origin read, and nothing else is wrong.
-	resp := run(t, corsFindings{}, testRules(t))
+	resp := run(t, corsFindings, testRules(t))
 	if resp.Error != nil {
 		t.Fatal(resp.Error)
 	}
@@ -42,13 +42,13 @@ func TestCORSFindings(t *testing.T) {
 		t.Errorf("message %q", msg)
 	}
 
-	if resp := run(t, corsFindings{}, types.DynamicValue(types.TupleValueMust(nil, nil))); resp.Error != nil || len(as[types.List](t, resp.Result.Value()).Elements()) != 0 {
+	if resp := run(t, corsFindings, types.DynamicValue(types.TupleValueMust(nil, nil))); resp.Error != nil || len(as[types.List](t, resp.Result.Value()).Elements()) != 0 {
 		t.Errorf("no rules: %v, %v; want an empty list", resp.Result.Value(), resp.Error)
 	}
-	if resp := run(t, corsFindings{}, types.DynamicValue(types.TupleValueMust([]attr.Type{types.StringType}, []attr.Value{types.StringUnknown()}))); resp.Error != nil || !resp.Result.Value().IsUnknown() {
+	if resp := run(t, corsFindings, types.DynamicValue(types.TupleValueMust([]attr.Type{types.StringType}, []attr.Value{types.StringUnknown()}))); resp.Error != nil || !resp.Result.Value().IsUnknown() {
 		t.Errorf("an unknown inside: %v, %v; want an unknown result", resp.Result.Value(), resp.Error)
 	}
-	resp = run(t, corsFindings{}, types.DynamicNull())
+	resp = run(t, corsFindings, types.DynamicNull())
 	if resp.Error == nil || !strings.Contains(resp.Error.Text, "rules must not be null") || *resp.Error.FunctionArgument != 0 {
 		t.Errorf("null rules: %v", resp.Error)
 	}
@@ -56,7 +56,7 @@ func TestCORSFindings(t *testing.T) {
 
 func TestCORSDiff(t *testing.T) {
 	rules := testRules(t)
-	resp := run(t, corsDiff{}, rules, rules)
+	resp := run(t, corsDiff, rules, rules)
 	if resp.Error != nil {
 		t.Fatal(resp.Error)
 	}
@@ -70,7 +70,7 @@ func TestCORSDiff(t *testing.T) {
 	// The approved policy without its public-read rule.
 	list := as[types.List](t, rules.UnderlyingValue())
 	approved := types.DynamicValue(types.TupleValueMust([]attr.Type{list.ElementType(t.Context())}, list.Elements()[:1]))
-	resp = run(t, corsDiff{}, rules, approved)
+	resp = run(t, corsDiff, rules, approved)
 	if resp.Error != nil {
 		t.Fatal(resp.Error)
 	}
@@ -92,11 +92,11 @@ func TestCORSDiff(t *testing.T) {
 	}
 
 	bad := types.DynamicValue(types.TupleValueMust([]attr.Type{types.StringType}, []attr.Value{types.StringValue("x")}))
-	resp = run(t, corsDiff{}, rules, bad)
+	resp = run(t, corsDiff, rules, bad)
 	if resp.Error == nil || *resp.Error.FunctionArgument != 1 || !strings.Contains(resp.Error.Text, "approved[0] is a string: want an object") {
 		t.Errorf("bad approved: %v", resp.Error)
 	}
-	if resp := run(t, corsDiff{}, types.DynamicUnknown(), rules); resp.Error != nil || !resp.Result.Value().IsUnknown() {
+	if resp := run(t, corsDiff, types.DynamicUnknown(), rules); resp.Error != nil || !resp.Result.Value().IsUnknown() {
 		t.Errorf("unknown live: %v, %v; want an unknown result", resp.Result.Value(), resp.Error)
 	}
 }
