@@ -161,7 +161,8 @@ func (f *ruleFindings) add(code, format string, args ...any) {
 	})
 }
 
-// sorted returns the findings in catalogue order, each code once.
+// sorted returns the findings in catalogue order (a code repeats once per
+// entry at fault).
 func (f *ruleFindings) sorted() []Finding {
 	sort.SliceStable(f.found, func(a, b int) bool { return codeRank(f.found[a].Code) < codeRank(f.found[b].Code) })
 	return f.found
