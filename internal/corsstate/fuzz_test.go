@@ -13,6 +13,7 @@ import (
 
 	"github.com/r2tf/terraform-provider-r2/internal/cors"
 	"github.com/r2tf/terraform-provider-r2/internal/fakeapi"
+	"github.com/r2tf/terraform-provider-r2/internal/jsonexact"
 	"github.com/r2tf/terraform-provider-r2/internal/r2api"
 )
 
@@ -119,7 +120,14 @@ func responseSchema(tb testing.TB) *openapi3.Schema {
 	return schemaVal
 }
 
+// schemaAllows reports whether body is one JSON value (I-JSON, RFC 7493:
+// UTF-8, unique member names, no lone surrogates) that the schema allows.
+// Without the first condition the schema would judge whichever duplicate
+// encoding/json kept.
 func schemaAllows(schema *openapi3.Schema, body []byte) bool {
+	if jsonexact.CheckDocument(body) != nil {
+		return false
+	}
 	var v any
 	if err := json.Unmarshal(body, &v); err != nil {
 		return false

@@ -23,6 +23,7 @@ import (
 	"github.com/cloudflare/cloudflare-go/v7/r2"
 
 	"github.com/r2tf/terraform-provider-r2/internal/cors"
+	"github.com/r2tf/terraform-provider-r2/internal/jsonexact"
 )
 
 // Defaults, chosen so that an API that keeps failing fails the read well
@@ -289,7 +290,9 @@ func (c *Client) callError(ctx context.Context, ex *exchange, err error) *Error 
 		var env struct {
 			Errors []APIMessage `json:"errors"`
 		}
-		if isJSON(ex.contentType) && json.Unmarshal(ex.body, &env) == nil && len(env.Errors) > 0 {
+		// A body with a member named twice is shown as it is, not read.
+		if isJSON(ex.contentType) && jsonexact.CheckDocument(ex.body) == nil &&
+			json.Unmarshal(ex.body, &env) == nil && len(env.Errors) > 0 {
 			out.Errors = env.Errors
 		} else {
 			out.Body = snippet(ex.body)

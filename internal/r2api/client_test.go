@@ -93,6 +93,17 @@ func TestGetBucketCORS_errorsCarryStatusAndCodes(t *testing.T) {
 	}
 }
 
+// An error body naming "errors" twice is shown as sent, not read as either list.
+func TestGetBucketCORS_errorBodyWithDuplicateMembersIsShownNotRead(t *testing.T) {
+	s, c := setup(t)
+	s.InjectFault(fakeapi.Fault{Status: 403, Body: `{"success":false,"errors":[{"code":10000,"message":"Authentication error"}],"errors":[{"code":10059,"message":"x"}]}`})
+	_, err := c.GetBucketCORS(context.Background(), account, "media", "")
+	e := mustAPIError(t, err)
+	if len(e.Errors) != 0 || !strings.Contains(e.Body, `"errors":[{"code":10059`) {
+		t.Fatalf("error = %+v; want no entries and the body shown", e)
+	}
+}
+
 func TestGetBucketCORS_retries(t *testing.T) {
 	cases := []struct {
 		name  string
