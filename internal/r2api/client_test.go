@@ -161,6 +161,41 @@ func TestGetBucketCORS_retryAfterBeyondBudgetFailsAtOnce(t *testing.T) {
 	}
 }
 
+// Retry-After is delay-seconds, a whole number (RFC 9110, 10.2.3), or a
+// date. A number too large for a time.Duration is still "too long", never a
+// negative wait; a value of another form is no Retry-After at all.
+func TestGetBucketCORS_retryAfterOverflowAndBadForms(t *testing.T) {
+	cases := []struct {
+		value    string
+		attempts int
+		reason   string
+	}{
+		{"10000000000", 1, "asked to wait 10000000000s"},
+		{"99999999999999999999999999", 1, "asked to wait 99999999999999999999999999s"},
+		{"9223372037", 1, "asked to wait 9223372037s"},
+		{"3601", 1, "asked to wait 1h0m1s"},
+		{"Inf", 5, ""},
+		{"0x1p70", 5, ""},
+		{"1e10", 5, ""},
+		{"1.5", 5, ""},
+		{"-1", 5, ""},
+	}
+	for _, tc := range cases {
+		t.Run(tc.value, func(t *testing.T) {
+			s, c := setup(t)
+			s.InjectFault(fakeapi.Fault{Status: 429, Header: map[string]string{"Retry-After": tc.value}})
+			_, err := c.GetBucketCORS(context.Background(), account, "media", "")
+			e := mustAPIError(t, err)
+			if e.StatusCode != 429 || e.Attempts != tc.attempts || !strings.Contains(e.Reason, tc.reason) {
+				t.Fatalf("error = %+v; want %d attempts and a reason saying %q", e, tc.attempts, tc.reason)
+			}
+			if tc.reason == "" && strings.Contains(e.Reason, "asked to wait") {
+				t.Fatalf("a Retry-After of %q is not delay-seconds and must be ignored: %v", tc.value, e)
+			}
+		})
+	}
+}
+
 func TestGetBucketCORS_slowAnswerHitsRequestTimeout(t *testing.T) {
 	s, c := setup(t, func(cfg *r2api.Config) {
 		cfg.RequestTimeout = 50 * time.Millisecond

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"math/rand/v2"
 	"net/http"
 	"strconv"
@@ -58,14 +59,16 @@ func (c *Client) middleware(req *http.Request, next nextFunc) (*http.Response, e
 		if why == "" || ex.attempts > c.maxRetries {
 			return res, err
 		}
-		delay, told := retryAfter(res)
+		remaining := time.Until(ex.deadline)
+		asked, told := retryAfter(res, remaining)
+		delay := asked.delay
 		if !told {
 			delay = c.backoff(ex.attempts)
 		}
-		if remaining := time.Until(ex.deadline); delay > remaining {
+		if told && asked.tooLong || delay > remaining {
 			if told {
 				ex.reason = fmt.Sprintf("the API asked to wait %s before retrying, more than the %s left of this read's %s budget",
-					delay.Round(time.Second), remaining.Round(time.Second), c.readTimeout)
+					asked.text, remaining.Round(time.Second), c.readTimeout)
 			} else {
 				ex.reason = fmt.Sprintf("gave up: the %s time budget for this read is spent", c.readTimeout)
 			}
@@ -161,22 +164,52 @@ func retryReason(ctx context.Context, res *http.Response, err error) string {
 	return ""
 }
 
-// retryAfter reads Retry-After as seconds or an HTTP date.
-func retryAfter(res *http.Response) (time.Duration, bool) {
+// wait is what a Retry-After asked for: delay when it fits the budget,
+// tooLong otherwise, and text, the wait in words for a message.
+type wait struct {
+	delay   time.Duration
+	tooLong bool
+	text    string
+}
+
+// retryAfter reads Retry-After (RFC 9110, 10.2.3): delay-seconds, a whole
+// number of seconds, or an HTTP date; any other form is no Retry-After.
+// The seconds are compared with the budget before they become a Duration,
+// which a number such as 10000000000 would overflow to a negative wait.
+func retryAfter(res *http.Response, budget time.Duration) (wait, bool) {
 	if res == nil {
-		return 0, false
+		return wait{}, false
 	}
 	v := res.Header.Get("Retry-After")
 	if v == "" {
-		return 0, false
+		return wait{}, false
 	}
-	if secs, err := strconv.ParseFloat(v, 64); err == nil && secs >= 0 {
-		return time.Duration(secs * float64(time.Second)), true
+	if isDigits(v) {
+		secs, err := strconv.ParseUint(v, 10, 64) // Only ErrRange can fail here: too long anyway.
+		if err != nil || secs > uint64(max(budget, 0)/time.Second) {
+			text := v + "s"
+			if err == nil && secs <= uint64(math.MaxInt64/time.Second) {
+				text = (time.Duration(secs) * time.Second).String()
+			}
+			return wait{tooLong: true, text: text}, true
+		}
+		d := time.Duration(secs) * time.Second
+		return wait{delay: d, text: d.String()}, true
 	}
 	if t, err := http.ParseTime(v); err == nil {
-		return max(time.Until(t), 0), true
+		d := max(time.Until(t), 0) // time.Until saturates; it cannot wrap.
+		return wait{delay: d, tooLong: d > budget, text: d.Round(time.Second).String()}, true
 	}
-	return 0, false
+	return wait{}, false
+}
+
+func isDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
 }
 
 // backoff is exponential with jitter: base·2^(n-1), capped, then a random
