@@ -85,11 +85,11 @@ func TestRulesToState(t *testing.T) {
 		},
 		{
 			name: "numbers kept exactly",
-			body: `{"success":true,"errors":[],"messages":[],"result":{"rules":[{"allowed":{"methods":["GET"],"origins":["*"]},"maxAgeSeconds":1.5},{"allowed":{"methods":["GET"],"origins":["*"]},"maxAgeSeconds":1e3},{"allowed":{"methods":["GET"],"origins":["*"]},"maxAgeSeconds":123456789012345678901234567890}]}}`,
+			body: `{"success":true,"errors":[],"messages":[],"result":{"rules":[{"allowed":{"methods":["GET"],"origins":["*"]},"maxAgeSeconds":1.5},{"allowed":{"methods":["GET"],"origins":["*"]},"maxAgeSeconds":1e3},{"allowed":{"methods":["GET"],"origins":["*"]},"maxAgeSeconds":86400.000000000000000000001}]}}`,
 			want: []attr.Value{
 				rule(types.StringNull(), strs("GET"), strs("*"), nullList, nullList, num("1.5")),
 				rule(types.StringNull(), strs("GET"), strs("*"), nullList, nullList, num("1000")),
-				rule(types.StringNull(), strs("GET"), strs("*"), nullList, nullList, num("123456789012345678901234567890")),
+				rule(types.StringNull(), strs("GET"), strs("*"), nullList, nullList, num("86400.000000000000000000001")),
 			},
 		},
 		{

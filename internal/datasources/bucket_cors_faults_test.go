@@ -99,7 +99,7 @@ func TestBucketCORS_faultMatrix(t *testing.T) {
 			want:   acctest.ErrorRegexp("larger than the 8388608 bytes this provider reads")},
 		{name: "rule breaking the schema",
 			faults: []fakeapi.Fault{{Status: 200, Body: envelope(`{"rules":[{"id":"x","allowed":{"origins":["*"]}}]}`)}},
-			want:   acctest.ErrorRegexp("Rule 0 of the API's answer", `"allowed.methods" is missing`)},
+			want:   acctest.ErrorRegexp(`Rule 0 (id "x") of the API's answer`, `"allowed.methods" is missing`)},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -142,6 +142,9 @@ func TestContract(t *testing.T) {
 	add("empty-lists", "", `[{"allowed":{"methods":[],"origins":[],"headers":[]},"exposeHeaders":[]}]`)
 	add("exponent-age", "", `[{"allowed":{"methods":["HEAD"],"origins":["*"]},"maxAgeSeconds":1e3}]`)
 	add("no-rules", "", `[]`)
+	// Hostile but schema-valid: the provider refuses it (a number too small
+	// to carry), yet the fake serves it as Cloudflare would store it.
+	add("planted-max-age", "", `[{"allowed":{"methods":["GET"],"origins":["*"]},"maxAgeSeconds":1e-200000}]`)
 	add("no-policy", "", "")
 	add("bare-result", "", "")
 	s.SetCORSResult(acct, "default", "bare-result", `{}`)
@@ -168,6 +171,7 @@ func TestContract(t *testing.T) {
 		{name: "empty lists", path: cors(acct, "empty-lists"), status: 200},
 		{name: "maxAgeSeconds in exponent form", path: cors(acct, "exponent-age"), status: 200},
 		{name: "empty rules", path: cors(acct, "no-rules"), status: 200},
+		{name: "hostile maxAgeSeconds is schema-valid", path: cors(acct, "planted-max-age"), status: 200},
 		{name: "result without rules", path: cors(acct, "bare-result"), status: 200},
 		{name: "explicit default jurisdiction", path: cors(acct, "full-rules"), jur: "default", status: 200},
 		{name: "eu jurisdiction", path: cors(acct, "eu-bucket"), jur: "eu", status: 200},

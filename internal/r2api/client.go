@@ -235,13 +235,18 @@ func DecodeCORS(body []byte) ([]cors.Rule, error) {
 	}
 	for i, r := range rules {
 		if err := checkRule(r); err != nil {
-			return nil, fmt.Errorf("rule %d of the API's answer: %w", i, err)
+			name := ""
+			if r.ID != nil {
+				name = fmt.Sprintf(" (id %q)", *r.ID)
+			}
+			return nil, fmt.Errorf("rule %d%s of the API's answer: %w", i, name, err)
 		}
 	}
 	return rules, nil
 }
 
-// checkRule enforces what the schema requires of a rule.
+// checkRule enforces what the schema requires of a rule, and the bounds of
+// maxAgeSeconds that keep a number cheap to carry (cors.ValidateMaxAge).
 func checkRule(r cors.Rule) error {
 	switch {
 	case r.Allowed == nil:
@@ -250,6 +255,8 @@ func checkRule(r cors.Rule) error {
 		return errors.New(`"allowed.methods" is missing`)
 	case r.Allowed.Origins == nil:
 		return errors.New(`"allowed.origins" is missing`)
+	case r.MaxAgeSeconds != nil:
+		return cors.ValidateMaxAge(*r.MaxAgeSeconds)
 	}
 	return nil
 }
