@@ -379,6 +379,14 @@ func TestContractErrorsOutsideTheSchema(t *testing.T) {
 	}
 	s.InjectFault(Fault{Status: 429, Times: 1})
 	wantError(t, call(t, c, "GET", listURL(s, acct, ""), nil, ""), 429, 971, msgRateLimited)
+
+	// A hostile message (terminal escapes, a forged line) is still a
+	// schema-valid envelope: only the provider's escaping stops it.
+	const hostile = "Authentication error\x1b]8;;https://evil.example\x07x\x1b]8;;\x07\nError: forged"
+	s.InjectFault(Fault{Status: 403, Message: hostile, Times: 1})
+	a := call(t, c, "GET", listURL(s, acct, ""), nil, "")
+	wantError(t, a, 403, 10000, hostile)
+	validate(t, a)
 }
 
 // TestSchemaCopyIsIdentical keeps testdata's copy of the schema in step with

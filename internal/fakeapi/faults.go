@@ -29,6 +29,9 @@ type Fault struct {
 	// Body is the raw body sent with Status (status 200 if Status is 0);
 	// "" means Cloudflare's v4 error envelope for Status.
 	Body string
+	// Message, when set, replaces the message of that default envelope,
+	// sent as it is: a hostile server's control characters, say.
+	Message string
 	// ContentType is the Content-Type of Body; "" means application/json.
 	ContentType string
 	// Header is added to the answer, normal or not, e.g. Retry-After.
@@ -138,7 +141,11 @@ func faultResponse(f *Fault) response {
 			"fakeapi: fault status "+strconv.Itoa(f.Status)+" cannot be sent")
 	}
 	if f.Body == "" {
-		return defaultFaultResponse(status)
+		r := defaultFaultResponse(status)
+		if f.Message != "" {
+			r = errorResponse(status, defaultCode(status), f.Message)
+		}
+		return r
 	}
 	return response{status: status, contentType: f.ContentType, body: []byte(f.Body)}
 }

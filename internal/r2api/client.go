@@ -272,7 +272,7 @@ func (c *Client) startCall(ctx context.Context) (context.Context, *exchange) {
 func decodeError(err error, raw []byte, ex *exchange) *Error {
 	apiErr, ok := AsError(err)
 	if !ok {
-		apiErr = &Error{Reason: err.Error(), Body: snippet(raw), Err: err}
+		apiErr = &Error{Reason: printable(err.Error()), Body: snippet(raw), Err: err}
 	}
 	apiErr.StatusCode, apiErr.Attempts = ex.status, ex.attempts
 	return apiErr
@@ -300,7 +300,7 @@ func (c *Client) callError(ctx context.Context, ex *exchange, err error) *Error 
 		// A body with a member named twice is shown as it is, not read.
 		if isJSON(ex.contentType) && jsonexact.CheckDocument(ex.body) == nil &&
 			json.Unmarshal(ex.body, &env) == nil && len(env.Errors) > 0 {
-			out.Errors = env.Errors
+			out.Errors = printableMessages(env.Errors)
 		} else {
 			out.Body = snippet(ex.body)
 		}
@@ -308,7 +308,7 @@ func (c *Client) callError(ctx context.Context, ex *exchange, err error) *Error 
 	if ex.reason != "" {
 		reasons = append(reasons, ex.reason)
 	}
-	out.Reason = strings.Join(reasons, "; ")
+	out.Reason = printable(strings.Join(reasons, "; "))
 	return out
 }
 
@@ -317,7 +317,8 @@ func isJSON(contentType string) bool {
 	return err == nil && (mt == "application/json" || strings.HasSuffix(mt, "+json"))
 }
 
-// snippet returns the start of a body, as valid UTF-8 on one line.
+// snippet returns the start of a body on one line, its whitespace collapsed
+// and everything else that could act on a terminal escaped (printable).
 func snippet(body []byte) string {
 	s := string(body)
 	if len(s) > bodySnippetBytes {
@@ -327,5 +328,5 @@ func snippet(body []byte) string {
 		}
 		s += "…"
 	}
-	return strings.Join(strings.Fields(s), " ")
+	return printable(strings.Join(strings.Fields(s), " "))
 }

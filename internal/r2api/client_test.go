@@ -2,6 +2,7 @@ package r2api_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"net"
 	"net/http"
@@ -316,5 +317,42 @@ func TestValidateBaseURL(t *testing.T) {
 		if err := r2api.ValidateBaseURL(raw); (err == nil) != ok {
 			t.Errorf("ValidateBaseURL(%q) = %v, want ok=%v", raw, err, ok)
 		}
+	}
+}
+
+// Server text reaches a terminal through Terraform's diagnostics: control
+// characters (ESC sequences, an OSC-8 hyperlink, a newline starting a forged
+// "Error:" line) are escaped where the error is built.
+func TestServerTextIsEscaped(t *testing.T) {
+	const hostile = "Authentication error\x1b[2J\x1b]8;;https://evil.example\x07click\x1b]8;;\x07\nError: forged\u202e\u009b"
+	const want = `Authentication error\x1b[2J\x1b]8;;https://evil.example\aclick\x1b]8;;\a\nError: forged\u202e\u009b`
+	msg, err := json.Marshal(hostile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, f := range map[string]fakeapi.Fault{
+		"error entry":         {Status: 403, Body: `{"success":false,"errors":[{"code":10000,"message":` + string(msg) + `}],"messages":[],"result":null}`},
+		"success=false entry": {Status: 200, Body: `{"success":false,"errors":[{"code":10000,"message":` + string(msg) + `}],"messages":[],"result":null}`},
+		"body snippet":        {Status: 502, ContentType: "text/html", Body: hostile},
+		"undecodable body":    {Status: 200, ContentType: "text/html", Body: hostile},
+	} {
+		t.Run(name, func(t *testing.T) {
+			s, c := setup(t, func(cfg *r2api.Config) { cfg.MaxRetries = 0 })
+			s.InjectFault(f)
+			_, err := c.GetBucketCORS(context.Background(), account, "media", "")
+			e := mustAPIError(t, err)
+			text := e.Body
+			if len(e.Errors) > 0 {
+				text = e.Errors[0].Message
+			}
+			if !strings.Contains(text, strings.ReplaceAll(want, `\n`, " ")) && !strings.Contains(text, want) {
+				t.Errorf("server text = %q\nwant it escaped: %s", text, want)
+			}
+			for _, r := range e.Error() {
+				if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) || r == '\u202e' {
+					t.Fatalf("error %q holds control character %U", e, r)
+				}
+			}
+		})
 	}
 }

@@ -56,7 +56,7 @@ func decodeEnvelope(body []byte, schema string) (envelope, error) {
 	if !*success {
 		var msgs []APIMessage
 		_ = env.Field("errors", &msgs) // Best effort: the failure is what matters.
-		return envelope{}, &Error{Errors: msgs, Reason: "the API answered success=false"}
+		return envelope{}, &Error{Errors: printableMessages(msgs), Reason: "the API answered success=false"}
 	}
 	out := envelope{schema: schema, members: env}
 	if err := env.Field("result", &out.result); err != nil {

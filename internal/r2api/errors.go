@@ -3,7 +3,10 @@ package r2api
 import (
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Cloudflare error codes the provider treats specially; the table is in
@@ -91,4 +94,54 @@ func AsError(err error) (*Error, bool) {
 	var e *Error
 	ok := errors.As(err, &e)
 	return e, ok
+}
+
+// printable escapes what could act on a terminal rather than be read: C0
+// and C1 control characters (ESC sequences, OSC-8 hyperlinks, a newline
+// that starts a forged "Error:" line), DEL, Unicode format characters (bidi
+// overrides, zero-width marks), line and paragraph separators and bytes
+// that are not UTF-8. Each becomes its Go escape (\x1b, \n, \u202e), so
+// the text stays readable and shows that something odd was sent. Every
+// piece of server text in an *Error goes through it.
+func printable(s string) string {
+	clean := true
+	for _, r := range s {
+		if !safeRune(r) {
+			clean = false
+			break
+		}
+	}
+	if clean {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			fmt.Fprintf(&b, `\x%02x`, s[i])
+		case safeRune(r):
+			b.WriteString(s[i : i+size])
+		default:
+			q := strconv.QuoteRune(r)
+			if q == "'"+string(r)+"'" { // QuoteRune keeps what it finds printable.
+				q = fmt.Sprintf(`'\u%04x'`, r)
+			}
+			b.WriteString(q[1 : len(q)-1])
+		}
+		i += size
+	}
+	return b.String()
+}
+
+func safeRune(r rune) bool {
+	return r != utf8.RuneError && !unicode.IsControl(r) && !unicode.In(r, unicode.Cf, unicode.Zl, unicode.Zp)
+}
+
+// printableMessages escapes the messages of the API's error entries.
+func printableMessages(msgs []APIMessage) []APIMessage {
+	for i := range msgs {
+		msgs[i].Message = printable(msgs[i].Message)
+	}
+	return msgs
 }
