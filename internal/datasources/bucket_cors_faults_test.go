@@ -129,6 +129,7 @@ func TestBucketCORS_connectionRefused(t *testing.T) {
 	acctest.Run(t, resource.TestStep{
 		Config: acctest.ProviderConfig(nil, acctest.WithBaseURL("http://"+addr+"/client/v4"), acctest.WithToken("x")) +
 			acctest.BucketCORSConfig("media"),
-		ExpectError: acctest.ErrorRegexp("Cloudflare gave no usable answer", "connection refused", "Attempts made: 5."),
+		ExpectError: acctest.ErrorRegexp("Cloudflare gave no usable answer", "connection refused", "Retrying will not help",
+			"The requests went to http://"+addr+"/client/v4, set by the provider's base_url attribute"),
 	})
 }

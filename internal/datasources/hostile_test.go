@@ -1,6 +1,8 @@
 package datasources_test
 
 import (
+	"net"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -38,4 +40,81 @@ func TestBucketCORS_hostileTextIsEscaped(t *testing.T) {
 		ExpectError: acctest.ErrorRegexp(`error 10000: Authentication error\x1b[2J\x1b]8;;https://evil.example\aclick`,
 			`here\x1b]8;;\a\nError: forged`),
 	})
+}
+
+// closedLoopbackURL is a base URL on a loopback port where nothing listens.
+func closedLoopbackURL(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	_ = l.Close()
+	return "http://" + addr + "/client/v4"
+}
+
+// A wrong CLOUDFLARE_BASE_URL reads as what it is, at once: not as an API
+// outage after five attempts. Not parallel: it sets the environment.
+func TestBucketCORS_wrongBaseURLFromEnvironment(t *testing.T) {
+	clearCloudflareEnv(t)
+	base := closedLoopbackURL(t)
+	t.Setenv("CLOUDFLARE_BASE_URL", base)
+	acctest.Run(t, resource.TestStep{
+		Config: acctest.ProviderConfig(nil, acctest.WithToken("x")) + acctest.BucketCORSConfig("media"),
+		ExpectError: acctest.ErrorRegexp("Cloudflare gave no usable answer", "connection refused", "Retrying will not help",
+			"The requests went to "+base+", set by the CLOUDFLARE_BASE_URL environment variable"),
+	})
+}
+
+// A base URL without /client/v4 gets 7000 from Cloudflare; the diagnostic
+// says which base URL was used and where it came from.
+func TestBucketCORS_baseURLWithoutAPIPath(t *testing.T) {
+	t.Parallel()
+	s := fakeWithBucket(t, "", "media", apiReferenceRules)
+	base := strings.TrimSuffix(s.URL(), fakeapi.BasePath)
+	acctest.Run(t, resource.TestStep{
+		Config: acctest.ProviderConfig(s, acctest.WithBaseURL(base)) + acctest.BucketCORSConfig("media"),
+		ExpectError: acctest.ErrorRegexp("HTTP 404", "error 7000: No route for that URI",
+			"The requests went to "+base+", set by the provider's base_url attribute", "paths start with /client/v4"),
+	})
+}
+
+// Redirect loops, refused redirects and TLS failures are final: one attempt,
+// and no "passing problem".
+func TestBucketCORS_permanentFailuresEndTheReadAtOnce(t *testing.T) {
+	t.Parallel()
+	path := fakeapi.BasePath + "/accounts/" + acctest.AccountID + "/r2/buckets/media/cors"
+	cases := []struct {
+		name  string
+		fault *fakeapi.Fault
+		https bool
+		want  string
+	}{
+		{name: "redirect loop", fault: &fakeapi.Fault{Status: 302, Header: map[string]string{"Location": path}},
+			want: "stopped after 3 redirects"},
+		{name: "redirect to another host", fault: &fakeapi.Fault{Status: 302, Header: map[string]string{"Location": "http://localhost:1" + path}},
+			want: "refusing to follow a redirect to http://localhost:1"},
+		{name: "https at an http server", https: true, want: "server gave HTTP response to HTTPS client"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			s := fakeWithBucket(t, "", "media", apiReferenceRules)
+			if tc.fault != nil {
+				s.InjectFault(*tc.fault)
+			}
+			base := s.URL()
+			if tc.https {
+				base = strings.Replace(base, "http://", "https://", 1)
+			}
+			acctest.Run(t, resource.TestStep{
+				Config:      acctest.ProviderConfig(s, acctest.WithBaseURL(base)) + acctest.BucketCORSConfig("media"),
+				ExpectError: acctest.ErrorRegexp(tc.want, "Retrying will not help", "The requests went to "+base),
+			})
+			if n := s.RequestCount(); tc.fault != nil && n > 4 {
+				t.Errorf("the fake saw %d requests; want one attempt (at most 4 requests with its redirects)", n)
+			}
+		})
+	}
 }

@@ -47,10 +47,13 @@ const (
 
 // Config is what the provider resolved from its configuration.
 type Config struct {
-	BaseURL  string
-	APIToken string
-	APIKey   string
-	Email    string
+	BaseURL string
+	// BaseURLSource names where BaseURL came from ("base_url" or
+	// "CLOUDFLARE_BASE_URL"), for errors that may be the base URL's fault.
+	BaseURLSource string
+	APIToken      string
+	APIKey        string
+	Email         string
 	// UserAgent is sent on every request.
 	UserAgent string
 
@@ -67,6 +70,10 @@ type Config struct {
 
 // Client is safe for concurrent use; the provider builds one and every read shares it.
 type Client struct {
+	// baseURL is the base URL as errors show it, "" for the default;
+	// baseURLSource says where it came from.
+	baseURL, baseURLSource string
+
 	cors           *r2.BucketCORSService
 	buckets        *r2.BucketService
 	maxRetries     int
@@ -87,12 +94,16 @@ func New(cfg Config) (*Client, error) {
 		return nil, err
 	}
 	c := &Client{
+		baseURLSource:  cfg.BaseURLSource,
 		maxRetries:     orDefault(cfg.MaxRetries, DefaultMaxRetries, cfg.MaxRetries >= 0),
 		requestTimeout: orDefault(cfg.RequestTimeout, DefaultRequestTimeout, cfg.RequestTimeout > 0),
 		readTimeout:    orDefault(cfg.ReadTimeout, DefaultReadTimeout, cfg.ReadTimeout > 0),
 		retryBaseDelay: orDefault(cfg.RetryBaseDelay, DefaultRetryBaseDelay, cfg.RetryBaseDelay > 0),
 		retryMaxDelay:  orDefault(cfg.RetryMaxDelay, DefaultRetryMaxDelay, cfg.RetryMaxDelay > 0),
 		maxBodyBytes:   orDefault(cfg.MaxBodyBytes, DefaultMaxBodyBytes, cfg.MaxBodyBytes > 0),
+	}
+	if strings.TrimRight(base, "/") != DefaultBaseURL {
+		c.baseURL = displayURL(base)
 	}
 	httpClient := cfg.HTTPClient
 	if httpClient == nil {
@@ -144,16 +155,22 @@ func NewHTTPClient() *http.Client {
 		Transport: t,
 		CheckRedirect: func(req *http.Request, via []*http.Request) error {
 			if len(via) >= 3 {
-				return errors.New("stopped after 3 redirects")
+				return redirectError("stopped after 3 redirects")
 			}
 			if req.URL.Scheme != via[0].URL.Scheme || req.URL.Host != via[0].URL.Host {
-				return fmt.Errorf("refusing to follow a redirect to %s://%s: credentials are only sent to %s",
-					req.URL.Scheme, req.URL.Host, via[0].URL.Host)
+				return redirectError(fmt.Sprintf("refusing to follow a redirect to %s://%s: credentials are only sent to %s://%s",
+					req.URL.Scheme, req.URL.Host, via[0].URL.Scheme, via[0].URL.Host))
 			}
 			return nil
 		},
 	}
 }
+
+// redirectError is a redirect the client refused to follow: final, since
+// the next attempt would be answered the same way.
+type redirectError string
+
+func (e redirectError) Error() string { return string(e) }
 
 // ValidateBaseURL accepts https URLs, and http only on a loopback address
 // (the fake API in tests and the demo): credentials never cross a network in clear.
@@ -282,9 +299,11 @@ func decodeError(err error, raw []byte, ex *exchange) *Error {
 // middleware saw on the wire.
 func (c *Client) callError(ctx context.Context, ex *exchange, err error) *Error {
 	if ctxErr := ctx.Err(); ctxErr != nil {
-		return &Error{Attempts: ex.attempts, Reason: "the read was cancelled before the API answered", Err: ctxErr}
+		return &Error{Attempts: ex.attempts, Reason: "the read was cancelled before the API answered", Err: ctxErr,
+			BaseURL: c.baseURL, BaseURLSource: c.baseURLSource}
 	}
-	out := &Error{StatusCode: ex.status, Attempts: ex.attempts, Err: err}
+	out := &Error{StatusCode: ex.status, Attempts: ex.attempts, Err: err, Permanent: ex.permanent,
+		BaseURL: c.baseURL, BaseURLSource: c.baseURLSource}
 	reasons := []string{}
 	if ex.status == 0 || ex.lastErr != nil {
 		cause := err
@@ -329,4 +348,14 @@ func snippet(body []byte) string {
 		s += "…"
 	}
 	return printable(strings.Join(strings.Fields(s), " "))
+}
+
+// displayURL is a URL as messages may show it: scheme, host and path, never
+// userinfo, query or fragment (a token pasted into either stays out).
+func displayURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" {
+		return "(a value that is not a URL)"
+	}
+	return (&url.URL{Scheme: u.Scheme, Host: u.Host, Path: u.Path}).String()
 }

@@ -235,25 +235,6 @@ func TestGetBucketCORS_bodyTooLarge(t *testing.T) {
 	}
 }
 
-func TestGetBucketCORS_connectionRefused(t *testing.T) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	_ = l.Close()
-	c, err := r2api.New(r2api.Config{BaseURL: "http://" + addr + "/client/v4", APIToken: token,
-		MaxRetries: 2, RetryBaseDelay: time.Millisecond, RetryMaxDelay: time.Millisecond})
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, err = c.GetBucketCORS(context.Background(), account, "media", "")
-	e := mustAPIError(t, err)
-	if e.StatusCode != 0 || e.Attempts != 3 || !strings.Contains(e.Error(), "connection refused") {
-		t.Fatalf("error = %v (attempts %d)", e, e.Attempts)
-	}
-}
-
 // Parallel reads share a few pooled connections instead of opening one each.
 func TestGetBucketCORS_reusesConnections(t *testing.T) {
 	s, c := setup(t)
@@ -354,5 +335,81 @@ func TestServerTextIsEscaped(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// Failures that no retry can mend end the read at the first attempt, and
+// say so (Permanent), with the base URL when it is not the default.
+func TestPermanentFailuresAreNotRetried(t *testing.T) {
+	fake := fakeapi.Start()
+	t.Cleanup(fake.Close)
+	fake.AddToken(token)
+	fake.AddBucket(account, fakeapi.Bucket{Name: "media", CORSRules: rules})
+	tlsServer := httptest.NewTLSServer(http.NotFoundHandler()) // A certificate nobody trusts.
+	t.Cleanup(tlsServer.Close)
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	closed := l.Addr().String()
+	_ = l.Close()
+	path := "/client/v4/accounts/" + account + "/r2/buckets/media/cors"
+
+	cases := []struct {
+		name, base string
+		fault      *fakeapi.Fault
+		want       string
+	}{
+		{name: "redirect loop", base: fake.URL(),
+			fault: &fakeapi.Fault{Status: 302, Header: map[string]string{"Location": path}}, want: "stopped after 3 redirects"},
+		{name: "redirect to another host", base: fake.URL(),
+			fault: &fakeapi.Fault{Status: 302, Header: map[string]string{"Location": "http://localhost:1" + path}}, want: "refusing to follow a redirect to http://localhost:1"},
+		{name: "redirect to another scheme", base: fake.URL(),
+			fault: &fakeapi.Fault{Status: 307, Header: map[string]string{"Location": "https://" + fake.Addr() + path}}, want: "refusing to follow a redirect to https://"},
+		{name: "https at an http server", base: "https://" + fake.Addr() + "/client/v4", want: "server gave HTTP response to HTTPS client"},
+		{name: "untrusted certificate", base: tlsServer.URL + "/client/v4", want: "certificate"},
+		{name: "nothing listening on loopback", base: "http://" + closed + "/client/v4", want: "connection refused"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			fake.ClearFaults()
+			if tc.fault != nil {
+				fake.InjectFault(*tc.fault)
+			}
+			c, err := r2api.New(r2api.Config{BaseURL: tc.base, BaseURLSource: "CLOUDFLARE_BASE_URL", APIToken: token,
+				MaxRetries: 4, RetryBaseDelay: time.Millisecond, RetryMaxDelay: time.Millisecond})
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = c.GetBucketCORS(context.Background(), account, "media", "")
+			e := mustAPIError(t, err)
+			if e.Attempts != 1 || !e.Permanent || !strings.Contains(e.Error(), tc.want) {
+				t.Fatalf("error = %v (attempts %d, permanent %v); want one attempt, permanent, saying %q", e, e.Attempts, e.Permanent, tc.want)
+			}
+			if e.BaseURL != tc.base || e.BaseURLSource != "CLOUDFLARE_BASE_URL" {
+				t.Errorf("base URL = %q from %q; want %q from CLOUDFLARE_BASE_URL", e.BaseURL, e.BaseURLSource, tc.base)
+			}
+		})
+	}
+}
+
+// The default base URL is not worth naming; a connection refused elsewhere
+// than on loopback may pass, so it is retried.
+func TestBaseURLOnlyNamedWhenNotTheDefault(t *testing.T) {
+	s, c := setup(t)
+	s.InjectFault(fakeapi.Fault{Status: 404})
+	_, err := c.GetBucketCORS(context.Background(), account, "media", "")
+	if e := mustAPIError(t, err); e.BaseURL != s.URL() || e.Permanent {
+		t.Fatalf("error = %+v; want the fake's base URL named, not permanent", e)
+	}
+	c2, err := r2api.New(r2api.Config{APIToken: token})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel() // Nothing is sent.
+	_, err = c2.GetBucketCORS(ctx, account, "media", "")
+	if e := mustAPIError(t, err); e.BaseURL != "" {
+		t.Fatalf("base URL = %q; the default is not named", e.BaseURL)
 	}
 }

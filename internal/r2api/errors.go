@@ -17,6 +17,7 @@ const (
 	CodeBucketNotFound     = 10006
 	CodeNoCORSPolicy       = 10059
 	CodeAccountUnreachable = 7003
+	CodeNoRoute            = 7000
 )
 
 // APIMessage is one entry of the envelope's "errors" array.
@@ -41,6 +42,14 @@ type Error struct {
 	// Reason says in words what went wrong when the status alone does not
 	// (a transport failure, a body that is not JSON, an exhausted budget).
 	Reason string
+	// Permanent is set when no retry could mend the failure: a refused
+	// redirect, a TLS or certificate failure, nothing listening on a
+	// loopback address. Such a failure ends the call at once.
+	Permanent bool
+	// BaseURL is the base URL the call used when it is not the default
+	// (scheme, host and path only), and BaseURLSource where it came from,
+	// for failures that a wrong base URL explains.
+	BaseURL, BaseURLSource string
 	// Err is the underlying error, if any (kept for errors.Is/As).
 	Err error
 }

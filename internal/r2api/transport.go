@@ -3,13 +3,17 @@ package r2api
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
 	"math"
 	"math/rand/v2"
 	"net/http"
+	"net/url"
 	"strconv"
+	"syscall"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-log/tflog"
@@ -25,6 +29,7 @@ type exchange struct {
 	body        []byte // the last body read, whole (bounded by maxBodyBytes)
 	lastErr     error  // the last transport error, when no answer came
 	reason      string // why retrying stopped early, if it did
+	permanent   bool   // lastErr is one no retry can mend
 }
 
 type exchangeKey struct{}
@@ -56,7 +61,7 @@ func (c *Client) middleware(req *http.Request, next nextFunc) (*http.Response, e
 		ex.attempts++
 		res, err := c.attempt(ctx, req, next, ex)
 		why := retryReason(ctx, res, err)
-		if why == "" || ex.attempts > c.maxRetries {
+		if why == "" || ex.permanent || ex.attempts > c.maxRetries {
 			return res, err
 		}
 		remaining := time.Until(ex.deadline)
@@ -108,6 +113,7 @@ func (c *Client) attempt(ctx context.Context, req *http.Request, next nextFunc, 
 	res, err := next(out)
 	if err != nil {
 		ex.status, ex.body, ex.lastErr = 0, nil, describeTransportError(ctx, actx, err, timeout)
+		ex.permanent = isPermanent(out.URL, err)
 		tflog.Debug(ctx, "R2 API request failed", map[string]any{"error": ex.lastErr.Error(), "attempt": ex.attempts})
 		return nil, ex.lastErr
 	}
@@ -123,7 +129,7 @@ func (c *Client) attempt(ctx context.Context, req *http.Request, next nextFunc, 
 		tflog.Debug(ctx, "R2 API response body unreadable", map[string]any{"status": res.StatusCode, "error": ex.lastErr.Error()})
 		return nil, &bodyError{err: ex.lastErr, tooLarge: errors.Is(err, errBodyTooLarge)}
 	}
-	ex.lastErr = nil
+	ex.lastErr, ex.permanent = nil, false
 	tflog.Debug(ctx, "R2 API response", map[string]any{
 		"status": res.StatusCode, "bytes": len(body), "duration_ms": time.Since(start).Milliseconds(),
 	})
@@ -233,6 +239,31 @@ func readBounded(r io.Reader, limit int64) ([]byte, error) {
 		return nil, errBodyTooLarge
 	}
 	return body, nil
+}
+
+// isPermanent reports whether a transport error is one the next attempt
+// would meet again: a redirect refused by policy, https spoken to an http
+// server, a TLS handshake or certificate failure, or a connection refused on
+// a loopback address (nothing listens there; no network is in the way).
+func isPermanent(u *url.URL, err error) bool {
+	var (
+		redirect    redirectError
+		record      tls.RecordHeaderError
+		alert       tls.AlertError
+		verify      *tls.CertificateVerificationError
+		unknownCA   x509.UnknownAuthorityError
+		hostname    x509.HostnameError
+		invalidCert x509.CertificateInvalidError
+	)
+	switch {
+	case errors.As(err, &redirect), errors.Is(err, http.ErrSchemeMismatch),
+		errors.As(err, &record), errors.As(err, &alert), errors.As(err, &verify),
+		errors.As(err, &unknownCA), errors.As(err, &hostname), errors.As(err, &invalidCert):
+		return true
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return isLoopback(u.Hostname())
+	}
+	return false
 }
 
 // describeTransportError turns a per-attempt timeout into words; other errors
