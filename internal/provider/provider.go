@@ -216,7 +216,7 @@ func (p *r2Provider) Configure(ctx context.Context, req provider.ConfigureReques
 		return
 	}
 	tflog.Debug(ctx, "Configured R2 API client", map[string]any{
-		"base_url": clientCfg.BaseURL, "auth": authScheme(token), "credentials_from": source,
+		"base_url": r2api.DisplayURL(clientCfg.BaseURL), "auth": authScheme(token), "credentials_from": source,
 	})
 	resp.DataSourceData = client
 }

@@ -103,7 +103,7 @@ func New(cfg Config) (*Client, error) {
 		maxBodyBytes:   orDefault(cfg.MaxBodyBytes, DefaultMaxBodyBytes, cfg.MaxBodyBytes > 0),
 	}
 	if strings.TrimRight(base, "/") != DefaultBaseURL {
-		c.baseURL = displayURL(base)
+		c.baseURL = DisplayURL(base)
 	}
 	httpClient := cfg.HTTPClient
 	if httpClient == nil {
@@ -173,15 +173,18 @@ type redirectError string
 func (e redirectError) Error() string { return string(e) }
 
 // ValidateBaseURL accepts https URLs, and http only on a loopback address
-// (the fake API in tests and the demo): credentials never cross a network in clear.
+// (the fake API in tests and the demo): credentials never cross a network in
+// clear. Its errors never repeat a password, a query or anything that does
+// not parse: they show the URL redacted, or its scheme and host only.
 func ValidateBaseURL(raw string) error {
 	u, err := url.Parse(raw)
 	if err != nil || u.Host == "" {
-		return fmt.Errorf("%q is not an absolute URL such as %s", raw, DefaultBaseURL)
+		return fmt.Errorf("is not an absolute URL such as %s (the value is not repeated here, as it may hold a secret)", DefaultBaseURL)
 	}
 	if u.User != nil {
-		return fmt.Errorf("%q must not carry credentials in the URL", raw)
+		return fmt.Errorf("%s must not carry credentials in the URL: use api_token (or api_key and email)", u.Redacted())
 	}
+	origin := u.Scheme + "://" + u.Host
 	switch u.Scheme {
 	case "https":
 		return nil
@@ -189,9 +192,9 @@ func ValidateBaseURL(raw string) error {
 		if isLoopback(u.Hostname()) {
 			return nil
 		}
-		return fmt.Errorf("%q uses http: only https is allowed, except on a loopback address (127.0.0.1, ::1, localhost)", raw)
+		return fmt.Errorf("%s uses http: only https is allowed, except on a loopback address (127.0.0.1, ::1, localhost)", origin)
 	default:
-		return fmt.Errorf("%q must use https", raw)
+		return fmt.Errorf("%s must use https", origin)
 	}
 }
 
@@ -350,9 +353,9 @@ func snippet(body []byte) string {
 	return printable(strings.Join(strings.Fields(s), " "))
 }
 
-// displayURL is a URL as messages may show it: scheme, host and path, never
+// DisplayURL is a URL as messages and logs may show it: scheme, host and path, never
 // userinfo, query or fragment (a token pasted into either stays out).
-func displayURL(raw string) string {
+func DisplayURL(raw string) string {
 	u, err := url.Parse(raw)
 	if err != nil || u.Host == "" {
 		return "(a value that is not a URL)"

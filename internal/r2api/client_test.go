@@ -301,6 +301,22 @@ func TestValidateBaseURL(t *testing.T) {
 	}
 }
 
+// A refused base URL is described without what may be a secret in it.
+func TestValidateBaseURLRepeatsNoSecret(t *testing.T) {
+	for raw, want := range map[string]string{
+		"https://admin:SECRET@api.example.com/client/v4":      "https://admin:xxxxx@api.example.com/client/v4 must not carry credentials",
+		"https://api.example.com:port/client/v4?token=SECRET": "is not an absolute URL",
+		"http://api.example.com/client/v4?token=SECRET":       "http://api.example.com uses http",
+		"ftp://api.example.com/x?token=SECRET":                "ftp://api.example.com must use https",
+		"api.example.com/?token=SECRET":                       "is not an absolute URL",
+	} {
+		err := r2api.ValidateBaseURL(raw)
+		if err == nil || !strings.Contains(err.Error(), want) || strings.Contains(err.Error(), "SECRET") {
+			t.Errorf("ValidateBaseURL(%q) = %v; want %q and no secret", raw, err, want)
+		}
+	}
+}
+
 // Server text reaches a terminal through Terraform's diagnostics: control
 // characters (ESC sequences, an OSC-8 hyperlink, a newline starting a forged
 // "Error:" line) are escaped where the error is built.

@@ -275,12 +275,13 @@ func describeTransportError(ctx, attemptCtx context.Context, err error, timeout 
 	return err
 }
 
-// redactedHeaders copies headers for logging with every credential masked.
+// redactedHeaders copies headers for logging with every credential masked;
+// the email of a global API key counts as one (it names the account).
 func redactedHeaders(h http.Header) map[string]string {
 	out := make(map[string]string, len(h))
 	for k, v := range h {
 		switch http.CanonicalHeaderKey(k) {
-		case "Authorization", "X-Auth-Key", "X-Auth-User-Service-Key", "Cookie":
+		case "Authorization", "X-Auth-Key", "X-Auth-Email", "X-Auth-User-Service-Key", "Cookie":
 			out[k] = "[REDACTED]"
 		default:
 			if len(v) > 0 {
