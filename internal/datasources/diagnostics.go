@@ -55,9 +55,8 @@ func apiErrorDiagnostic(err error, summary, what string) (string, string) {
 		b.WriteString("\n\nThe API is rate limiting these requests (1200 per 5 minutes per user). " +
 			"Lower Terraform's -parallelism or retry later.")
 	case apiErr.Permanent:
-		b.WriteString("\n\nRetrying will not help: the request was refused before any answer could be read " +
-			"(a redirect this provider does not follow, a TLS or certificate failure, or nothing listening on a " +
-			"loopback address), and it would be refused the same way again.")
+		b.WriteString("\n\nRetrying will not help: the same request would fail the same way again, " +
+			"so the read stopped at once.")
 	case apiErr.StatusCode >= 500 || apiErr.StatusCode == 0 && apiErr.BaseURL == "":
 		b.WriteString("\n\nThis is likely a passing problem with the API or the network; run the plan again later.")
 	}

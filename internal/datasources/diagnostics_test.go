@@ -90,7 +90,7 @@ func TestAPIErrorDiagnostic(t *testing.T) {
 			summary: "Cannot Test",
 			contains: []string{"No usable answer: stopped after 3 redirects.", "Retrying will not help",
 				"The requests went to https://proxy.example/client/v4, set by the provider's base_url attribute"},
-			lacks: []string{"passing problem", "Attempts made"},
+			lacks: []string{"likely a passing problem", "Attempts made"},
 		},
 		{
 			name: "connection failure names a base URL from the environment",

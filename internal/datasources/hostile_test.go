@@ -2,6 +2,7 @@ package datasources_test
 
 import (
 	"net"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -114,6 +115,40 @@ func TestBucketCORS_permanentFailuresEndTheReadAtOnce(t *testing.T) {
 			})
 			if n := s.RequestCount(); tc.fault != nil && n > 4 {
 				t.Errorf("the fake saw %d requests; want one attempt (at most 4 requests with its redirects)", n)
+			}
+		})
+	}
+}
+
+// A list whose cursor never ends, or whose cursors are huge, stops at the
+// bounds derived from R2's limit of 1,000,000 buckets per account.
+func TestBuckets_hostilePagingIsBounded(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name     string
+		cursor   int
+		want     *regexp.Regexp
+		requests int
+	}{
+		{name: "endless cursor", cursor: 40, requests: 1001,
+			want: acctest.ErrorRegexp("Cloudflare answered HTTP 200", "The API kept returning a next-page cursor after 1001 pages (0 buckets)",
+				"R2's limit of 1,000,000 buckets per account", "Retrying will not help")},
+		{name: "400 KB cursor", cursor: 400 << 10, requests: 1,
+			want: acctest.ErrorRegexp("Cloudflare answered HTTP 200", "next-page cursor of 409600 bytes, more than the 4096 this provider follows")},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			s := acctest.StartFake(t)
+			s.InjectFault(fakeapi.Fault{PathContains: "/r2/buckets", EndlessCursor: tc.cursor})
+			acctest.Run(t, resource.TestStep{
+				Config:      acctest.ProviderConfig(s) + acctest.BucketsConfig(),
+				ExpectError: tc.want,
+			})
+			// Terraform reads the data source once per plan; the fault
+			// answers every list request.
+			if n := s.RequestCount(); n != tc.requests {
+				t.Errorf("the fake saw %d requests, want %d", n, tc.requests)
 			}
 		})
 	}

@@ -228,6 +228,13 @@ func TestContract(t *testing.T) {
 			runContractCase(t, s, router, client, tc)
 		})
 	}
+	// Hostile but schema-valid: a list whose cursor never ends.
+	t.Run("hostile endless cursor", func(t *testing.T) {
+		s.InjectFault(Fault{PathContains: "/r2/buckets", EndlessCursor: 300, Times: 2})
+		for range 2 {
+			runContractCase(t, s, router, client, contractCase{name: "endless", path: list, query: "per_page=1000", status: 200})
+		}
+	})
 	t.Run("every page together", func(t *testing.T) {
 		var names []string
 		pages := []string{"", "&cursor=" + encodeCursor("list-b"), "&cursor=" + encodeCursor("list-d")}

@@ -48,6 +48,7 @@ type Server struct {
 	onReq   func(Request)
 	latency atomic.Int64 // A time.Duration.
 	conns   atomic.Int64
+	endless atomic.Int64 // Pages answered by EndlessCursor faults.
 }
 
 // Request is one request as the fake saw it, kept so that tests can check

@@ -63,6 +63,8 @@ type Config struct {
 	RetryBaseDelay time.Duration // 0 means the default; tests shorten it
 	RetryMaxDelay  time.Duration // 0 means the default
 	MaxBodyBytes   int64         // 0 means the default
+	ListTimeout    time.Duration // a whole bucket list, every page; 0 means the default
+	MaxListBytes   int64         // the bodies of a whole bucket list; 0 means the default
 
 	// HTTPClient replaces the shared client; tests only.
 	HTTPClient *http.Client
@@ -82,6 +84,8 @@ type Client struct {
 	retryBaseDelay time.Duration
 	retryMaxDelay  time.Duration
 	maxBodyBytes   int64
+	listTimeout    time.Duration
+	maxListBytes   int64
 }
 
 // New checks the configuration and builds the client. It sends nothing.
@@ -101,6 +105,8 @@ func New(cfg Config) (*Client, error) {
 		retryBaseDelay: orDefault(cfg.RetryBaseDelay, DefaultRetryBaseDelay, cfg.RetryBaseDelay > 0),
 		retryMaxDelay:  orDefault(cfg.RetryMaxDelay, DefaultRetryMaxDelay, cfg.RetryMaxDelay > 0),
 		maxBodyBytes:   orDefault(cfg.MaxBodyBytes, DefaultMaxBodyBytes, cfg.MaxBodyBytes > 0),
+		listTimeout:    orDefault(cfg.ListTimeout, DefaultListTimeout, cfg.ListTimeout > 0),
+		maxListBytes:   orDefault(cfg.MaxListBytes, DefaultMaxListBytes, cfg.MaxListBytes > 0),
 	}
 	if strings.TrimRight(base, "/") != DefaultBaseURL {
 		c.baseURL = DisplayURL(base)
@@ -283,7 +289,7 @@ func checkRule(r cors.Rule) error {
 
 // startCall gives one API call its exchange record and retry budget.
 func (c *Client) startCall(ctx context.Context) (context.Context, *exchange) {
-	ex := &exchange{deadline: time.Now().Add(c.readTimeout)}
+	ex := &exchange{deadline: time.Now().Add(c.readTimeout), budget: fmt.Sprintf("this read's %s budget", c.readTimeout)}
 	return withExchange(ctx, ex), ex
 }
 

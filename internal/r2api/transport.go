@@ -23,6 +23,7 @@ import (
 // error the caller sees can say it (the SDK's own error loses a non-JSON body).
 type exchange struct {
 	deadline    time.Time // end of the call's retry budget
+	budget      string    // the budget in words: "this read's 1m0s budget"
 	attempts    int
 	status      int
 	contentType string
@@ -42,7 +43,7 @@ func exchangeFrom(ctx context.Context) *exchange {
 	if ex, ok := ctx.Value(exchangeKey{}).(*exchange); ok {
 		return ex
 	}
-	return &exchange{deadline: time.Now().Add(DefaultReadTimeout)}
+	return &exchange{deadline: time.Now().Add(DefaultReadTimeout), budget: fmt.Sprintf("this read's %s budget", DefaultReadTimeout)}
 }
 
 // errBodyTooLarge stops a read of a body over the limit; it is not retried.
@@ -72,10 +73,10 @@ func (c *Client) middleware(req *http.Request, next nextFunc) (*http.Response, e
 		}
 		if told && asked.tooLong || delay > remaining {
 			if told {
-				ex.reason = fmt.Sprintf("the API asked to wait %s before retrying, more than the %s left of this read's %s budget",
-					asked.text, remaining.Round(time.Second), c.readTimeout)
+				ex.reason = fmt.Sprintf("the API asked to wait %s before retrying, more than the %s left of %s",
+					asked.text, remaining.Round(time.Second), ex.budget)
 			} else {
-				ex.reason = fmt.Sprintf("gave up: the %s time budget for this read is spent", c.readTimeout)
+				ex.reason = fmt.Sprintf("gave up: %s is spent", ex.budget)
 			}
 			return res, err
 		}
