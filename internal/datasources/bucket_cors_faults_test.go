@@ -1,7 +1,6 @@
 package datasources_test
 
 import (
-	"net"
 	"net/http"
 	"regexp"
 	"strings"
@@ -120,16 +119,11 @@ func TestBucketCORS_faultMatrix(t *testing.T) {
 
 func TestBucketCORS_connectionRefused(t *testing.T) {
 	t.Parallel()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	_ = l.Close() // Nothing listens there now.
+	base := acctest.ClosedLoopbackURL(t)
 	acctest.Run(t, resource.TestStep{
-		Config: acctest.ProviderConfig(nil, acctest.WithBaseURL("http://"+addr+"/client/v4"), acctest.WithToken("x")) +
+		Config: acctest.ProviderConfig(nil, acctest.WithBaseURL(base), acctest.WithToken("x")) +
 			acctest.BucketCORSConfig("media"),
 		ExpectError: acctest.ErrorRegexp("Cloudflare gave no usable answer", "connection refused", "Retrying will not help",
-			"The requests went to http://"+addr+"/client/v4, set by the provider's base_url attribute"),
+			"The requests went to "+base+", set by the provider's base_url attribute"),
 	})
 }

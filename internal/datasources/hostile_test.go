@@ -1,7 +1,6 @@
 package datasources_test
 
 import (
-	"net"
 	"regexp"
 	"strings"
 	"testing"
@@ -43,23 +42,11 @@ func TestBucketCORS_hostileTextIsEscaped(t *testing.T) {
 	})
 }
 
-// closedLoopbackURL is a base URL on a loopback port where nothing listens.
-func closedLoopbackURL(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	_ = l.Close()
-	return "http://" + addr + "/client/v4"
-}
-
 // A wrong CLOUDFLARE_BASE_URL reads as what it is, at once: not as an API
 // outage after five attempts. Not parallel: it sets the environment.
 func TestBucketCORS_wrongBaseURLFromEnvironment(t *testing.T) {
 	clearCloudflareEnv(t)
-	base := closedLoopbackURL(t)
+	base := acctest.ClosedLoopbackURL(t)
 	t.Setenv("CLOUDFLARE_BASE_URL", base)
 	acctest.Run(t, resource.TestStep{
 		Config: acctest.ProviderConfig(nil, acctest.WithToken("x")) + acctest.BucketCORSConfig("media"),

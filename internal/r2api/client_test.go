@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -12,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/r2tf/terraform-provider-r2/internal/acctest"
 	"github.com/r2tf/terraform-provider-r2/internal/fakeapi"
 	"github.com/r2tf/terraform-provider-r2/internal/r2api"
 )
@@ -363,12 +363,7 @@ func TestPermanentFailuresAreNotRetried(t *testing.T) {
 	fake.AddBucket(account, fakeapi.Bucket{Name: "media", CORSRules: rules})
 	tlsServer := httptest.NewTLSServer(http.NotFoundHandler()) // A certificate nobody trusts.
 	t.Cleanup(tlsServer.Close)
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	closed := l.Addr().String()
-	_ = l.Close()
+	closed := acctest.ClosedLoopbackURL(t)
 	path := "/client/v4/accounts/" + account + "/r2/buckets/media/cors"
 
 	cases := []struct {
@@ -384,7 +379,7 @@ func TestPermanentFailuresAreNotRetried(t *testing.T) {
 			fault: &fakeapi.Fault{Status: 307, Header: map[string]string{"Location": "https://" + fake.Addr() + path}}, want: "refusing to follow a redirect to https://"},
 		{name: "https at an http server", base: "https://" + fake.Addr() + "/client/v4", want: "server gave HTTP response to HTTPS client"},
 		{name: "untrusted certificate", base: tlsServer.URL + "/client/v4", want: "certificate"},
-		{name: "nothing listening on loopback", base: "http://" + closed + "/client/v4", want: "connection refused"},
+		{name: "nothing listening on loopback", base: closed, want: "connection refused"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
