@@ -76,7 +76,7 @@ func (d *bucketsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest
 			"A list that would not end is an error, with bounds derived from R2's limit of 1,000,000 buckets per " +
 			"account: at most 1001 pages of at most 1000 buckets, next-page cursors of at most 4 KiB, 256 MB of " +
 			"answers in all, and 10 minutes for the whole list, retries included (each page's retries also " +
-			"stay within the read budget of `request_timeout`).",
+			"stay within a read's budget: 60 seconds, or one `request_timeout` if longer).",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: "`<account_id>/<jurisdiction>`, with `default` when no jurisdiction is set.",
