@@ -359,8 +359,8 @@ func snippet(body []byte) string {
 	return printable(strings.Join(strings.Fields(s), " "))
 }
 
-// DisplayURL is a URL as messages and logs may show it: scheme, host and path, never
-// userinfo, query or fragment (a token pasted into either stays out).
+// DisplayURL is a URL as messages and logs may show it: scheme, host and
+// path, never userinfo, query or fragment (a token pasted there stays out).
 func DisplayURL(raw string) string {
 	u, err := url.Parse(raw)
 	if err != nil || u.Host == "" {

@@ -44,7 +44,8 @@ type Error struct {
 	Reason string
 	// Permanent is set when no retry could mend the failure: a refused
 	// redirect, a TLS or certificate failure, nothing listening on a
-	// loopback address. Such a failure ends the call at once.
+	// loopback address, a bucket list past its bounds. Such a failure ends
+	// the call at once.
 	Permanent bool
 	// BaseURL is the base URL the call used when it is not the default
 	// (scheme, host and path only), and BaseURLSource where it came from,
