@@ -8,6 +8,7 @@ package acctest
 import (
 	"context"
 	"fmt"
+	"net"
 	"os"
 	"os/exec"
 	"regexp"
@@ -118,6 +119,19 @@ func StartFake(t testing.TB) *fakeapi.Server {
 	s.AddAccount(AccountID)
 	t.Cleanup(s.Close)
 	return s
+}
+
+// ClosedLoopbackURL is a base URL on a loopback port where nothing listens
+// (a port just bound and let go), for tests of a wrong base URL.
+func ClosedLoopbackURL(t testing.TB) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	_ = l.Close()
+	return "http://" + addr + fakeapi.BasePath
 }
 
 // ProviderOption changes the provider block ProviderConfig writes.

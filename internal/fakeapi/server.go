@@ -5,7 +5,10 @@
 // without network access or a Cloudflare account. It listens on loopback
 // only, answers in Cloudflare's v4 envelope with the error codes Cloudflare
 // uses, and can inject faults (error statuses, delays, resets, truncated
-// or slow bodies) to exercise the provider's error handling and retries.
+// or slow bodies) to exercise the provider's error handling and retries,
+// and hostile answers that stay valid under Cloudflare's schema (a list
+// whose cursor never ends, an error message full of terminal escapes, a
+// policy holding any number as written) to check what they cannot do.
 package fakeapi
 
 import (
@@ -48,6 +51,7 @@ type Server struct {
 	onReq   func(Request)
 	latency atomic.Int64 // A time.Duration.
 	conns   atomic.Int64
+	endless atomic.Int64 // Pages answered by EndlessCursor faults.
 }
 
 // Request is one request as the fake saw it, kept so that tests can check

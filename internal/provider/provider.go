@@ -176,9 +176,9 @@ func (p *r2Provider) Configure(ctx context.Context, req provider.ConfigureReques
 		token, key, email = os.Getenv(EnvAPIToken), os.Getenv(EnvAPIKey), os.Getenv(EnvEmail)
 		source = "environment"
 	}
-	baseURL := cfg.BaseURL.ValueString()
+	baseURL, baseURLSource := cfg.BaseURL.ValueString(), "base_url"
 	if baseURL == "" {
-		baseURL = os.Getenv(EnvBaseURL)
+		baseURL, baseURLSource = os.Getenv(EnvBaseURL), EnvBaseURL
 	}
 
 	checkCredentials(token, key, email, source, &resp.Diagnostics)
@@ -198,6 +198,7 @@ func (p *r2Provider) Configure(ctx context.Context, req provider.ConfigureReques
 	}
 	clientCfg := r2api.Config{
 		BaseURL:        baseURL,
+		BaseURLSource:  baseURLSource,
 		APIToken:       token,
 		APIKey:         key,
 		Email:          email,
@@ -215,7 +216,7 @@ func (p *r2Provider) Configure(ctx context.Context, req provider.ConfigureReques
 		return
 	}
 	tflog.Debug(ctx, "Configured R2 API client", map[string]any{
-		"base_url": clientCfg.BaseURL, "auth": authScheme(token), "credentials_from": source,
+		"base_url": r2api.DisplayURL(clientCfg.BaseURL), "auth": authScheme(token), "credentials_from": source,
 	})
 	resp.DataSourceData = client
 }
