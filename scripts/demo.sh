@@ -18,7 +18,7 @@ trap cleanup EXIT INT TERM
 . "$repo/scripts/lib.sh"
 find_terraform
 
-echo "==> Building the provider"
+echo "==> Building the provider (the first build on a machine takes a minute or two; later ones, seconds)"
 use_local_provider "$work" "$repo"
 
 if [ -n "${CLOUDFLARE_API_TOKEN:-}" ] && [ -n "${CLOUDFLARE_ACCOUNT_ID:-}" ] && [ -n "${R2_DEMO_BUCKET:-}" ]; then
@@ -29,10 +29,10 @@ else
   echo "==> Starting the fake R2 API on loopback"
   (cd "$repo" && go build -o "$work/bin/fakeapi" ./internal/fakeapi/cmd/fakeapi)
   "$work/bin/fakeapi" -listen 127.0.0.1:0 -seed "$repo/examples/demo/seed.json" \
-    -url-file "$work/url" -quiet &
+    -url-file "$work/url" -quiet 2>"$work/fakeapi.log" &
   fake_pid=$!
   for _ in $(seq 1 100); do [ -s "$work/url" ] && break; sleep 0.1; done
-  [ -s "$work/url" ] || { echo "demo: the fake API did not start" >&2; exit 1; }
+  [ -s "$work/url" ] || { echo "demo: the fake API did not start" >&2; cat "$work/fakeapi.log" >&2; exit 1; }
   export CLOUDFLARE_BASE_URL=$(cat "$work/url")
   export CLOUDFLARE_API_TOKEN=demo-token
   unset CLOUDFLARE_API_KEY CLOUDFLARE_EMAIL
@@ -47,24 +47,36 @@ echo "==> terraform init"
 echo "==> terraform apply (a data source only: nothing is created)"
 "$tf" apply -input=false -auto-approve -no-color >"$work/apply.log" 2>&1 || { cat "$work/apply.log" >&2; exit 1; }
 grep -E '^(data\.|Apply complete)' "$work/apply.log" || true
-echo "==> The bucket's rules"
-"$tf" output -no-color rules
+echo "==> The bucket's rules, in the order R2 applies them"
+"$tf" output -raw rules_summary
+echo
 
 # The drift review: every bucket of the account, in every jurisdiction, read
-# by one r2_bucket_cors_policies and checked by the functions. Against the
-# fake, one bucket lets any origin upload and one caches preflights for a
-# day, so two checks warn; the account may not use fedramp, so the sweep
-# skips it with a warning.
+# by one r2_bucket_cors_policies (the seed's account may not use fedramp, so
+# the sweep skips it with a warning), reviewed by cors_findings and compared
+# by cors_diff with the baselines in examples/drift-review/approved. Against the fake, one bucket lets any origin
+# upload, one caches preflights for a day, and two drifted from (or have no)
+# baseline, so the check warns; the plan still exits 0.
 echo
-echo "==> Drift review of every bucket, one sweep (examples/drift-review): terraform plan"
+echo "==> CORS review of every bucket (examples/drift-review): terraform plan"
 mkdir -p "$work/review"
-cp "$repo"/examples/drift-review/*.tf "$work/review/"
+cp -R "$repo"/examples/drift-review/. "$work/review/"
 cd "$work/review"
-if [ -z "${TF_VAR_expected_origins:-}" ]; then
-  export TF_VAR_expected_origins='{"example-bucket": ["https://app.example.com"]}'
-fi
 "$tf" init -input=false -no-color >"$work/review-init.log" 2>&1 || { cat "$work/review-init.log" >&2; exit 1; }
-"$tf" plan -input=false -no-color >"$work/review.log" 2>&1 || { cat "$work/review.log" >&2; exit 1; }
-# Keep the review itself: the reads, the warnings and the outputs.
+status=0
+"$tf" plan -input=false -no-color >"$work/review.log" 2>&1 || status=$?
+# Keep the review itself: the warnings and the outputs.
 awk '/Provider development overrides are in effect/ {skip=1} /^releases\.$/ && skip {skip=0; next}
-     /^Note: You didn.t use the -out option/ {exit} !skip' "$work/review.log" | grep -v 'Reading\.\.\.$' || true
+     /^Note: You didn.t use the -out option/ {exit} !skip' "$work/review.log" | grep -v 'Read complete after\|Reading\.\.\.$' || true
+echo "==> terraform plan exited $status (the check only warns)"
+[ "$status" -eq 0 ] || exit 1
+
+# The same review as a CI gate: enforce = true turns the problems into an
+# error (the output's precondition), and the plan exits 1.
+echo
+echo "==> The same review as a CI gate: terraform plan -var enforce=true"
+status=0
+"$tf" plan -input=false -no-color -var enforce=true >"$work/gate.log" 2>&1 || status=$?
+awk '/^Error: /{p=1} p' "$work/gate.log" | head -n 14 || true
+echo "==> terraform plan -var enforce=true exited $status (1: the review failed)"
+[ "$status" -eq 1 ] || exit 1

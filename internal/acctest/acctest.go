@@ -8,6 +8,7 @@ package acctest
 import (
 	"context"
 	"fmt"
+	"net"
 	"os"
 	"os/exec"
 	"regexp"
@@ -63,6 +64,17 @@ func RunCase(t *testing.T, tc resource.TestCase) {
 	resource.UnitTest(t, tc)
 }
 
+// RunInvalid runs a plan of config that must fail with want, and checks
+// that the fake s saw no request: bad arguments fail at validation, before
+// the provider calls the API.
+func RunInvalid(t *testing.T, s *fakeapi.Server, config string, want *regexp.Regexp) {
+	t.Helper()
+	Run(t, resource.TestStep{Config: config, PlanOnly: true, ExpectError: want})
+	if n := s.RequestCount(); n != 0 {
+		t.Errorf("validation must fail before any request; the fake saw %d", n)
+	}
+}
+
 // RunLive runs steps against the real Cloudflare API with the server main
 // serves and its real retry delays. resource.Test skips it unless TF_ACC is
 // set; the caller skips it without credentials.
@@ -107,6 +119,19 @@ func StartFake(t testing.TB) *fakeapi.Server {
 	s.AddAccount(AccountID)
 	t.Cleanup(s.Close)
 	return s
+}
+
+// ClosedLoopbackURL is a base URL on a loopback port where nothing listens
+// (a port just bound and let go), for tests of a wrong base URL.
+func ClosedLoopbackURL(t testing.TB) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	_ = l.Close()
+	return "http://" + addr + fakeapi.BasePath
 }
 
 // ProviderOption changes the provider block ProviderConfig writes.

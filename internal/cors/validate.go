@@ -1,7 +1,9 @@
 package cors
 
 import (
+	"encoding/json"
 	"fmt"
+	"math/big"
 	"net/netip"
 	"strconv"
 	"strings"
@@ -154,4 +156,47 @@ func isTokenChar(c byte) bool {
 		return true
 	}
 	return strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0
+}
+
+// The max ages this provider accepts from the API. The schema documents 0
+// to 86400 seconds; the bounds leave room around that (about 31 years, a
+// nanosecond) while keeping every accepted number cheap to carry: a number
+// such as 1e-200000 parses in microseconds, but Terraform's wire encoding
+// prints it digit by digit, in time quadratic in the exponent (minutes of
+// CPU for one answer). The text bound keeps parsing itself linear and small.
+const (
+	maxAgeMaxChars = 64
+	maxAgePrec     = 64 // Bits; enough to compare with the bounds.
+	maxAgeRange    = "0 to 1e9 seconds, and no positive value below 1e-9"
+)
+
+var maxAgeMin, maxAgeMax = mustParseMaxAge("1e-9"), mustParseMaxAge("1e9")
+
+// mustParseMaxAge parses a bound as ValidateMaxAge parses the API's numbers,
+// so that "0.000000001" compares equal to the bound 1e-9.
+func mustParseMaxAge(s string) *big.Float {
+	f, _, err := big.ParseFloat(s, 10, maxAgePrec, big.ToNearestEven)
+	if err != nil {
+		panic(err)
+	}
+	return f
+}
+
+// ValidateMaxAge checks a rule's maxAgeSeconds as the API sent it: at most
+// 64 characters, and 0 or a value from 1e-9 to 1e9.
+func ValidateMaxAge(n json.Number) error {
+	s := string(n)
+	if len(s) > maxAgeMaxChars {
+		return fmt.Errorf("maxAgeSeconds is written in %d characters, more than the %d this provider accepts "+
+			"(%s; the API documents at most 86400)", len(s), maxAgeMaxChars, maxAgeRange)
+	}
+	f, _, err := big.ParseFloat(s, 10, maxAgePrec, big.ToNearestEven)
+	if err != nil {
+		return fmt.Errorf("maxAgeSeconds %s is not a number this provider can read: %v (it accepts %s)", s, err, maxAgeRange)
+	}
+	if f.Sign() < 0 || f.Sign() > 0 && (f.Cmp(maxAgeMin) < 0 || f.Cmp(maxAgeMax) > 0) {
+		return fmt.Errorf("maxAgeSeconds %s is outside the range this provider accepts: %s "+
+			"(the API documents at most 86400)", s, maxAgeRange)
+	}
+	return nil
 }

@@ -1,6 +1,7 @@
 package cors
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 )
@@ -120,4 +121,32 @@ func FuzzEvaluate(f *testing.F) {
 		_ = ValidateMethod(method)
 		_ = ValidateHeader(reqHeader)
 	})
+}
+
+func TestValidateMaxAge(t *testing.T) {
+	for _, n := range []string{"0", "-0", "0.0", "1", "1.5", "1e3", "3600", "86400", "86400.5", "1e9", "1E+9",
+		"0.000000001", "1e-9", "0.5", "123456789.123456789"} {
+		if err := ValidateMaxAge(json.Number(n)); err != nil {
+			t.Errorf("ValidateMaxAge(%s) = %v", n, err)
+		}
+	}
+	cases := map[string]string{
+		"1e-200000":                              "outside",
+		"1e-300000":                              "outside",
+		"1e200000":                               "outside",
+		"1e-10":                                  "outside",
+		"1000000001":                             "outside",
+		"-1":                                     "outside",
+		"-0.5":                                   "outside",
+		"1e-99999999999999999999":                "not a number this provider can read",
+		"1" + strings.Repeat("0", 100):           "written in 101 characters",
+		"0." + strings.Repeat("0", 100000) + "1": "written in 100003 characters",
+		"not-a-number":                           "not a number",
+	}
+	for n, want := range cases {
+		err := ValidateMaxAge(json.Number(n))
+		if err == nil || !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), "0 to 1e9") {
+			t.Errorf("ValidateMaxAge(%.40s) = %v, want an error saying %q and naming the range", n, err, want)
+		}
+	}
 }

@@ -40,7 +40,9 @@ func RuleSchema() schema.NestedAttributeObject {
 			"expose_headers": stringList("Response headers the browser may expose to scripts (`Access-Control-Expose-Headers`)."),
 			"max_age_seconds": schema.NumberAttribute{
 				MarkdownDescription: "How long browsers may cache the preflight answer, in seconds, " +
-					"exactly as the API stores it (browsers cap it; the documented maximum is 86400).",
+					"exactly as the API stores it (browsers cap it; the documented maximum is 86400). An answer " +
+					"outside 0 to 1e9 seconds, with a positive value below 1e-9 or a number written in more than " +
+					"64 characters is an error: such a number could cost Terraform minutes of CPU to carry.",
 				Computed: true,
 			},
 		},

@@ -3,6 +3,7 @@ package corsstate
 import (
 	"encoding/json"
 	"math/big"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -84,11 +85,11 @@ func TestRulesToState(t *testing.T) {
 		},
 		{
 			name: "numbers kept exactly",
-			body: `{"success":true,"errors":[],"messages":[],"result":{"rules":[{"allowed":{"methods":["GET"],"origins":["*"]},"maxAgeSeconds":1.5},{"allowed":{"methods":["GET"],"origins":["*"]},"maxAgeSeconds":1e3},{"allowed":{"methods":["GET"],"origins":["*"]},"maxAgeSeconds":123456789012345678901234567890}]}}`,
+			body: `{"success":true,"errors":[],"messages":[],"result":{"rules":[{"allowed":{"methods":["GET"],"origins":["*"]},"maxAgeSeconds":1.5},{"allowed":{"methods":["GET"],"origins":["*"]},"maxAgeSeconds":1e3},{"allowed":{"methods":["GET"],"origins":["*"]},"maxAgeSeconds":86400.000000000000000000001}]}}`,
 			want: []attr.Value{
 				rule(types.StringNull(), strs("GET"), strs("*"), nullList, nullList, num("1.5")),
 				rule(types.StringNull(), strs("GET"), strs("*"), nullList, nullList, num("1000")),
-				rule(types.StringNull(), strs("GET"), strs("*"), nullList, nullList, num("123456789012345678901234567890")),
+				rule(types.StringNull(), strs("GET"), strs("*"), nullList, nullList, num("86400.000000000000000000001")),
 			},
 		},
 		{
@@ -129,22 +130,33 @@ func TestRulesToState(t *testing.T) {
 }
 
 func TestDecodeCORSRejects(t *testing.T) {
-	cases := map[string]string{
-		"not JSON":          `<html>oops</html>`,
-		"truncated":         `{"success":true,"errors":[],"messages":[],"result":{"rules":[{"allowed":`,
-		"not the envelope":  `{"rules":[]}`,
-		"success false":     `{"success":false,"errors":[{"code":10001,"message":"nope"}],"messages":[],"result":null}`,
-		"rule sans allowed": `{"success":true,"errors":[],"messages":[],"result":{"rules":[{"id":"x"}]}}`,
-		"sans methods":      `{"success":true,"errors":[],"messages":[],"result":{"rules":[{"allowed":{"origins":["*"]}}]}}`,
-		"sans origins":      `{"success":true,"errors":[],"messages":[],"result":{"rules":[{"allowed":{"methods":["GET"]}}]}}`,
-		"wrong types":       `{"success":true,"errors":[],"messages":[],"result":{"rules":[{"allowed":{"methods":"GET","origins":["*"]}}]}}`,
-		"trailing garbage":  `{"success":true,"errors":[],"messages":[],"result":{}} {}`,
-		"rules not a list":  `{"success":true,"errors":[],"messages":[],"result":{"rules":{}}}`,
+	const env = `{"success":true,"errors":[],"messages":[],"result":`
+	cases := []struct{ name, body, want string }{
+		{"not JSON", `<html>oops</html>`, "not valid JSON"},
+		{"truncated", env + `{"rules":[{"allowed":`, "not valid JSON"},
+		{"not the envelope", `{"rules":[]}`, "not a Cloudflare v4 envelope"},
+		{"success false", `{"success":false,"errors":[{"code":10001,"message":"nope"}],"messages":[],"result":null}`, "code 10001: nope"},
+		{"rule sans allowed", env + `{"rules":[{"id":"x"}]}}`, `"allowed" is missing`},
+		{"sans methods", env + `{"rules":[{"allowed":{"origins":["*"]}}]}}`, `"allowed.methods" is missing`},
+		{"sans origins", env + `{"rules":[{"allowed":{"methods":["GET"]}}]}}`, `"allowed.origins" is missing`},
+		{"wrong types", env + `{"rules":[{"allowed":{"methods":"GET","origins":["*"]}}]}}`, `"methods"`},
+		{"trailing garbage", env + `{}} {}`, "not valid JSON"},
+		{"rules not a list", env + `{"rules":{}}}`, `"rules"`},
+		{"null origin", env + `{"rules":[{"allowed":{"methods":["GET"],"origins":[null]}}]}}`, `"origins": element 0 is null`},
+		{"null method", env + `{"rules":[{"allowed":{"methods":["GET",null],"origins":["*"]}}]}}`, `"methods": element 1 is null`},
+		{"null header", env + `{"rules":[{"allowed":{"methods":["GET"],"origins":["*"],"headers":[null]}}]}}`, `"headers": element 0 is null`},
+		{"null exposed header", env + `{"rules":[{"allowed":{"methods":["GET"],"origins":["*"]},"exposeHeaders":[null]}]}}`, `"exposeHeaders": element 0 is null`},
+		{"invalid UTF-8 origin", env + "{\"rules\":[{\"allowed\":{\"methods\":[\"GET\"],\"origins\":[\"https://\xffexample.com\"]}}]}}", "not valid UTF-8"},
+		{"second rules list", env + `{"rules":[{"allowed":{"methods":["GET"],"origins":["https://a.example"]}}],"rules":[]}}`, `member "rules" appears twice`},
 	}
-	for name, body := range cases {
-		t.Run(name, func(t *testing.T) {
-			if rules, err := r2api.DecodeCORS([]byte(body)); err == nil {
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			rules, err := r2api.DecodeCORS([]byte(tc.body))
+			if err == nil {
 				t.Fatalf("want an error, got %d rules", len(rules))
+			}
+			if !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("error %q does not say %q", err, tc.want)
 			}
 		})
 	}

@@ -106,7 +106,7 @@ func TestRulesFromValueErrors(t *testing.T) {
 		return with("allowed", types.ObjectValueMust(AllowedAttrTypes, a))
 	}
 	cases := map[string]struct {
-		in   types.List
+		in   attr.Value
 		want string
 	}{
 		"unknown list":       {types.ListUnknown(RuleObjectType), "rules is unknown"},
@@ -120,7 +120,7 @@ func TestRulesFromValueErrors(t *testing.T) {
 		"unknown expose":     {with("expose_headers", types.ListUnknown(types.StringType)), "rules[0].expose_headers is unknown"},
 		"unknown max age":    {with("max_age_seconds", types.NumberUnknown()), "rules[0].max_age_seconds is unknown"},
 		"infinite max age":   {with("max_age_seconds", types.NumberValue(new(big.Float).SetInf(false))), "not a finite number"},
-		"wrong element type": {types.ListValueMust(types.StringType, []attr.Value{types.StringValue("x")}), "element type"},
+		"wrong element type": {types.ListValueMust(types.StringType, []attr.Value{types.StringValue("x")}), "rules[0] is a string: want an object"},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -182,4 +182,115 @@ func FuzzRulesFromValue(f *testing.F) {
 			}
 		}
 	})
+}
+
+// Hand-written rules (HCL literals, jsondecode of a baseline file) arrive as
+// tuples of objects that leave optional attributes out, inside a dynamic
+// function argument.
+func TestRulesFromValueHandWritten(t *testing.T) {
+	str := types.StringValue
+	tuple := func(vs ...attr.Value) attr.Value {
+		ts := make([]attr.Type, len(vs))
+		for i, v := range vs {
+			ts[i] = v.Type(t.Context())
+		}
+		return types.TupleValueMust(ts, vs)
+	}
+	obj := func(attrs map[string]attr.Value) attr.Value {
+		ts := make(map[string]attr.Type, len(attrs))
+		for k, v := range attrs {
+			ts[k] = v.Type(t.Context())
+		}
+		return types.ObjectValueMust(ts, attrs)
+	}
+	allowed := func(extra map[string]attr.Value) attr.Value {
+		a := map[string]attr.Value{"methods": tuple(str("GET")), "origins": tuple(str("*"))}
+		for k, v := range extra {
+			a[k] = v
+		}
+		return obj(a)
+	}
+	rule := func(extra map[string]attr.Value) attr.Value {
+		r := map[string]attr.Value{"allowed": allowed(nil)}
+		for k, v := range extra {
+			r[k] = v
+		}
+		return obj(r)
+	}
+	dyn := func(v attr.Value) attr.Value { return types.DynamicValue(v) }
+
+	t.Run("optional attributes left out read as null", func(t *testing.T) {
+		in := dyn(tuple(
+			rule(nil),
+			rule(map[string]attr.Value{"id": str("up"), "max_age_seconds": types.NumberValue(big.NewFloat(600)),
+				"expose_headers": tuple(), "allowed": allowed(map[string]attr.Value{"headers": tuple(str("content-type"))})}),
+		))
+		got, err := RulesFromValue(t.Context(), in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := []cors.Rule{
+			{Allowed: &cors.Allowed{Methods: []string{"GET"}, Origins: []string{"*"}}},
+			{ID: fvString("up"), Allowed: &cors.Allowed{Methods: []string{"GET"}, Origins: []string{"*"}, Headers: []string{"content-type"}},
+				ExposeHeaders: []string{}, MaxAgeSeconds: fvNumber("600")},
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("got %s, want %s", fvDump(got), fvDump(want))
+		}
+	})
+	t.Run("the data sources' list goes through a dynamic argument", func(t *testing.T) {
+		rules := []cors.Rule{{ID: fvString("a"), Allowed: &cors.Allowed{Methods: []string{"PUT"}, Origins: []string{"https://a.example"}}, MaxAgeSeconds: fvNumber("1.5")}}
+		list, err := RulesToState(rules)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := RulesFromValue(t.Context(), dyn(list))
+		if err != nil || !reflect.DeepEqual(got, rules) {
+			t.Errorf("got %s, %v; want %s", fvDump(got), err, fvDump(rules))
+		}
+	})
+	t.Run("explicit nulls read as null", func(t *testing.T) {
+		got, err := RulesFromValue(t.Context(), dyn(tuple(rule(map[string]attr.Value{"id": types.DynamicNull(), "expose_headers": types.DynamicNull()}))))
+		if err != nil || got[0].ID != nil || got[0].ExposeHeaders != nil {
+			t.Errorf("got %s, %v", fvDump(got), err)
+		}
+	})
+	t.Run("an empty tuple is no rules", func(t *testing.T) {
+		got, err := RulesFromValue(t.Context(), dyn(tuple()))
+		if err != nil || got == nil || len(got) != 0 {
+			t.Errorf("got %#v, %v; want empty", got, err)
+		}
+	})
+
+	errCases := map[string]struct {
+		in   attr.Value
+		want string
+	}{
+		"camelCase name from the API's JSON": {dyn(tuple(rule(map[string]attr.Value{"maxAgeSeconds": types.NumberValue(big.NewFloat(1))}))),
+			`rules[0] has the attribute "maxAgeSeconds": write "max_age_seconds"`},
+		"typo": {dyn(tuple(rule(nil), rule(map[string]attr.Value{"max_age": types.NumberValue(big.NewFloat(1))}))),
+			`rules[1] has the unexpected attribute "max_age": a rule has only "allowed", "expose_headers", "id", "max_age_seconds"`},
+		"typo inside allowed": {dyn(tuple(rule(map[string]attr.Value{"allowed": allowed(map[string]attr.Value{"method": tuple(str("GET"))})}))),
+			`rules[0].allowed has the unexpected attribute "method"`},
+		"allowed left out": {dyn(tuple(obj(map[string]attr.Value{"id": str("x")}))), "rules[0].allowed is required"},
+		"origins left out": {dyn(tuple(rule(map[string]attr.Value{"allowed": obj(map[string]attr.Value{"methods": tuple(str("GET"))})}))), "rules[0].allowed.origins is required"},
+		"method not a string": {dyn(tuple(rule(nil), rule(map[string]attr.Value{"allowed": obj(map[string]attr.Value{"methods": tuple(types.NumberValue(big.NewFloat(1))), "origins": tuple()})}))),
+			"rules[1].allowed.methods[0] is a number: want a string"},
+		"max age as a string": {dyn(tuple(rule(map[string]attr.Value{"max_age_seconds": str("600")}))), "rules[0].max_age_seconds is a string: want a number"},
+		"origins as a string": {dyn(tuple(rule(map[string]attr.Value{"allowed": obj(map[string]attr.Value{"methods": tuple(), "origins": str("*")})}))),
+			"rules[0].allowed.origins is a string: want a list of strings"},
+		"rules as an object": {dyn(rule(nil)), "rules is an object: want a list of rule objects"},
+		"rules as a set":     {dyn(types.SetValueMust(types.StringType, nil)), "rules is a set"},
+		"null rule":          {dyn(tuple(types.DynamicNull())), "rules[0] is null"},
+		"unknown inside":     {dyn(tuple(rule(map[string]attr.Value{"id": types.StringUnknown()}))), "rules[0].id is unknown"},
+		"unknown dynamic":    {types.DynamicUnknown(), "rules is unknown"},
+	}
+	for name, tc := range errCases {
+		t.Run(name, func(t *testing.T) {
+			got, err := RulesFromValue(t.Context(), tc.in)
+			if err == nil || !stdstrings.Contains(err.Error(), tc.want) {
+				t.Errorf("RulesFromValue = %v, %v; want an error containing %q", got, err, tc.want)
+			}
+		})
+	}
 }

@@ -2,17 +2,24 @@ package corsstate
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"io"
 	"net/http"
 	"reflect"
+	"runtime"
+	"strings"
 	"sync"
 	"testing"
 
 	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/r2tf/terraform-provider-r2/internal/cors"
 	"github.com/r2tf/terraform-provider-r2/internal/fakeapi"
+	"github.com/r2tf/terraform-provider-r2/internal/jsonexact"
 	"github.com/r2tf/terraform-provider-r2/internal/r2api"
 )
 
@@ -21,7 +28,12 @@ import (
 //   - an answer Cloudflare's published schema allows is always accepted, and
 //     gives exactly the rules a plain reading of its JSON gives (same order,
 //     null kept apart from empty, numbers as written);
-//   - whatever is decoded maps to a known state list of the same length.
+//   - whatever is decoded maps to a known state list of the same length;
+//   - decoding, mapping and encoding the state for the wire (msgpack, as
+//     terraform-plugin-go sends it to Terraform) allocate at most a bounded
+//     multiple of the body's size. Work that grows faster than its input (a
+//     number such as 1e-200000, printed digit by digit) shows as allocation
+//     long before it shows as time, and allocation is counted exactly.
 //
 // The seed corpus is the fake API's own answers; CI runs the fuzzer for a
 // bounded time (see .ci/run), and crashers it finds go to testdata/fuzz.
@@ -35,18 +47,39 @@ func FuzzDecodeAndMap(f *testing.F) {
 		`{"success":true,"errors":[],"messages":[],"result":{"rules":[{"allowed":{"methods":["GET"],"origins":["*"]},"id":null,"maxAgeSeconds":-0.5}]}}`,
 		`{"success":false,"errors":[{"code":10001,"message":"x"}],"messages":[],"result":null}`,
 		`<html>502</html>`,
+		`{"success":true,"errors":[],"messages":[],"result":{"rules":[{"allowed":{"methods":["GET"],"origins":["*"]},"maxAgeSeconds":1e-20000}]}}`,
+		`{"success":true,"errors":[],"messages":[],"result":{"rules":[{"allowed":{"methods":["GET"],"origins":["*"]},"maxAgeSeconds":1e20000}]}}`,
+		`{"success":true,"errors":[],"messages":[],"result":{"rules":[{"allowed":{"methods":["GET"],"origins":["*"]},"maxAgeSeconds":0.` + strings.Repeat("0", 5000) + `1}]}}`,
+		`{"success":false,"errors":[],"success":true,"result":{"rules":[]}}`,
+		`{"success":true,"errors":[],"messages":[],"result":{"rules":[{"allowed":{"methods":[null],"origins":["\ud800"]}}]}}`,
 	} {
 		f.Add([]byte(body))
 	}
 	schema := responseSchema(f)
 
 	f.Fuzz(func(t *testing.T, body []byte) {
-		rules, err := r2api.DecodeCORS(body)
-		allowed := schemaAllows(schema, body)
-		if allowed && err != nil {
-			t.Fatalf("an answer the schema allows was rejected: %v\n%s", err, body)
+		allowed := schemaAllows(schema, body) && withinLimits(body)
+
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		rules, decodeErr := r2api.DecodeCORS(body)
+		var list types.List
+		var mapErr, wireErr error
+		if decodeErr == nil {
+			if list, mapErr = RulesToState(rules); mapErr == nil {
+				wireErr = encodeForWire(list)
+			}
 		}
-		if err != nil {
+		runtime.ReadMemStats(&after)
+		if n, limit := after.TotalAlloc-before.TotalAlloc, allocBound(len(body)); n > limit {
+			t.Fatalf("decoding, mapping and encoding a %d-byte body allocated %d bytes, more than %d\n%.300s",
+				len(body), n, limit, body)
+		}
+
+		if allowed && decodeErr != nil {
+			t.Fatalf("an answer the schema allows was rejected: %v\n%s", decodeErr, body)
+		}
+		if decodeErr != nil {
 			return
 		}
 		if allowed {
@@ -54,14 +87,46 @@ func FuzzDecodeAndMap(f *testing.F) {
 				t.Fatalf("decoded rules differ from the JSON:\n got %#v\nwant %#v\n%s", rules, want, body)
 			}
 		}
-		list, err := RulesToState(rules)
-		if allowed && err != nil {
-			t.Fatalf("an answer the schema allows cannot be mapped: %v\n%s", err, body)
+		if allowed && mapErr != nil {
+			t.Fatalf("an answer the schema allows cannot be mapped: %v\n%s", mapErr, body)
 		}
-		if err == nil && (list.IsNull() || list.IsUnknown() || len(list.Elements()) != len(rules)) {
+		if mapErr == nil && (list.IsNull() || list.IsUnknown() || len(list.Elements()) != len(rules)) {
 			t.Fatalf("state %s does not hold the %d rules", list, len(rules))
 		}
+		if wireErr != nil {
+			t.Fatalf("the state cannot be encoded for Terraform: %v", wireErr)
+		}
 	})
+}
+
+// allocBound is what the decode-map-encode path may allocate for a body of
+// n bytes: a generous multiple of n (JSON is decoded several times over, into
+// raw members, strings and Terraform values: about 160 bytes per byte for a
+// small policy) plus a fixed allowance. Without the max-age bounds, a
+// 136-byte answer holding 1e-20000 allocates some 800 KB here.
+func allocBound(n int) uint64 { return 256*uint64(n) + 128<<10 }
+
+// encodeForWire encodes the rules list as terraform-plugin-go does when it
+// sends state to Terraform.
+func encodeForWire(list types.List) error {
+	v, err := list.ToTerraformValue(context.Background())
+	if err != nil {
+		return err
+	}
+	_, err = tfprotov6.NewDynamicValue(tftypes.List{ElementType: RuleObjectType.TerraformType(context.Background())}, v)
+	return err
+}
+
+// withinLimits reports whether every maxAgeSeconds is within the documented
+// bounds (cors.ValidateMaxAge); the schema says only "number".
+func withinLimits(body []byte) bool {
+	rules, _ := readPlainly(body)
+	for _, r := range rules {
+		if r.MaxAgeSeconds != nil && cors.ValidateMaxAge(*r.MaxAgeSeconds) != nil {
+			return false
+		}
+	}
+	return true
 }
 
 // fakeAnswers fetches the fake's answers for a range of policies.
@@ -119,7 +184,14 @@ func responseSchema(tb testing.TB) *openapi3.Schema {
 	return schemaVal
 }
 
+// schemaAllows reports whether body is one JSON value (I-JSON, RFC 7493:
+// UTF-8, unique member names, no lone surrogates) that the schema allows.
+// Without the first condition the schema would judge whichever duplicate
+// encoding/json kept.
 func schemaAllows(schema *openapi3.Schema, body []byte) bool {
+	if jsonexact.CheckDocument(body) != nil {
+		return false
+	}
 	var v any
 	if err := json.Unmarshal(body, &v); err != nil {
 		return false
@@ -130,11 +202,19 @@ func schemaAllows(schema *openapi3.Schema, body []byte) bool {
 // plainReading is the test's own, independent reading of the rules: exact
 // member names, null or absent as nil, numbers as written.
 func plainReading(t *testing.T, body []byte) []cors.Rule {
+	rules, err := readPlainly(body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rules
+}
+
+func readPlainly(body []byte) ([]cors.Rule, error) {
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.UseNumber()
 	var env map[string]any
 	if err := dec.Decode(&env); err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
 	result, _ := env["result"].(map[string]any)
 	raw, _ := result["rules"].([]any)
@@ -153,7 +233,7 @@ func plainReading(t *testing.T, body []byte) []cors.Rule {
 		}
 		rules = append(rules, rule)
 	}
-	return rules
+	return rules, nil
 }
 
 // stringSlice reads a decoded JSON array of strings; nil when it is not one.

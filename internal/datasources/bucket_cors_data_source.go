@@ -11,7 +11,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/r2tf/terraform-provider-r2/internal/corsstate"
-	"github.com/r2tf/terraform-provider-r2/internal/r2api"
 )
 
 var _ datasource.DataSourceWithConfigure = (*bucketCORSDataSource)(nil)
@@ -22,7 +21,7 @@ func NewBucketCORSDataSource() datasource.DataSource {
 }
 
 type bucketCORSDataSource struct {
-	client *r2api.Client
+	withClient
 }
 
 type bucketCORSModel struct {
@@ -73,10 +72,6 @@ func (d *bucketCORSDataSource) Schema(_ context.Context, _ datasource.SchemaRequ
 			},
 		},
 	}
-}
-
-func (d *bucketCORSDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.client = configuredClient(req, resp)
 }
 
 func (d *bucketCORSDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {

@@ -257,8 +257,10 @@ func TestBucketCORS_validationSendsNoRequest(t *testing.T) {
 	}{
 		{"account id too short", "abc123", "media", "", acctest.ErrorRegexp("account_id", "32 lowercase hexadecimal")},
 		{"account id uppercase", strings.ToUpper(acctest.AccountID), "media", "", acctest.ErrorRegexp("account_id", "32 lowercase hexadecimal")},
-		{"bucket too short", acctest.AccountID, "ab", "", acctest.ErrorRegexp("bucket_name", "length must be between 3 and 64")},
-		{"bucket too long", acctest.AccountID, strings.Repeat("a", 65), "", acctest.ErrorRegexp("bucket_name", "length must be between 3 and 64")},
+		{"account id empty", "", "media", "", acctest.ErrorRegexp("account_id must be a Cloudflare account ID", "got an empty string.")},
+		{"bucket empty", acctest.AccountID, "", "", acctest.ErrorRegexp("bucket_name must be an R2 bucket name", "got an empty string.")},
+		{"bucket too short", acctest.AccountID, "ab", "", acctest.ErrorRegexp("bucket_name", "3 to 64 lowercase letters", `got "ab" (2 characters).`)},
+		{"bucket too long", acctest.AccountID, strings.Repeat("a", 65), "", acctest.ErrorRegexp("bucket_name", "3 to 64 lowercase letters", "(65 characters)")},
 		{"bucket uppercase", acctest.AccountID, "Media", "", acctest.ErrorRegexp("bucket_name", "lowercase letters, digits and hyphens")},
 		{"bucket leading hyphen", acctest.AccountID, "-media", "", acctest.ErrorRegexp("bucket_name", "starting and ending with a letter or digit")},
 		{"bucket trailing hyphen", acctest.AccountID, "media-", "", acctest.ErrorRegexp("bucket_name", "starting and ending with a letter or digit")},
@@ -271,14 +273,7 @@ func TestBucketCORS_validationSendsNoRequest(t *testing.T) {
 			t.Parallel()
 			s := fakeWithBucket(t, "", "media", apiReferenceRules)
 			config := acctest.BucketCORSConfig(tc.bucket, acctest.Account(tc.account), acctest.Jurisdiction(tc.jurisdiction))
-			acctest.Run(t, resource.TestStep{
-				Config:      acctest.ProviderConfig(s) + config,
-				PlanOnly:    true,
-				ExpectError: tc.want,
-			})
-			if n := s.RequestCount(); n != 0 {
-				t.Errorf("validation must fail before any request; the fake saw %d", n)
-			}
+			acctest.RunInvalid(t, s, acctest.ProviderConfig(s)+config, tc.want)
 		})
 	}
 }

@@ -1,7 +1,6 @@
 package datasources_test
 
 import (
-	"net"
 	"net/http"
 	"regexp"
 	"strings"
@@ -45,6 +44,12 @@ func TestBucketCORS_faultMatrix(t *testing.T) {
 		{name: "429 Retry-After beyond the budget fails at once",
 			faults: []fakeapi.Fault{{Status: 429, Header: map[string]string{"Retry-After": "3600"}}},
 			want:   acctest.ErrorRegexp("HTTP 429", "error 971", "The API asked to wait 1h0m0s before retrying", "left of this read's 1m0s budget")},
+		{name: "429 Retry-After too large for a duration fails at once",
+			faults: []fakeapi.Fault{{Status: 429, Header: map[string]string{"Retry-After": "10000000000"}}},
+			want:   acctest.ErrorRegexp("HTTP 429", "The API asked to wait 10000000000s before retrying", "left of this read's 1m0s budget")},
+		{name: "429 Retry-After not in delay-seconds form is ignored",
+			faults: []fakeapi.Fault{{Times: 1, Status: 429, Header: map[string]string{"Retry-After": "0x1p70"}}},
+			checks: ok},
 		{name: "500 JSON persists",
 			faults: []fakeapi.Fault{{Status: 500}},
 			want:   acctest.ErrorRegexp("HTTP 500", "error 10001", "Attempts made: 5.", "passing problem")},
@@ -93,7 +98,7 @@ func TestBucketCORS_faultMatrix(t *testing.T) {
 			want:   acctest.ErrorRegexp("larger than the 8388608 bytes this provider reads")},
 		{name: "rule breaking the schema",
 			faults: []fakeapi.Fault{{Status: 200, Body: envelope(`{"rules":[{"id":"x","allowed":{"origins":["*"]}}]}`)}},
-			want:   acctest.ErrorRegexp("Rule 0 of the API's answer", `"allowed.methods" is missing`)},
+			want:   acctest.ErrorRegexp(`Rule 0 (id "x") of the API's answer`, `"allowed.methods" is missing`)},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -114,15 +119,11 @@ func TestBucketCORS_faultMatrix(t *testing.T) {
 
 func TestBucketCORS_connectionRefused(t *testing.T) {
 	t.Parallel()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	_ = l.Close() // Nothing listens there now.
+	base := acctest.ClosedLoopbackURL(t)
 	acctest.Run(t, resource.TestStep{
-		Config: acctest.ProviderConfig(nil, acctest.WithBaseURL("http://"+addr+"/client/v4"), acctest.WithToken("x")) +
+		Config: acctest.ProviderConfig(nil, acctest.WithBaseURL(base), acctest.WithToken("x")) +
 			acctest.BucketCORSConfig("media"),
-		ExpectError: acctest.ErrorRegexp("Cloudflare gave no usable answer", "connection refused", "Attempts made: 5."),
+		ExpectError: acctest.ErrorRegexp("Cloudflare gave no usable answer", "connection refused", "Retrying will not help",
+			"The requests went to "+base+", set by the provider's base_url attribute"),
 	})
 }

@@ -30,7 +30,7 @@ func NewBucketCORSPoliciesDataSource() datasource.DataSource {
 }
 
 type corsPoliciesDataSource struct {
-	client *r2api.Client
+	withClient
 }
 
 type corsPoliciesModel struct {
@@ -144,10 +144,6 @@ func (d *corsPoliciesDataSource) Schema(_ context.Context, _ datasource.SchemaRe
 			},
 		},
 	}
-}
-
-func (d *corsPoliciesDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.client = configuredClient(req, resp)
 }
 
 // sweptBucket is one listed bucket and what its read gave.

@@ -38,7 +38,7 @@ func sweptNames(names ...string) statecheck.StateCheck {
 // ("" for none), in order.
 func jurisdictionsListed(s *fakeapi.Server) []string {
 	var out []string
-	for _, r := range listRequests(s) {
+	for _, r := range s.ListRequests() {
 		out = append(out, r.Header.Get("cf-r2-jurisdiction"))
 	}
 	return out
@@ -124,7 +124,7 @@ func TestBucketCORSPolicies_subsetAndNameContains(t *testing.T) {
 			sweepCheck("jurisdictions", knownvalue.SetExact([]knownvalue.Check{knownvalue.StringExact("eu"), knownvalue.StringExact("us")})),
 		},
 	})
-	for _, r := range listRequests(s) {
+	for _, r := range s.ListRequests() {
 		if j := r.Header.Get("cf-r2-jurisdiction"); j != "eu" && j != "us" {
 			t.Errorf("listed jurisdiction %q; only eu and us were asked for", j)
 		}

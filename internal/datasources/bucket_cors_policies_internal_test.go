@@ -27,7 +27,7 @@ func sweepFake(t *testing.T) (*fakeapi.Server, *corsPoliciesDataSource) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return s, &corsPoliciesDataSource{client: c}
+	return s, &corsPoliciesDataSource{withClient{client: c}}
 }
 
 func only(t *testing.T, diags diag.Diagnostics, sev diag.Severity) diag.Diagnostic {

@@ -24,7 +24,7 @@ func NewBucketsDataSource() datasource.DataSource {
 }
 
 type bucketsDataSource struct {
-	client *r2api.Client
+	withClient
 }
 
 type bucketsModel struct {
@@ -72,7 +72,11 @@ func (d *bucketsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest
 			"the API's pages (1000 buckets each) to the end. Buckets live in one jurisdiction each and a list " +
 			"shows only those of the jurisdiction asked for: use one data source per jurisdiction to see them all.\n\n" +
 			"Typical use: read the CORS policy of every bucket with `for_each`, passing each bucket's jurisdiction on " +
-			"so that buckets outside `default` are found, as the example below does.",
+			"so that buckets outside `default` are found, as the example below does.\n\n" +
+			"A list that would not end is an error, with bounds derived from R2's limit of 1,000,000 buckets per " +
+			"account: at most 1001 pages of at most 1000 buckets, next-page cursors of at most 4 KiB, 256 MB of " +
+			"answers in all, and 10 minutes for the whole list, retries included (each page's retries also " +
+			"stay within a read's budget: 60 seconds, or one `request_timeout` if longer).",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: "`<account_id>/<jurisdiction>`, with `default` when no jurisdiction is set.",
@@ -104,10 +108,6 @@ func (d *bucketsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest
 			},
 		},
 	}
-}
-
-func (d *bucketsDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.client = configuredClient(req, resp)
 }
 
 func (d *bucketsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {

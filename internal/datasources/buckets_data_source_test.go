@@ -46,17 +46,6 @@ func bucketNames(names ...string) statecheck.StateCheck {
 	return statecheck.ExpectKnownValue(bucketsAddr, tfjsonpath.New("buckets"), knownvalue.ListExact(checks))
 }
 
-// listRequests are the List Buckets requests the fake saw.
-func listRequests(s *fakeapi.Server) []fakeapi.Request {
-	var out []fakeapi.Request
-	for _, r := range s.Requests() {
-		if strings.HasSuffix(r.Path, "/r2/buckets") {
-			out = append(out, r)
-		}
-	}
-	return out
-}
-
 func TestBuckets_nameOrderAndFields(t *testing.T) {
 	t.Parallel()
 	s := acctest.StartFake(t)
@@ -80,7 +69,7 @@ func TestBuckets_nameOrderAndFields(t *testing.T) {
 			statecheck.ExpectKnownValue(bucketsAddr, tfjsonpath.New("name_contains"), knownvalue.Null()),
 		},
 	})
-	reqs := listRequests(s)
+	reqs := s.ListRequests()
 	if len(reqs) == 0 {
 		t.Fatal("no List Buckets request seen")
 	}
@@ -144,7 +133,7 @@ output "count" {
 		},
 	})
 	// Every read takes 3 pages: the first without a cursor, the others with one.
-	reqs := listRequests(s)
+	reqs := s.ListRequests()
 	if len(reqs) == 0 || len(reqs)%3 != 0 {
 		t.Fatalf("List Buckets requests = %d, want a multiple of 3", len(reqs))
 	}
@@ -169,7 +158,7 @@ func TestBuckets_nameContains(t *testing.T) {
 			statecheck.ExpectKnownValue(bucketsAddr, tfjsonpath.New("name_contains"), knownvalue.StringExact("assets")),
 		},
 	})
-	for _, r := range listRequests(s) {
+	for _, r := range s.ListRequests() {
 		if q, _ := url.ParseQuery(r.RawQuery); q.Get("name_contains") != "assets" {
 			t.Errorf("query = %q, want name_contains=assets", r.RawQuery)
 		}
@@ -210,7 +199,7 @@ func TestBuckets_jurisdictions(t *testing.T) {
 					statecheck.ExpectKnownValue(bucketsAddr, tfjsonpath.New("id"), knownvalue.StringExact(acctest.AccountID+"/"+want)),
 				},
 			})
-			for _, r := range listRequests(s) {
+			for _, r := range s.ListRequests() {
 				if got := r.Header.Get("cf-r2-jurisdiction"); got != j {
 					t.Errorf("cf-r2-jurisdiction = %q, want %q", got, j)
 				}
@@ -258,14 +247,7 @@ func TestBuckets_validationSendsNoRequest(t *testing.T) {
 			t.Parallel()
 			s := acctest.StartFake(t)
 			config := acctest.BucketsConfig(acctest.Account(tc.account), acctest.Args(tc.args...))
-			acctest.Run(t, resource.TestStep{
-				Config:      acctest.ProviderConfig(s) + config,
-				PlanOnly:    true,
-				ExpectError: tc.want,
-			})
-			if n := s.RequestCount(); n != 0 {
-				t.Errorf("validation must fail before any request; the fake saw %d", n)
-			}
+			acctest.RunInvalid(t, s, acctest.ProviderConfig(s)+config, tc.want)
 		})
 	}
 }

@@ -58,10 +58,38 @@ func apiErrorDiagnostic(err error, summary, what string) (string, string) {
 	case apiErr.StatusCode == 429: // The limits: internal/fakeapi/testdata/API.md.
 		b.WriteString("\n\nThe API is rate limiting these requests (1200 per 5 minutes per user). " +
 			"Lower Terraform's -parallelism or retry later.")
-	case apiErr.StatusCode >= 500 || apiErr.StatusCode == 0:
+	case apiErr.Permanent:
+		b.WriteString("\n\nRetrying will not help: the same request would fail the same way again, " +
+			"so the read stopped at once.")
+	case apiErr.StatusCode >= 500 || apiErr.StatusCode == 0 && apiErr.BaseURL == "":
 		b.WriteString("\n\nThis is likely a passing problem with the API or the network; run the plan again later.")
 	}
+	if baseURLMayBeAtFault(apiErr) {
+		fmt.Fprintf(&b, "\n\nThe requests went to %s, set by %s, not to Cloudflare's %s. Check it: "+
+			"the API's paths start with /client/v4.", apiErr.BaseURL, baseURLSource(apiErr.BaseURLSource), r2api.DefaultBaseURL)
+	}
 	return summary, b.String()
+}
+
+// baseURLMayBeAtFault reports whether a base URL other than the default
+// could explain the failure: no answer at all, or a 404 that routes nowhere.
+func baseURLMayBeAtFault(e *r2api.Error) bool {
+	if e.BaseURL == "" {
+		return false
+	}
+	return e.StatusCode == 0 ||
+		e.StatusCode == 404 && (e.HasCode(r2api.CodeNoRoute) || e.HasCode(r2api.CodeAccountUnreachable))
+}
+
+func baseURLSource(source string) string {
+	switch source {
+	case "base_url":
+		return "the provider's base_url attribute"
+	case "":
+		return "base_url or CLOUDFLARE_BASE_URL"
+	default:
+		return "the " + source + " environment variable"
+	}
 }
 
 // where says where a call asked, for "Cloudflare answered HTTP 403 when

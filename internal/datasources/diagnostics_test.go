@@ -19,6 +19,7 @@ func TestAPIErrorDiagnostic(t *testing.T) {
 		err      error
 		summary  string
 		contains []string
+		lacks    []string
 	}{
 		{
 			name:    "bucket not found hints at jurisdiction",
@@ -83,6 +84,44 @@ func TestAPIErrorDiagnostic(t *testing.T) {
 			contains: []string{"Cloudflare gave no usable answer when doing the test call.", "No usable answer: connection refused.", "Attempts made: 3."},
 		},
 		{
+			name: "permanent failure is not called passing",
+			err: &r2api.Error{Reason: "no usable answer: stopped after 3 redirects", Attempts: 1, Permanent: true,
+				BaseURL: "https://proxy.example/client/v4", BaseURLSource: "base_url"},
+			summary: "Cannot Test",
+			contains: []string{"No usable answer: stopped after 3 redirects.", "Retrying will not help",
+				"The requests went to https://proxy.example/client/v4, set by the provider's base_url attribute"},
+			lacks: []string{"likely a passing problem", "Attempts made"},
+		},
+		{
+			name: "connection failure names a base URL from the environment",
+			err: &r2api.Error{Reason: "no usable answer: i/o timeout", Attempts: 5,
+				BaseURL: "https://proxy.example/client/v4", BaseURLSource: "CLOUDFLARE_BASE_URL"},
+			summary: "Cannot Test",
+			contains: []string{"The requests went to https://proxy.example/client/v4, set by the CLOUDFLARE_BASE_URL environment variable",
+				"not to Cloudflare's " + r2api.DefaultBaseURL},
+		},
+		{
+			name: "no route names the base URL",
+			err: &r2api.Error{StatusCode: 404, Errors: []r2api.APIMessage{{Code: 7000, Message: "No route for that URI"}},
+				BaseURL: "http://127.0.0.1:8787", BaseURLSource: "base_url"},
+			summary:  "Cannot Test",
+			contains: []string{"error 7000: No route for that URI", "The requests went to http://127.0.0.1:8787", "paths start with /client/v4"},
+		},
+		{
+			name: "account unreachable names the base URL too",
+			err: &r2api.Error{StatusCode: 404, Errors: []r2api.APIMessage{{Code: 7003, Message: "Could not route"}},
+				BaseURL: "http://127.0.0.1:8787/client/v4", BaseURLSource: "base_url"},
+			summary:  "R2 Account Not Found",
+			contains: []string{"Check account_id", "The requests went to http://127.0.0.1:8787/client/v4"},
+		},
+		{
+			name:     "the default base URL is not named",
+			err:      &r2api.Error{StatusCode: 404, Errors: []r2api.APIMessage{{Code: 7000, Message: "No route for that URI"}}},
+			summary:  "Cannot Test",
+			contains: []string{"error 7000"},
+			lacks:    []string{"The requests went to"},
+		},
+		{
 			name:     "plain error",
 			err:      errors.New("boom"),
 			summary:  "Cannot Test",
@@ -98,6 +137,11 @@ func TestAPIErrorDiagnostic(t *testing.T) {
 			for _, want := range tc.contains {
 				if !strings.Contains(detail, want) {
 					t.Errorf("detail lacks %q:\n%s", want, detail)
+				}
+			}
+			for _, unwanted := range tc.lacks {
+				if strings.Contains(detail, unwanted) {
+					t.Errorf("detail holds %q:\n%s", unwanted, detail)
 				}
 			}
 		})

@@ -24,31 +24,28 @@ func clearCloudflareEnv(t *testing.T) {
 	}
 }
 
-func TestBucketCORS_envOnlyToken(t *testing.T) {
-	clearCloudflareEnv(t)
-	s := fakeWithBucket(t, "", "media", apiReferenceRules)
-	t.Setenv("CLOUDFLARE_API_TOKEN", acctest.Token)
-	t.Setenv("CLOUDFLARE_BASE_URL", s.URL())
-	acctest.Run(t, resource.TestStep{
-		Config: acctest.BucketCORSConfig("media"),
-		ConfigStateChecks: []statecheck.StateCheck{
-			statecheck.ExpectKnownValue(dsAddr, tfjsonpath.New("rules"), knownvalue.ListSizeExact(1)),
-		},
-	})
-}
-
-func TestBucketCORS_envOnlyGlobalKey(t *testing.T) {
-	clearCloudflareEnv(t)
-	s := fakeWithBucket(t, "", "media", apiReferenceRules)
-	t.Setenv("CLOUDFLARE_API_KEY", acctest.APIKey)
-	t.Setenv("CLOUDFLARE_EMAIL", acctest.Email)
-	t.Setenv("CLOUDFLARE_BASE_URL", s.URL())
-	acctest.Run(t, resource.TestStep{
-		Config: acctest.BucketCORSConfig("media"),
-		ConfigStateChecks: []statecheck.StateCheck{
-			statecheck.ExpectKnownValue(dsAddr, tfjsonpath.New("rules"), knownvalue.ListSizeExact(1)),
-		},
-	})
+// With no provider block, the credentials and base URL come from the
+// environment, for either scheme.
+func TestBucketCORS_envOnly(t *testing.T) {
+	for name, env := range map[string]map[string]string{
+		"token":      {"CLOUDFLARE_API_TOKEN": acctest.Token},
+		"global key": {"CLOUDFLARE_API_KEY": acctest.APIKey, "CLOUDFLARE_EMAIL": acctest.Email},
+	} {
+		t.Run(name, func(t *testing.T) {
+			clearCloudflareEnv(t)
+			s := fakeWithBucket(t, "", "media", apiReferenceRules)
+			for k, v := range env {
+				t.Setenv(k, v)
+			}
+			t.Setenv("CLOUDFLARE_BASE_URL", s.URL())
+			acctest.Run(t, resource.TestStep{
+				Config: acctest.BucketCORSConfig("media"),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(dsAddr, tfjsonpath.New("rules"), knownvalue.ListSizeExact(1)),
+				},
+			})
+		})
+	}
 }
 
 func TestBucketCORS_configOverridesEnv(t *testing.T) {

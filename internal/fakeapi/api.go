@@ -96,14 +96,28 @@ func defaultFaultResponse(status int) response {
 		return errorResponse(status, codeAuth, msgAuth)
 	case status == http.StatusNotFound:
 		return errorResponse(status, codeNoRoute, msgNoRoute)
-	case status >= 500:
-		return errorResponse(status, codeInternal, statusText(status))
 	case status >= 400:
-		return errorResponse(status, codeInvalidArgument, statusText(status))
+		return errorResponse(status, defaultCode(status), statusText(status))
 	default:
 		r := successRaw("null", "")
 		r.status = status
 		return r
+	}
+}
+
+// defaultCode is the error code of a fault's default envelope.
+func defaultCode(status int) int {
+	switch {
+	case status == http.StatusTooManyRequests:
+		return codeRateLimited
+	case status == http.StatusUnauthorized || status == http.StatusForbidden:
+		return codeAuth
+	case status == http.StatusNotFound:
+		return codeNoRoute
+	case status >= 500:
+		return codeInternal
+	default:
+		return codeInvalidArgument
 	}
 }
 

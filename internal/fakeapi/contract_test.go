@@ -143,6 +143,9 @@ func TestContract(t *testing.T) {
 	add("empty-lists", "", `[{"allowed":{"methods":[],"origins":[],"headers":[]},"exposeHeaders":[]}]`)
 	add("exponent-age", "", `[{"allowed":{"methods":["HEAD"],"origins":["*"]},"maxAgeSeconds":1e3}]`)
 	add("no-rules", "", `[]`)
+	// Hostile but schema-valid: the provider refuses it (a number too small
+	// to carry), yet the fake serves it as Cloudflare would store it.
+	add("planted-max-age", "", `[{"allowed":{"methods":["GET"],"origins":["*"]},"maxAgeSeconds":1e-200000}]`)
 	add("no-policy", "", "")
 	add("bare-result", "", "")
 	s.SetCORSResult(acct, "default", "bare-result", `{}`)
@@ -170,6 +173,7 @@ func TestContract(t *testing.T) {
 		{name: "empty lists", path: cors(acct, "empty-lists"), status: 200},
 		{name: "maxAgeSeconds in exponent form", path: cors(acct, "exponent-age"), status: 200},
 		{name: "empty rules", path: cors(acct, "no-rules"), status: 200},
+		{name: "hostile maxAgeSeconds is schema-valid", path: cors(acct, "planted-max-age"), status: 200},
 		{name: "result without rules", path: cors(acct, "bare-result"), status: 200},
 		{name: "explicit default jurisdiction", path: cors(acct, "full-rules"), jur: "default", status: 200},
 		{name: "eu jurisdiction", path: cors(acct, "eu-bucket"), jur: "eu", status: 200},
@@ -228,6 +232,13 @@ func TestContract(t *testing.T) {
 			runContractCase(t, s, router, client, tc)
 		})
 	}
+	// Hostile but schema-valid: a list whose cursor never ends.
+	t.Run("hostile endless cursor", func(t *testing.T) {
+		s.InjectFault(Fault{PathContains: "/r2/buckets", EndlessCursor: 300, Times: 2})
+		for range 2 {
+			runContractCase(t, s, router, client, contractCase{name: "endless", path: list, query: "per_page=1000", status: 200})
+		}
+	})
 	t.Run("every page together", func(t *testing.T) {
 		var names []string
 		pages := []string{"", "&cursor=" + encodeCursor("list-b"), "&cursor=" + encodeCursor("list-d")}
@@ -381,6 +392,15 @@ func TestContractErrorsOutsideTheSchema(t *testing.T) {
 	wantError(t, call(t, c, "GET", listURL(s, acct, ""), nil, ""), 429, 971, msgRateLimited)
 	s.RateLimitFor(time.Minute)
 	wantError(t, call(t, c, "GET", listURL(s, acct, ""), nil, ""), 429, 971, msgRateLimited)
+	s.RateLimitFor(0)
+
+	// A hostile message (terminal escapes, a forged line) is still a
+	// schema-valid envelope: only the provider's escaping stops it.
+	const hostile = "Authentication error\x1b]8;;https://evil.example\x07x\x1b]8;;\x07\nError: forged"
+	s.InjectFault(Fault{Status: 403, Message: hostile, Times: 1})
+	a := call(t, c, "GET", listURL(s, acct, ""), nil, "")
+	wantError(t, a, 403, 10000, hostile)
+	validate(t, a)
 }
 
 // TestSchemaCopyIsIdentical keeps testdata's copy of the schema in step with

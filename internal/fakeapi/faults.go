@@ -29,6 +29,9 @@ type Fault struct {
 	// Body is the raw body sent with Status (status 200 if Status is 0);
 	// "" means Cloudflare's v4 error envelope for Status.
 	Body string
+	// Message, when set, replaces the message of that default envelope,
+	// sent as it is: a hostile server's control characters, say.
+	Message string
 	// ContentType is the Content-Type of Body; "" means application/json.
 	ContentType string
 	// Header is added to the answer, normal or not, e.g. Retry-After.
@@ -45,10 +48,15 @@ type Fault struct {
 	// SlowBody, when > 0, writes the body in small pieces with this pause
 	// between them.
 	SlowBody time.Duration
+	// EndlessCursor, when > 0, answers like a hostile List Buckets: a page
+	// without buckets and a next-page cursor of this many bytes, new on
+	// every answer, so that the list never ends. The answer is valid under
+	// Cloudflare's schema.
+	EndlessCursor int
 }
 
 func (f *Fault) decides() bool {
-	return f.Status != 0 || f.Body != "" || f.ResetConnection
+	return f.Status != 0 || f.Body != "" || f.ResetConnection || f.EndlessCursor > 0
 }
 
 type faultState struct {
@@ -138,7 +146,11 @@ func faultResponse(f *Fault) response {
 			"fakeapi: fault status "+strconv.Itoa(f.Status)+" cannot be sent")
 	}
 	if f.Body == "" {
-		return defaultFaultResponse(status)
+		r := defaultFaultResponse(status)
+		if f.Message != "" {
+			r = errorResponse(status, defaultCode(status), f.Message)
+		}
+		return r
 	}
 	return response{status: status, contentType: f.ContentType, body: []byte(f.Body)}
 }
@@ -182,12 +194,15 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var resp response
-	if ra := s.stormRetryAfter(); ra != "" {
+	switch {
+	case s.stormRetryAfter() != "":
 		resp = errorResponse(http.StatusTooManyRequests, codeRateLimited, msgRateLimited)
-		p.header = append(p.header, [2]string{"Retry-After", ra})
-	} else if p.answer != nil {
+		p.header = append(p.header, [2]string{"Retry-After", s.stormRetryAfter()})
+	case p.answer != nil && p.answer.EndlessCursor > 0:
+		resp = endlessPage(p.answer.EndlessCursor, s.endless.Add(1))
+	case p.answer != nil:
 		resp = faultResponse(p.answer)
-	} else {
+	default:
 		resp = s.handle(r)
 	}
 	rec.Status = resp.status
@@ -205,6 +220,14 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.Set("Content-Length", strconv.Itoa(len(resp.body)))
 	w.WriteHeader(resp.status)
 	s.writeBody(w, r, resp.body, p)
+}
+
+// endlessPage is page n of a list that never ends: no buckets, and a
+// cursor of size bytes that no earlier page returned.
+func endlessPage(size int, n int64) response {
+	cursor := strconv.FormatInt(n, 10) + "-"
+	cursor += strings.Repeat("c", max(size-len(cursor), 0))
+	return successRaw(`{"buckets":[]}`, `"result_info":{"cursor":"`+cursor+`","per_page":1000}`)
 }
 
 // slowPiece is the size of the pieces a SlowBody fault writes.

@@ -245,3 +245,20 @@ func TestRateLimitFor(t *testing.T) {
 		t.Fatalf("after the window: %d %v", a.status, a.header)
 	}
 }
+
+func TestFaultEndlessCursor(t *testing.T) {
+	s, c, _ := faultFake(t)
+	s.InjectFault(Fault{PathContains: "/r2/buckets", EndlessCursor: 64, Times: 3})
+	seen := map[string]bool{}
+	for range 3 {
+		a := call(t, c, "GET", listURL(s, acct, ""), nil, "")
+		e := decode(t, a)
+		if a.status != 200 || e.Info.Cursor == nil || len(*e.Info.Cursor) != 64 || seen[*e.Info.Cursor] {
+			t.Fatalf("answer %d %s: want a new 64-byte cursor", a.status, a.body)
+		}
+		seen[*e.Info.Cursor] = true
+	}
+	if a := decode(t, call(t, c, "GET", listURL(s, acct, ""), nil, "")); a.Info.Cursor != nil {
+		t.Fatalf("after the fault's hits the list ends: cursor %q", *a.Info.Cursor)
+	}
+}

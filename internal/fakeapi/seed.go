@@ -59,11 +59,11 @@ func (s *Server) LoadSeed(r io.Reader) error {
 	dec.DisallowUnknownFields()
 	var seed Seed
 	if err := dec.Decode(&seed); err != nil {
-		return fmt.Errorf("fakeapi: reading seed: %w", err)
+		return fmt.Errorf("reading seed: %w", err)
 	}
 	var extra json.RawMessage
 	if err := dec.Decode(&extra); !errors.Is(err, io.EOF) {
-		return errors.New("fakeapi: reading seed: data after the JSON object")
+		return errors.New("reading seed: data after the JSON object")
 	}
 	if err := seed.check(); err != nil {
 		return err
@@ -99,17 +99,17 @@ func (s *Server) LoadSeed(r io.Reader) error {
 func (seed *Seed) check() error {
 	for i, t := range seed.Tokens {
 		if t.Token == "" {
-			return fmt.Errorf("fakeapi: seed: tokens[%d] has no token", i)
+			return fmt.Errorf("seed: tokens[%d] has no token", i)
 		}
 	}
 	for i, k := range seed.GlobalKeys {
 		if k.Email == "" || k.Key == "" {
-			return fmt.Errorf("fakeapi: seed: global_keys[%d] needs email and key", i)
+			return fmt.Errorf("seed: global_keys[%d] needs email and key", i)
 		}
 	}
 	for id, acc := range seed.Accounts {
 		if id == "" {
-			return errors.New("fakeapi: seed: empty account id")
+			return errors.New("seed: empty account id")
 		}
 		for _, j := range acc.NotEntitled {
 			if !jurisdictions[normJurisdiction(j)] {
@@ -118,11 +118,11 @@ func (seed *Seed) check() error {
 		}
 		for i, b := range acc.Buckets {
 			if b.Name == "" {
-				return fmt.Errorf("fakeapi: seed: account %s bucket %d has no name", id, i)
+				return fmt.Errorf("seed: account %s bucket %d has no name", id, i)
 			}
 			j := normJurisdiction(b.Jurisdiction)
 			if !jurisdictions[j] {
-				return fmt.Errorf("fakeapi: seed: bucket %s: unknown jurisdiction %q", b.Name, b.Jurisdiction)
+				return fmt.Errorf("seed: bucket %s: unknown jurisdiction %q", b.Name, b.Jurisdiction)
 			}
 		}
 	}

@@ -5,7 +5,10 @@
 // without network access or a Cloudflare account. It listens on loopback
 // only, answers in Cloudflare's v4 envelope with the error codes Cloudflare
 // uses, and can inject faults (error statuses, delays, resets, truncated
-// or slow bodies) to exercise the provider's error handling and retries.
+// or slow bodies) to exercise the provider's error handling and retries,
+// and hostile answers that stay valid under Cloudflare's schema (a list
+// whose cursor never ends, an error message full of terminal escapes, a
+// policy holding any number as written) to check what they cannot do.
 package fakeapi
 
 import (
@@ -14,6 +17,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -47,6 +51,7 @@ type Server struct {
 	onReq   func(Request)
 	latency atomic.Int64 // A time.Duration.
 	conns   atomic.Int64
+	endless atomic.Int64 // Pages answered by EndlessCursor faults.
 	// stormUntil is when RateLimitFor's 429s end, in Unix nanoseconds.
 	stormUntil atomic.Int64
 }
@@ -91,13 +96,13 @@ func StartOn(addr string) (*Server, error) {
 	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
-		return nil, fmt.Errorf("fakeapi: listen on %s: %w", addr, err)
+		return nil, fmt.Errorf("listen on %s: %w", addr, err)
 	}
 	// Checked again after binding, in case a name resolved to something
 	// that is not loopback.
 	if ta, ok := ln.Addr().(*net.TCPAddr); !ok || !ta.IP.IsLoopback() {
 		_ = ln.Close()
-		return nil, fmt.Errorf("fakeapi: %s is not a loopback address", ln.Addr())
+		return nil, fmt.Errorf("%s is not a loopback address", ln.Addr())
 	}
 	s := newServer()
 	s.hs = &httptest.Server{
@@ -122,7 +127,7 @@ func StartOn(addr string) (*Server, error) {
 func CheckLoopback(addr string) error {
 	host, _, err := net.SplitHostPort(addr)
 	if err != nil {
-		return fmt.Errorf("fakeapi: bad listen address %q: %w", addr, err)
+		return fmt.Errorf("bad listen address %q: %w", addr, err)
 	}
 	if host == "localhost" {
 		return nil
@@ -130,7 +135,7 @@ func CheckLoopback(addr string) error {
 	if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
 		return nil
 	}
-	return fmt.Errorf("fakeapi: refusing to listen on %q: only loopback addresses are allowed", addr)
+	return fmt.Errorf("refusing to listen on %q: only loopback addresses are allowed", addr)
 }
 
 func newServer() *Server {
@@ -190,6 +195,17 @@ func (s *Server) Requests() []Request {
 	for i, r := range s.log {
 		r.Header = r.Header.Clone()
 		out[i] = r
+	}
+	return out
+}
+
+// ListRequests returns the logged List Buckets requests, oldest first.
+func (s *Server) ListRequests() []Request {
+	var out []Request
+	for _, r := range s.Requests() {
+		if strings.HasSuffix(r.Path, "/r2/buckets") {
+			out = append(out, r)
+		}
 	}
 	return out
 }

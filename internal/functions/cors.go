@@ -2,8 +2,6 @@ package functions
 
 import (
 	"context"
-	"fmt"
-	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -18,10 +16,7 @@ import (
 // attribute: its type (EvaluateResultAttrTypes) and its documentation both
 // come from here. Each header attribute is null when R2 would not send that
 // header, so a configuration can tell "not sent" from an empty value.
-var evaluateResult = []struct {
-	name, kind, doc string
-	typ             attr.Type
-}{
+var evaluateResult = []attribute{
 	{"allowed", "Bool", "whether a rule matched.", types.BoolType},
 	{"rule_index", "Number", "the 0-based index in `rules` of the matching rule; null when none matched.", types.Int64Type},
 	{"rule_id", "String", "the matching rule's `id`; null when none matched or the rule has no id.", types.StringType},
@@ -33,44 +28,18 @@ var evaluateResult = []struct {
 }
 
 // EvaluateResultAttrTypes is the type of the object cors_evaluate returns.
-var EvaluateResultAttrTypes = func() map[string]attr.Type {
-	m := make(map[string]attr.Type, len(evaluateResult))
-	for _, a := range evaluateResult {
-		m[a.name] = a.typ
-	}
-	return m
-}()
-
-// evaluateResultDocs lists the result's attributes in Markdown.
-func evaluateResultDocs() string {
-	var b strings.Builder
-	for _, a := range evaluateResult {
-		fmt.Fprintf(&b, "- `%s` (%s): %s\n", a.name, a.kind, a.doc)
-	}
-	return b.String()
-}
-
-var (
-	_ function.Function = corsEvaluate{}
-	_ function.Function = corsAllows{}
-)
+var EvaluateResultAttrTypes = attrTypes(evaluateResult)
 
 // corsEvaluate is cors_evaluate: the full answer to a preflight.
-type corsEvaluate struct{}
+var corsEvaluate = providerFunction{name: "cors_evaluate", definition: evaluateDefinition, run: runEvaluate}
 
-func newCORSEvaluate() function.Function { return corsEvaluate{} }
-
-func (corsEvaluate) Metadata(_ context.Context, _ function.MetadataRequest, resp *function.MetadataResponse) {
-	resp.Name = "cors_evaluate"
-}
-
-func (corsEvaluate) Definition(_ context.Context, _ function.DefinitionRequest, resp *function.DefinitionResponse) {
-	resp.Definition = function.Definition{
+func evaluateDefinition() function.Definition {
+	return function.Definition{
 		Summary: "Evaluates CORS rules against a browser's preflight request",
 		MarkdownDescription: "Returns what R2 would answer to a browser's CORS preflight request, given a bucket's " +
 			"CORS rules: whether it is allowed, which rule decided, and the `Access-Control-*` response headers.\n\n" +
 			preflightNote +
-			"The result is an object:\n\n" + evaluateResultDocs() + "\n" +
+			"The result is an object:\n\n" + attrDocs(evaluateResult) + "\n" +
 			"Each header attribute is null when R2 would not send that header; all are null when nothing matched.\n\n" +
 			"## Semantics\n\n" + cors.Semantics,
 		Parameters: preflightParameters(),
@@ -78,8 +47,8 @@ func (corsEvaluate) Definition(_ context.Context, _ function.DefinitionRequest, 
 	}
 }
 
-func (corsEvaluate) Run(ctx context.Context, req function.RunRequest, resp *function.RunResponse) {
-	rules, creq, known, ferr := preflight(ctx, req.Arguments)
+func runEvaluate(ctx context.Context, args function.ArgumentsData, resp *function.RunResponse) {
+	rules, creq, known, ferr := preflight(ctx, args)
 	if ferr != nil {
 		resp.Error = ferr
 		return
@@ -89,23 +58,11 @@ func (corsEvaluate) Run(ctx context.Context, req function.RunRequest, resp *func
 		return
 	}
 	obj, diags := resultValue(cors.Evaluate(rules, creq))
-	if diags.HasError() {
-		resp.Error = function.FuncErrorFromDiags(ctx, diags)
-		return
-	}
-	resp.Error = resp.Result.Set(ctx, obj)
+	setResult(ctx, resp, obj, diags)
 }
 
 // resultValue maps a Result to the returned object; empty headers are null.
 func resultValue(r cors.Result) (types.Object, diag.Diagnostics) {
-	idx := types.Int64Null()
-	if r.RuleIndex >= 0 {
-		idx = types.Int64Value(int64(r.RuleIndex))
-	}
-	id := types.StringNull()
-	if r.RuleID != nil {
-		id = types.StringValue(*r.RuleID)
-	}
 	maxAge := types.NumberNull()
 	if r.MaxAge != nil {
 		// The rule's number came from a Terraform number, so it parses; if it
@@ -116,8 +73,8 @@ func resultValue(r cors.Result) (types.Object, diag.Diagnostics) {
 	}
 	return types.ObjectValue(EvaluateResultAttrTypes, map[string]attr.Value{
 		"allowed":        types.BoolValue(r.Allowed),
-		"rule_index":     idx,
-		"rule_id":        id,
+		"rule_index":     optIndex(r.RuleIndex),
+		"rule_id":        types.StringPointerValue(r.RuleID),
 		"allow_origin":   optString(r.AllowOrigin),
 		"allow_methods":  optString(r.AllowMethods),
 		"allow_headers":  optString(r.AllowHeaders),
@@ -134,16 +91,10 @@ func optString(s string) types.String {
 }
 
 // corsAllows is cors_allows: just the verdict, for conditions.
-type corsAllows struct{}
+var corsAllows = providerFunction{name: "cors_allows", definition: allowsDefinition, run: runAllows}
 
-func newCORSAllows() function.Function { return corsAllows{} }
-
-func (corsAllows) Metadata(_ context.Context, _ function.MetadataRequest, resp *function.MetadataResponse) {
-	resp.Name = "cors_allows"
-}
-
-func (corsAllows) Definition(_ context.Context, _ function.DefinitionRequest, resp *function.DefinitionResponse) {
-	resp.Definition = function.Definition{
+func allowsDefinition() function.Definition {
+	return function.Definition{
 		Summary: "Reports whether CORS rules allow a browser's preflight request",
 		MarkdownDescription: "Returns `true` when R2 would allow a browser's CORS preflight request under a " +
 			"bucket's CORS rules, `false` otherwise. It is `provider::r2::cors_evaluate(...).allowed`; see " +
@@ -155,8 +106,8 @@ func (corsAllows) Definition(_ context.Context, _ function.DefinitionRequest, re
 	}
 }
 
-func (corsAllows) Run(ctx context.Context, req function.RunRequest, resp *function.RunResponse) {
-	rules, creq, known, ferr := preflight(ctx, req.Arguments)
+func runAllows(ctx context.Context, args function.ArgumentsData, resp *function.RunResponse) {
+	rules, creq, known, ferr := preflight(ctx, args)
 	if ferr != nil {
 		resp.Error = ferr
 		return

@@ -1,27 +1,54 @@
 // Package functions holds the provider-defined functions (Terraform 1.8 and
-// later). They are thin wrappers over cors.Evaluate, so a configuration can
-// check, in a check block or a precondition, what a bucket's CORS policy lets
-// a browser do.
+// later). They are thin wrappers over internal/cors (Evaluate, Findings,
+// Compare), so a configuration can check, in a check block or a
+// precondition, what a bucket's CORS policy lets a browser do, what is risky
+// in it, and whether it is still the approved one.
 package functions
 
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/function"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/r2tf/terraform-provider-r2/internal/cors"
-	"github.com/r2tf/terraform-provider-r2/internal/corsstate"
 )
 
 // New returns the provider's functions, for provider.Functions.
 func New() []func() function.Function {
-	return []func() function.Function{
-		newCORSEvaluate,
-		newCORSAllows,
+	all := []providerFunction{corsEvaluate, corsAllows, corsFindings, corsDiff}
+	out := make([]func() function.Function, len(all))
+	for i, f := range all {
+		out[i] = func() function.Function { return f }
 	}
+	return out
+}
+
+// providerFunction is a provider function given by its parts, so that each
+// function is a value (its name, definition and run) rather than a type that
+// repeats the same three methods.
+type providerFunction struct {
+	name       string
+	definition func() function.Definition
+	run        func(ctx context.Context, args function.ArgumentsData, resp *function.RunResponse)
+}
+
+var _ function.Function = providerFunction{}
+
+func (f providerFunction) Metadata(_ context.Context, _ function.MetadataRequest, resp *function.MetadataResponse) {
+	resp.Name = f.name
+}
+
+func (f providerFunction) Definition(_ context.Context, _ function.DefinitionRequest, resp *function.DefinitionResponse) {
+	resp.Definition = f.definition()
+}
+
+func (f providerFunction) Run(ctx context.Context, req function.RunRequest, resp *function.RunResponse) {
+	f.run(ctx, req.Arguments, resp)
 }
 
 // Argument positions, shared by both functions.
@@ -36,13 +63,8 @@ const (
 // cors_allows(...) is exactly cors_evaluate(...).allowed.
 func preflightParameters() []function.Parameter {
 	return []function.Parameter{
-		function.ListParameter{
-			Name:        "rules",
-			ElementType: corsstate.RuleObjectType,
-			MarkdownDescription: "The bucket's CORS rules, in order, typically `data.r2_bucket_cors.<name>.rules`. " +
-				"Each element is an object `{id, allowed = {methods, origins, headers}, expose_headers, max_age_seconds}`; " +
-				"an empty list allows nothing.",
-		},
+		rulesParameter("rules", "The bucket's CORS rules, in order, typically `data.r2_bucket_cors.<name>.rules`; "+
+			"an empty list allows nothing."),
 		function.StringParameter{
 			Name: "origin",
 			MarkdownDescription: "The request's `Origin` header, as a browser sends it: `scheme://host[:port]` with scheme " +
@@ -69,13 +91,14 @@ func preflightParameters() []function.Parameter {
 // checked, so a bad origin fails at plan time even then.
 func preflight(ctx context.Context, args function.ArgumentsData) (rules []cors.Rule, req cors.Request, known bool, ferr *function.FuncError) {
 	var (
-		rulesList, headersList types.List
-		origin, method         types.String
+		rulesArg       types.Dynamic
+		headersList    types.List
+		origin, method types.String
 	)
-	if ferr = args.Get(ctx, &rulesList, &origin, &method, &headersList); ferr != nil {
+	if ferr = args.Get(ctx, &rulesArg, &origin, &method, &headersList); ferr != nil {
 		return nil, req, false, ferr
 	}
-	for i, v := range []attr.Value{rulesList, origin, method, headersList} {
+	for i, v := range []attr.Value{rulesArg, origin, method, headersList} {
 		if v.IsNull() {
 			return nil, req, false, function.NewArgumentFuncError(int64(i), fmt.Sprintf("%s must not be null", paramName(i)))
 		}
@@ -95,12 +118,9 @@ func preflight(ctx context.Context, args function.ArgumentsData) (rules []cors.R
 	if ferr != nil {
 		return nil, req, false, ferr
 	}
-	if !known || !headersKnown || !fullyKnown(ctx, rulesList) {
-		return nil, req, false, nil
-	}
-	rules, err := corsstate.RulesFromValue(ctx, rulesList)
-	if err != nil {
-		return nil, req, false, function.NewArgumentFuncError(argRules, err.Error())
+	rules, rulesKnown, ferr := rulesArgument(ctx, rulesArg, argRules, "rules")
+	if ferr != nil || !known || !headersKnown || !rulesKnown {
+		return nil, req, false, ferr
 	}
 	return rules, cors.Request{Origin: origin.ValueString(), Method: method.ValueString(), Headers: headers}, true, nil
 }
@@ -129,6 +149,57 @@ func requestHeaders(l types.List) (names []string, known bool, ferr *function.Fu
 		names[i] = s.ValueString()
 	}
 	return names, known, nil
+}
+
+// setResult sets the function's result, or its error when building the
+// result failed (a provider bug: the values are built from known types).
+func setResult(ctx context.Context, resp *function.RunResponse, v attr.Value, diags diag.Diagnostics) {
+	if diags.HasError() {
+		resp.Error = function.FuncErrorFromDiags(ctx, diags)
+		return
+	}
+	resp.Error = resp.Result.Set(ctx, v)
+}
+
+// attribute is one attribute of an object a function returns: its type and
+// its documentation come from the same line.
+type attribute struct {
+	name, kind, doc string
+	typ             attr.Type
+}
+
+// attrTypes is the object type's attribute types.
+func attrTypes(attrs []attribute) map[string]attr.Type {
+	m := make(map[string]attr.Type, len(attrs))
+	for _, a := range attrs {
+		m[a.name] = a.typ
+	}
+	return m
+}
+
+// attrDocs lists the attributes in Markdown.
+func attrDocs(attrs []attribute) string {
+	var b strings.Builder
+	for _, a := range attrs {
+		fmt.Fprintf(&b, "- `%s` (%s): %s\n", a.name, a.kind, a.doc)
+	}
+	return b.String()
+}
+
+// rulesParameter is a parameter that takes CORS rules: the rules attribute
+// of r2_bucket_cors (or r2_bucket_cors_policies), or rules written by hand or
+// read with jsondecode. It is dynamic because a parameter of the fixed object
+// type would make Terraform demand every optional attribute of every rule;
+// corsstate.RulesFromValue checks the shape instead, with errors that name
+// the path (rules[1].allowed.methods).
+func rulesParameter(name, doc string) function.DynamicParameter {
+	return function.DynamicParameter{
+		Name: name,
+		MarkdownDescription: doc + " A list of objects `{id, allowed = {methods, origins, headers}, expose_headers, " +
+			"max_age_seconds}`: `allowed`, `allowed.methods` and `allowed.origins` are required, and the optional " +
+			"`id`, `allowed.headers`, `expose_headers` and `max_age_seconds` may be left out (they read as null), " +
+			"so rules written by hand or read with `jsondecode(file(...))` work as they are.",
+	}
 }
 
 // fullyKnown reports whether v holds no unknown, at any depth.

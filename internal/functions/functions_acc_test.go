@@ -7,7 +7,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
-	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/r2tf/terraform-provider-r2/internal/acctest"
 	"github.com/r2tf/terraform-provider-r2/internal/fakeapi"
@@ -26,7 +25,7 @@ locals {
 func functionsTest(t *testing.T, steps ...resource.TestStep) {
 	t.Helper()
 	acctest.RunCase(t, resource.TestCase{
-		TerraformVersionChecks: []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_8_0)},
+		TerraformVersionChecks: acctest.FunctionsSupported,
 		Steps:                  steps,
 	})
 }
@@ -108,20 +107,29 @@ output "no_rules" {
 
 func TestCORSAllows_badArguments(t *testing.T) {
 	t.Parallel()
-	cases := map[string]struct {
-		call string
-		want *regexp.Regexp
-	}{
+	expectCallErrors(t, rulesLocal, map[string]callError{
 		"origin with a path":  {`provider::r2::cors_allows(local.rules, "https://evil.example/", "GET", [])`, acctest.ErrorRegexp(`Invalid value for "origin" parameter`, "has a path")},
 		"lowercase method":    {`provider::r2::cors_allows(local.rules, "https://a.example", "get", [])`, acctest.ErrorRegexp(`Invalid value for "method" parameter`, `use "GET"`)},
 		"unknown method":      {`provider::r2::cors_evaluate(local.rules, "https://a.example", "OPTIONS", [])`, acctest.ErrorRegexp(`Invalid value for "method" parameter`, "must be one of GET, PUT, POST, DELETE, HEAD")},
 		"origin without host": {`provider::r2::cors_allows(local.rules, "app.example.com", "GET", [])`, acctest.ErrorRegexp(`Invalid value for "origin" parameter`)},
-	}
+	})
+}
+
+// callError is a function call and the error it must fail with.
+type callError struct {
+	call string
+	want *regexp.Regexp
+}
+
+// expectCallErrors runs each call as an output after prefix (HCL the calls
+// refer to) and expects its error.
+func expectCallErrors(t *testing.T, prefix string, cases map[string]callError) {
+	t.Helper()
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			functionsTest(t, resource.TestStep{
-				Config:      rulesLocal + "output \"x\" {\n  value = " + tc.call + "\n}\n",
+				Config:      prefix + "output \"x\" {\n  value = " + tc.call + "\n}\n",
 				ExpectError: tc.want,
 			})
 		})
@@ -156,5 +164,54 @@ output "max_age" {
 			statecheck.ExpectKnownOutputValue("subdomain_may_put", knownvalue.Bool(true)),
 			statecheck.ExpectKnownOutputValue("max_age", knownvalue.Int64Exact(600)),
 		},
+	})
+}
+
+// Rules written the way users write them (optional attributes left out, in
+// HCL or in a JSON file read with jsondecode) go into every function that
+// takes rules; a mistake in them is an error naming its path.
+func TestFunctions_handWrittenRules(t *testing.T) {
+	t.Parallel()
+	functionsTest(t, resource.TestStep{
+		Config: `
+locals {
+  hcl  = [{ allowed = { methods = ["GET"], origins = ["https://app.example.com"] } }]
+  json = jsondecode("[{\"id\": \"up\", \"allowed\": {\"methods\": [\"PUT\"], \"origins\": [\"https://app.example.com\"], \"headers\": [\"content-type\"]}, \"max_age_seconds\": 600}]")
+}
+output "hcl" {
+  value = provider::r2::cors_allows(local.hcl, "https://app.example.com", "GET", [])
+}
+output "json" {
+  value = provider::r2::cors_evaluate(local.json, "https://app.example.com", "PUT", ["Content-Type"]).max_age
+}
+`,
+		ConfigStateChecks: []statecheck.StateCheck{
+			statecheck.ExpectKnownOutputValue("hcl", knownvalue.Bool(true)),
+			statecheck.ExpectKnownOutputValue("json", knownvalue.Int64Exact(600)),
+		},
+	})
+}
+
+func TestFunctions_badRules(t *testing.T) {
+	t.Parallel()
+	allows := func(rules string) string {
+		return `provider::r2::cors_allows(` + rules + `, "https://a.example", "GET", [])`
+	}
+	expectCallErrors(t, "", map[string]callError{
+		"method not a string": {allows(`[{ allowed = { methods = ["GET"], origins = ["*"] } }, { allowed = { methods = [1], origins = ["*"] } }]`),
+			acctest.ErrorRegexp(`Invalid value for "rules" parameter`, "rules[1].allowed.methods[0] is a number: want a string")},
+		"camelCase from the API": {allows(`[{ allowed = { methods = ["GET"], origins = ["*"] }, maxAgeSeconds = 600 }]`),
+			acctest.ErrorRegexp(`Invalid value for "rules" parameter`, `rules[0] has the attribute "maxAgeSeconds": write "max_age_seconds"`)},
+		"origins left out": {allows(`[{ allowed = { methods = ["GET"] } }]`),
+			acctest.ErrorRegexp(`Invalid value for "rules" parameter`, "rules[0].allowed.origins is required")},
+		"not a list": {allows(`{ allowed = { methods = ["GET"], origins = ["*"] } }`),
+			acctest.ErrorRegexp(`Invalid value for "rules" parameter`, "rules is an object: want a list of rule objects")},
+		"findings: not a list": {`provider::r2::cors_findings("*")`,
+			acctest.ErrorRegexp(`Invalid value for "rules" parameter`, "rules is a string: want a list of rule objects")},
+		"findings: null": {`provider::r2::cors_findings(null)`, acctest.ErrorRegexp(`Invalid value for "rules" parameter`)},
+		"diff: a typo in the approved rules": {`provider::r2::cors_diff([], [{ allowed = { methods = ["GET"], origin = ["*"] } }])`,
+			acctest.ErrorRegexp(`Invalid value for "approved" parameter`, `approved[0].allowed has the unexpected attribute "origin"`)},
+		"diff: a live rule without allowed": {`provider::r2::cors_diff([{ id = "x" }], [])`,
+			acctest.ErrorRegexp(`Invalid value for "live" parameter`, "live[0].allowed is required")},
 	})
 }

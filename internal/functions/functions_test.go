@@ -27,7 +27,7 @@ func strList(ss ...string) types.List {
 }
 
 // testRules is a realistic policy: an app that may upload, then public reads.
-func testRules(t *testing.T) types.List {
+func testRules(t *testing.T) types.Dynamic {
 	t.Helper()
 	l, err := corsstate.RulesToState([]cors.Rule{
 		{
@@ -43,7 +43,7 @@ func testRules(t *testing.T) types.List {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return l
+	return types.DynamicValue(l)
 }
 
 func run(t *testing.T, f function.Function, args ...attr.Value) function.RunResponse {
@@ -115,12 +115,12 @@ func TestCORSEvaluate(t *testing.T) {
 		},
 		{
 			name: "empty rules allow nothing",
-			args: []attr.Value{types.ListValueMust(corsstate.RuleObjectType, nil), types.StringValue("https://a.example"), types.StringValue("GET"), strList()},
+			args: []attr.Value{types.DynamicValue(types.ListValueMust(corsstate.RuleObjectType, nil)), types.StringValue("https://a.example"), types.StringValue("GET"), strList()},
 			want: result(nil),
 		},
 		{
 			name: "an unknown inside the rules gives an unknown result",
-			args: []attr.Value{types.ListValueMust(corsstate.RuleObjectType, []attr.Value{types.ObjectUnknown(corsstate.RuleAttrTypes)}),
+			args: []attr.Value{types.DynamicValue(types.ListValueMust(corsstate.RuleObjectType, []attr.Value{types.ObjectUnknown(corsstate.RuleAttrTypes)})),
 				types.StringValue("https://a.example"), types.StringValue("GET"), strList()},
 			want: types.ObjectUnknown(EvaluateResultAttrTypes),
 		},
@@ -133,7 +133,7 @@ func TestCORSEvaluate(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			resp := run(t, corsEvaluate{}, tc.args...)
+			resp := run(t, corsEvaluate, tc.args...)
 			if resp.Error != nil {
 				t.Fatalf("Run error: %v", resp.Error)
 			}
@@ -161,7 +161,7 @@ func TestCORSAllows(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			resp := run(t, corsAllows{}, rules, types.StringValue(tc.origin), types.StringValue(tc.method), tc.hdrs)
+			resp := run(t, corsAllows, rules, types.StringValue(tc.origin), types.StringValue(tc.method), tc.hdrs)
 			if resp.Error != nil {
 				t.Fatalf("Run error: %v", resp.Error)
 			}
@@ -187,14 +187,17 @@ func TestArgumentErrors(t *testing.T) {
 		{"lowercase method", []attr.Value{rules, origin, types.StringValue("get"), hdrs}, argMethod, `use "GET"`},
 		{"bad header name", []attr.Value{rules, origin, method, strList("content type")}, argRequestHeaders, "request_headers[0]"},
 		{"null header name", []attr.Value{rules, origin, method, types.ListValueMust(types.StringType, []attr.Value{types.StringNull()})}, argRequestHeaders, "request_headers[0] is null"},
-		{"null rule", []attr.Value{types.ListValueMust(corsstate.RuleObjectType, []attr.Value{types.ObjectNull(corsstate.RuleAttrTypes)}), origin, method, hdrs}, argRules, "rules[0] is null"},
-		{"null rules", []attr.Value{types.ListNull(corsstate.RuleObjectType), origin, method, hdrs}, argRules, "rules must not be null"},
+		{"null rule", []attr.Value{types.DynamicValue(types.ListValueMust(corsstate.RuleObjectType, []attr.Value{types.ObjectNull(corsstate.RuleAttrTypes)})), origin, method, hdrs}, argRules, "rules[0] is null"},
+		{"null rules", []attr.Value{types.DynamicNull(), origin, method, hdrs}, argRules, "rules must not be null"},
 		{"null origin", []attr.Value{rules, types.StringNull(), method, hdrs}, argOrigin, "origin must not be null"},
 		{"null method", []attr.Value{rules, origin, types.StringNull(), hdrs}, argMethod, "method must not be null"},
+		{"rule with a typo", []attr.Value{types.DynamicValue(types.TupleValueMust([]attr.Type{types.ObjectType{AttrTypes: map[string]attr.Type{"allow": types.StringType}}},
+			[]attr.Value{types.ObjectValueMust(map[string]attr.Type{"allow": types.StringType}, map[string]attr.Value{"allow": types.StringValue("x")})})), origin, method, hdrs},
+			argRules, `rules[0] has the unexpected attribute "allow"`},
 		{"null headers", []attr.Value{rules, origin, method, types.ListNull(types.StringType)}, argRequestHeaders, "request_headers must not be null"},
-		{"bad method is reported even when the rules are unknown", []attr.Value{types.ListUnknown(corsstate.RuleObjectType), origin, types.StringValue("OPTIONS"), hdrs}, argMethod, "must be one of"},
+		{"bad method is reported even when the rules are unknown", []attr.Value{types.DynamicUnknown(), origin, types.StringValue("OPTIONS"), hdrs}, argMethod, "must be one of"},
 	}
-	for _, f := range []function.Function{corsEvaluate{}, corsAllows{}} {
+	for _, f := range []function.Function{corsEvaluate, corsAllows} {
 		for _, tc := range cases {
 			t.Run(tc.name, func(t *testing.T) {
 				resp := run(t, f, tc.args...)
@@ -215,7 +218,7 @@ func TestArgumentErrors(t *testing.T) {
 // TestWrongArgumentCount checks that a malformed call errors instead of
 // panicking.
 func TestWrongArgumentCount(t *testing.T) {
-	for _, f := range []function.Function{corsEvaluate{}, corsAllows{}} {
+	for _, f := range []function.Function{corsEvaluate, corsAllows} {
 		if resp := run(t, f, testRules(t)); resp.Error == nil {
 			t.Errorf("%T: no error for one argument", f)
 		}
@@ -225,9 +228,9 @@ func TestWrongArgumentCount(t *testing.T) {
 // Both functions take the same four parameters, in the order paramName names
 // them (TestSchemas in internal/provider checks the rest of the definitions).
 func TestPreflightParameters(t *testing.T) {
-	for _, newFunc := range New() {
+	for _, f := range []function.Function{corsEvaluate, corsAllows} {
 		var resp function.DefinitionResponse
-		newFunc().Definition(t.Context(), function.DefinitionRequest{}, &resp)
+		f.Definition(t.Context(), function.DefinitionRequest{}, &resp)
 		params := resp.Definition.Parameters
 		if len(params) != 4 {
 			t.Fatalf("%d parameters, want 4", len(params))

@@ -55,8 +55,9 @@ const (
 )
 
 var (
-	_ provider.Provider              = (*r2Provider)(nil)
-	_ provider.ProviderWithFunctions = (*r2Provider)(nil)
+	_ provider.Provider                   = (*r2Provider)(nil)
+	_ provider.ProviderWithFunctions      = (*r2Provider)(nil)
+	_ provider.ProviderWithValidateConfig = (*r2Provider)(nil)
 )
 
 // Options tune the provider for tests; the zero value is what users run.
@@ -202,38 +203,13 @@ func (p *r2Provider) Configure(ctx context.Context, req provider.ConfigureReques
 		token, key, email = os.Getenv(EnvAPIToken), os.Getenv(EnvAPIKey), os.Getenv(EnvEmail)
 		source = "environment"
 	}
-	baseURL := cfg.BaseURL.ValueString()
+	baseURL, baseURLSource := cfg.BaseURL.ValueString(), "base_url"
 	if baseURL == "" {
-		baseURL = os.Getenv(EnvBaseURL)
+		baseURL, baseURLSource = os.Getenv(EnvBaseURL), EnvBaseURL
 	}
 
-	switch {
-	case token != "" && (key != "" || email != ""):
-		resp.Diagnostics.AddAttributeError(path.Root("api_token"), "Conflicting Credentials",
-			fmt.Sprintf("Both an API token and a global API key are set (from the %s). Use one scheme: "+
-				"either api_token (%s), or api_key with email (%s, %s). An API token is preferred.",
-				source, EnvAPIToken, EnvAPIKey, EnvEmail))
-	case token == "" && key == "" && email == "":
-		resp.Diagnostics.AddError("Missing Credentials",
-			fmt.Sprintf("The r2 provider needs credentials and found none. Set the api_token provider attribute "+
-				"or the %s environment variable to a Cloudflare API token with the Workers R2 Storage Read "+
-				"permission; or set api_key and email (%s and %s) to use a legacy global API key.",
-				EnvAPIToken, EnvAPIKey, EnvEmail))
-	case key != "" && email == "":
-		resp.Diagnostics.AddAttributeError(path.Root("email"), "Missing Email",
-			fmt.Sprintf("A global API key is set but no email: set the email provider attribute or %s. "+
-				"Or use an API token instead (api_token or %s).", EnvEmail, EnvAPIToken))
-	case key == "" && email != "":
-		resp.Diagnostics.AddAttributeError(path.Root("api_key"), "Missing API Key",
-			fmt.Sprintf("An email is set but no global API key: set the api_key provider attribute or %s. "+
-				"Or use an API token instead (api_token or %s) and drop email.", EnvAPIKey, EnvAPIToken))
-	}
-	if baseURL != "" {
-		if err := r2api.ValidateBaseURL(baseURL); err != nil {
-			resp.Diagnostics.AddAttributeError(path.Root("base_url"), "Invalid Base URL",
-				fmt.Sprintf("base_url (or %s) %s.", EnvBaseURL, err))
-		}
-	}
+	checkCredentials(token, key, email, source, &resp.Diagnostics)
+	checkBaseURL(baseURL, &resp.Diagnostics)
 	tuning := p.clientSettings(cfg, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
@@ -249,6 +225,7 @@ func (p *r2Provider) Configure(ctx context.Context, req provider.ConfigureReques
 	}
 	clientCfg := r2api.Config{
 		BaseURL:          baseURL,
+		BaseURLSource:    baseURLSource,
 		APIToken:         token,
 		APIKey:           key,
 		Email:            email,
@@ -268,9 +245,75 @@ func (p *r2Provider) Configure(ctx context.Context, req provider.ConfigureReques
 		return
 	}
 	tflog.Debug(ctx, "Configured R2 API client", map[string]any{
-		"base_url": clientCfg.BaseURL, "auth": authScheme(token), "credentials_from": source,
+		"base_url": r2api.DisplayURL(clientCfg.BaseURL), "auth": authScheme(token), "credentials_from": source,
 	})
 	resp.DataSourceData = client
+}
+
+// checkCredentials reports a set of credentials that cannot work: none, a
+// token together with a key, a key without an email or an email without a
+// key. source says where they came from, for the message.
+func checkCredentials(token, key, email, source string, diags *diag.Diagnostics) {
+	switch {
+	case token != "" && (key != "" || email != ""):
+		diags.AddAttributeError(path.Root("api_token"), "Conflicting Credentials",
+			fmt.Sprintf("Both an API token and a global API key are set (from the %s). Use one scheme: "+
+				"either api_token (%s), or api_key with email (%s, %s). An API token is preferred.",
+				source, EnvAPIToken, EnvAPIKey, EnvEmail))
+	case token == "" && key == "" && email == "":
+		diags.AddError("Missing Credentials",
+			fmt.Sprintf("The r2 provider needs credentials and found none. Set the api_token provider attribute "+
+				"or the %s environment variable to a Cloudflare API token with the Workers R2 Storage Read "+
+				"permission; or set api_key and email (%s and %s) to use a legacy global API key.",
+				EnvAPIToken, EnvAPIKey, EnvEmail))
+	case key != "" && email == "":
+		diags.AddAttributeError(path.Root("email"), "Missing Email",
+			fmt.Sprintf("A global API key is set but no email: set the email provider attribute or %s. "+
+				"Or use an API token instead (api_token or %s).", EnvEmail, EnvAPIToken))
+	case key == "" && email != "":
+		diags.AddAttributeError(path.Root("api_key"), "Missing API Key",
+			fmt.Sprintf("An email is set but no global API key: set the api_key provider attribute or %s. "+
+				"Or use an API token instead (api_token or %s) and drop email.", EnvAPIKey, EnvAPIToken))
+	}
+}
+
+// ValidateConfig checks, at `terraform validate` time, what Configure would
+// refuse among the values written in the provider block itself: a token
+// together with a key, a key without an email, an email without a key, and
+// an unusable base_url. Values from variables or the environment are only
+// known when the provider is configured, at plan time, and Configure checks
+// them then.
+func (p *r2Provider) ValidateConfig(ctx context.Context, req provider.ValidateConfigRequest, resp *provider.ValidateConfigResponse) {
+	var cfg providerModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	creds := []types.String{cfg.APIToken, cfg.APIKey, cfg.Email}
+	anySet, allKnown := false, true
+	for _, c := range creds {
+		anySet = anySet || (!c.IsNull() && !c.IsUnknown() && c.ValueString() != "")
+		allKnown = allKnown && !c.IsUnknown()
+	}
+	// No credential in the block means the environment provides them, and
+	// an unknown one may still complete the set.
+	if anySet && allKnown {
+		checkCredentials(cfg.APIToken.ValueString(), cfg.APIKey.ValueString(), cfg.Email.ValueString(), "provider configuration", &resp.Diagnostics)
+	}
+	if !cfg.BaseURL.IsUnknown() {
+		checkBaseURL(cfg.BaseURL.ValueString(), &resp.Diagnostics)
+	}
+}
+
+// checkBaseURL reports a base URL the client would refuse ("" is the default).
+func checkBaseURL(raw string, diags *diag.Diagnostics) {
+	if raw == "" {
+		return
+	}
+	if err := r2api.ValidateBaseURL(raw); err != nil {
+		diags.AddAttributeError(path.Root("base_url"), "Invalid Base URL",
+			fmt.Sprintf("base_url (or %s) %s.", EnvBaseURL, err))
+	}
 }
 
 // tuning is the client settings the provider resolved.

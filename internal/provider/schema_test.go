@@ -100,16 +100,21 @@ func TestSchemas(t *testing.T) {
 				if param.GetName() == "" || param.GetMarkdownDescription() == "" || param.GetAllowNullValue() || param.GetAllowUnknownValues() {
 					t.Errorf("parameter %d (%q) needs a name and a MarkdownDescription, and may not allow null or unknown", i, param.GetName())
 				}
-				// A rules argument takes what the data sources expose.
-				if param.GetName() == "rules" {
-					if want := (types.ListType{ElemType: corsstate.RuleObjectType}); !param.GetType().Equal(want) {
-						t.Errorf("rules type %s is not the data sources' rules type %s", param.GetType(), want)
+				// A rules argument takes what the data sources expose and
+				// what users write by hand (optional attributes left out),
+				// so it is dynamic and corsstate.RulesFromValue reads it.
+				if rulesParams[param.GetName()] {
+					if _, ok := param.(function.DynamicParameter); !ok {
+						t.Errorf("parameter %q is a %T, want a function.DynamicParameter read by corsstate.RulesFromValue", param.GetName(), param)
 					}
 				}
 			}
 		})
 	}
 }
+
+// rulesParams are the parameter names that take CORS rules.
+var rulesParams = map[string]bool{"rules": true, "live": true, "approved": true}
 
 func checkDescribed(t *testing.T, path string, a describable) {
 	t.Helper()

@@ -37,25 +37,43 @@ func TestSecretsNeverLogged(t *testing.T) {
 		env      []string
 		secrets  []string
 		fails    bool
+		// diag is the diagnostic of a plan that fails before any request
+		// (so no request is logged); "" for plans that send requests.
+		diag string
 	}{
 		{name: "token in configuration", provider: `api_token = "` + token + `"`, secrets: []string{token}},
 		{name: "token in environment", env: []string{"CLOUDFLARE_API_TOKEN=" + token}, secrets: []string{token}},
 		{name: "global key in configuration", provider: `api_key = "` + key + `"
-  email = "` + email + `"`, secrets: []string{key}},
-		{name: "global key in environment", env: []string{"CLOUDFLARE_API_KEY=" + key, "CLOUDFLARE_EMAIL=" + email}, secrets: []string{key}},
+  email = "` + email + `"`, secrets: []string{key, email}},
+		{name: "global key in environment", env: []string{"CLOUDFLARE_API_KEY=" + key, "CLOUDFLARE_EMAIL=" + email}, secrets: []string{key, email}},
 		{name: "refused token", provider: `api_token = "` + badToken + `"`, secrets: []string{badToken}, fails: true},
-		{name: "refused key", env: []string{"CLOUDFLARE_API_KEY=" + badKey, "CLOUDFLARE_EMAIL=" + email}, secrets: []string{badKey}, fails: true},
+		{name: "refused key", env: []string{"CLOUDFLARE_API_KEY=" + badKey, "CLOUDFLARE_EMAIL=" + email}, secrets: []string{badKey, email}, fails: true},
+		// A base URL from the environment, as CI sets it: Terraform shows no
+		// configuration line, so only the provider's message could leak it.
+		{name: "password in the base URL", env: []string{"CLOUDFLARE_API_TOKEN=" + token,
+			"CLOUDFLARE_BASE_URL=https://admin:SECRETPASS@api.example.com/client/v4"}, secrets: []string{"SECRETPASS"}, fails: true,
+			diag: "https://admin:xxxxx@api.example.com/client/v4 must not carry credentials"},
+		{name: "query in a base URL that does not parse", env: []string{"CLOUDFLARE_API_TOKEN=" + token,
+			"CLOUDFLARE_BASE_URL=https://api.example.com:port/client/v4?token=SECRETQUERY"}, secrets: []string{"SECRETQUERY"}, fails: true,
+			diag: "is not an absolute URL"},
+		{name: "query in an http base URL", env: []string{"CLOUDFLARE_API_TOKEN=" + token,
+			"CLOUDFLARE_BASE_URL=http://api.example.com/client/v4?token=SECRETQUERY"}, secrets: []string{"SECRETQUERY"}, fails: true,
+			diag: "http://api.example.com uses http"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			work := t.TempDir()
+			baseURL := acctest.WithBaseURL(s.URL())
+			if tc.diag != "" {
+				baseURL = acctest.WithBaseURL("") // The environment's.
+			}
 			writeFile(t, filepath.Join(work, "main.tf"), `
 terraform {
   required_providers {
     r2 = { source = "r2tf/r2" }
   }
 }
-`+acctest.ProviderConfig(s, acctest.WithoutCredentials(), acctest.WithProviderArgs(tc.provider))+
+`+acctest.ProviderConfig(s, acctest.WithoutCredentials(), acctest.WithProviderArgs(tc.provider), baseURL)+
 				acctest.BucketCORSConfig("media")+`
 output "rules" {
   value = data.r2_bucket_cors.test.rules
@@ -74,6 +92,12 @@ output "rules" {
 				if i := strings.Index(text, secret); i >= 0 {
 					t.Errorf("the secret appears in Terraform's output or logs: ...%s...", text[max(0, i-200):min(len(text), i+100)])
 				}
+			}
+			if tc.diag != "" {
+				if !strings.Contains(strings.Join(strings.Fields(text), " "), tc.diag) {
+					t.Errorf("want the diagnostic %q\n%s", tc.diag, tail(out))
+				}
+				return
 			}
 			// The logs were there to leak from: our request lines, headers redacted.
 			for _, want := range []string{"R2 API request", "[REDACTED]"} {

@@ -61,21 +61,43 @@ func (s releasingServer) CallFunction(ctx context.Context, req *tfprotov6.CallFu
 	return s.ProviderServer.CallFunction(rc, req)
 }
 
-// releasingContext forwards to the call's context until release, then
-// answers as a cancelled context that holds nothing. Its Done channel is the
-// call's own, so cancellation propagates as before.
+// releasingContext forwards to the call's context until release, then lets
+// go of it. Its Done channel and deadline are the call's own, kept from the
+// start, so cancellation propagates as before and Done, Err and Deadline
+// keep the context.Context contract after release: Err is nil while Done is
+// open, and once Done closes it is DeadlineExceeded if the deadline has
+// passed, Canceled otherwise (a parent with a cause of its own cancellation
+// is reported as Canceled, which the contract allows).
+//
+// The one deviation: after release, Value answers nil for every key. That
+// is safe because release runs when the framework's call has returned: what
+// still holds the context then is the child the framework registered for
+// StopProvider (registerContext), kept only to be cancelled, and the
+// goroutine-free propagation of the parent's cancellation to that child;
+// neither reads values. The framework upgrade check above covers this too.
 type releasingContext struct {
-	parent atomic.Pointer[context.Context]
-	done   <-chan struct{}
+	parent      atomic.Pointer[context.Context]
+	done        <-chan struct{}
+	deadline    time.Time
+	hasDeadline bool
+	// errAtRelease is the parent's Err when it was released, if any.
+	errAtRelease atomic.Pointer[error]
 }
 
 func newReleasingContext(ctx context.Context) *releasingContext {
 	rc := &releasingContext{done: ctx.Done()}
+	rc.deadline, rc.hasDeadline = ctx.Deadline()
 	rc.parent.Store(&ctx)
 	return rc
 }
 
-func (c *releasingContext) release() { c.parent.Store(nil) }
+func (c *releasingContext) release() {
+	if p := c.parent.Swap(nil); p != nil {
+		if err := (*p).Err(); err != nil {
+			c.errAtRelease.Store(&err)
+		}
+	}
+}
 
 func (c *releasingContext) get() context.Context {
 	if p := c.parent.Load(); p != nil {
@@ -84,12 +106,7 @@ func (c *releasingContext) get() context.Context {
 	return nil
 }
 
-func (c *releasingContext) Deadline() (time.Time, bool) {
-	if p := c.get(); p != nil {
-		return p.Deadline()
-	}
-	return time.Time{}, false
-}
+func (c *releasingContext) Deadline() (time.Time, bool) { return c.deadline, c.hasDeadline }
 
 func (c *releasingContext) Done() <-chan struct{} { return c.done }
 
@@ -97,7 +114,18 @@ func (c *releasingContext) Err() error {
 	if p := c.get(); p != nil {
 		return p.Err()
 	}
-	return context.Canceled
+	if err := c.errAtRelease.Load(); err != nil {
+		return *err
+	}
+	select {
+	case <-c.done: // A nil channel (a parent that is never cancelled) never gets here.
+		if c.hasDeadline && !time.Now().Before(c.deadline) {
+			return context.DeadlineExceeded
+		}
+		return context.Canceled
+	default:
+		return nil
+	}
 }
 
 func (c *releasingContext) Value(key any) any {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/cloudflare/cloudflare-go/v7/option"
 	"github.com/cloudflare/cloudflare-go/v7/r2"
@@ -13,12 +14,27 @@ import (
 	"github.com/r2tf/terraform-provider-r2/internal/jsonexact"
 )
 
-// List Buckets paging. A page of 1000 is the API's maximum; the page cap
-// bounds a server whose cursor never ends (10,000 pages is ten million
-// buckets, far above R2's per-account limit).
+// List Buckets paging and its bounds, derived from R2's documented limit of
+// 1,000,000 buckets per account, so that a server whose cursor never ends,
+// or whose cursors or pages grow without end, cannot make one read run or
+// grow without bound:
+//   - pages: 1000 full pages of 1000, and one more to learn that the last
+//     was the last; a page holding more buckets than asked for is an error;
+//   - a cursor is opaque but short (the API's are tens of bytes): at most
+//     4 KiB, so the cursors kept to detect a loop stay under 4 MiB;
+//   - bytes: the bodies of a whole list at most 256 bytes per bucket (an
+//     entry with every field is under 200) times the limit, 256 MB;
+//   - time: one deadline for the whole list, retries included, 10 minutes;
+//     each page's retries also stay within the read budget (60 s).
 const (
-	listPageSize = 1000
-	maxListPages = 10000
+	listPageSize      = 1000
+	maxAccountBuckets = 1_000_000
+	maxListPages      = maxAccountBuckets/listPageSize + 1
+	maxCursorBytes    = 4096
+	// DefaultMaxListBytes bounds the bodies of one whole list.
+	DefaultMaxListBytes = maxAccountBuckets * 256
+	// DefaultListTimeout bounds one whole list, every page and retry.
+	DefaultListTimeout = 10 * time.Minute
 )
 
 // Bucket is one bucket as List Buckets describes it. Name is always set; a
@@ -34,14 +50,18 @@ type Bucket struct {
 // ListBuckets lists every bucket of an account in one jurisdiction ("" sends
 // no header, which the API reads as "default"), optionally only those whose
 // name contains nameContains, following the API's cursor page by page. Each
-// page is one call with its own retry budget. The result is in name order
-// and never nil.
+// page is one call with its own retries, within the read budget and the one
+// deadline of the whole list; the bounds above stop a list that would not
+// end. The result is in name order and never nil.
 func (c *Client) ListBuckets(ctx context.Context, accountID, jurisdiction, nameContains string) ([]Bucket, error) {
 	var params r2.BucketListParams
 	params.AccountID.Value, params.AccountID.Present = accountID, true
 	if jurisdiction != "" {
-		// Converted, not a constant: the SDK predates the "us" jurisdiction.
-		params.Jurisdiction.Value, params.Jurisdiction.Present = r2.BucketListParamsCfR2Jurisdiction(jurisdiction), true
+		j, ok := listJurisdictions[jurisdiction]
+		if !ok {
+			return nil, unknownJurisdiction(jurisdiction)
+		}
+		params.Jurisdiction.Value, params.Jurisdiction.Present = j, true
 	}
 	if nameContains != "" {
 		params.NameContains.Value, params.NameContains.Present = nameContains, true
@@ -53,21 +73,46 @@ func (c *Client) ListBuckets(ctx context.Context, accountID, jurisdiction, nameC
 	out := []Bucket{}
 	seenCursor := map[string]bool{}
 	seenName := map[string]bool{}
+	listDeadline := time.Now().Add(c.listTimeout)
+	listBudget := fmt.Sprintf("the bucket list's %s budget", c.listTimeout)
+	var read int64
+	lastStatus := 0
 	for page := 1; ; page++ {
 		if page > maxListPages {
-			return nil, &Error{Reason: fmt.Sprintf("the API kept returning a next-page cursor after %d pages (%d buckets); "+
-				"stopped rather than loop forever", maxListPages, len(out))}
+			return nil, &Error{StatusCode: lastStatus, Permanent: true, Reason: fmt.Sprintf("the API kept returning a next-page cursor after %d pages (%d buckets), "+
+				"more than R2's limit of 1,000,000 buckets per account allows; stopped rather than loop forever",
+				maxListPages, len(out))}
+		}
+		if !time.Now().Before(listDeadline) {
+			return nil, onPage(&Error{Reason: listBudget + " is spent"}, page, len(out))
 		}
 		pctx, ex := c.startCall(ctx)
+		if listDeadline.Before(ex.deadline) {
+			ex.deadline, ex.budget = listDeadline, listBudget
+		}
 		// Raw bytes, decoded once, strictly, into our own types (see DecodeBucketList).
 		var raw []byte
 		_, err := c.buckets.List(pctx, params, option.WithResponseBodyInto(&raw))
 		if err != nil {
-			return nil, onPage(c.callError(pctx, ex, err), page, len(out))
+			e := c.callError(pctx, ex, err)
+			if !time.Now().Before(listDeadline) && !strings.Contains(e.Reason, listBudget) {
+				e.Reason = strings.TrimPrefix(e.Reason+"; "+listBudget+" is spent", "; ")
+			}
+			return nil, onPage(e, page, len(out))
+		}
+		if read += int64(len(raw)); read > c.maxListBytes {
+			return nil, onPage(&Error{StatusCode: ex.status, Attempts: ex.attempts, Permanent: true,
+				Reason: fmt.Sprintf("the API's pages came to more than the %d bytes a bucket list may take; "+
+					"stopped rather than read without end", c.maxListBytes)}, page, len(out))
 		}
 		buckets, cursor, err := DecodeBucketList(raw)
 		if err != nil {
 			return nil, onPage(decodeError(err, raw, ex), page, len(out))
+		}
+		if len(buckets) > listPageSize {
+			return nil, onPage(&Error{StatusCode: ex.status, Attempts: ex.attempts, Permanent: true,
+				Reason: fmt.Sprintf("the API sent %d buckets on one page, more than the %d asked for", len(buckets), listPageSize)},
+				page, len(out))
 		}
 		for _, b := range buckets {
 			if seenName[b.Name] {
@@ -77,8 +122,14 @@ func (c *Client) ListBuckets(ctx context.Context, accountID, jurisdiction, nameC
 			seenName[b.Name] = true
 		}
 		out = append(out, buckets...)
+		lastStatus = ex.status
 		if cursor == "" {
 			break
+		}
+		if len(cursor) > maxCursorBytes {
+			return nil, onPage(&Error{StatusCode: ex.status, Attempts: ex.attempts, Permanent: true,
+				Reason: fmt.Sprintf("the API returned a next-page cursor of %d bytes, more than the %d this provider follows",
+					len(cursor), maxCursorBytes)}, page, len(out)-len(buckets))
 		}
 		if seenCursor[cursor] {
 			return nil, onPage(&Error{StatusCode: ex.status, Attempts: ex.attempts,

@@ -26,16 +26,6 @@ func names(bs []r2api.Bucket) []string {
 	return out
 }
 
-func listRequests(s *fakeapi.Server) []fakeapi.Request {
-	var out []fakeapi.Request
-	for _, r := range s.Requests() {
-		if strings.HasSuffix(r.Path, "/r2/buckets") {
-			out = append(out, r)
-		}
-	}
-	return out
-}
-
 func query(t *testing.T, r fakeapi.Request) url.Values {
 	t.Helper()
 	q, err := url.ParseQuery(r.RawQuery)
@@ -66,7 +56,7 @@ func TestListBuckets_followsCursorAcrossPages(t *testing.T) {
 			t.Fatalf("bucket %d = %q, want %q", i, b.Name, want)
 		}
 	}
-	reqs := listRequests(s)
+	reqs := s.ListRequests()
 	if len(reqs) != 3 {
 		t.Fatalf("requests = %d, want 3 pages of at most 1000", len(reqs))
 	}
@@ -136,7 +126,7 @@ func TestListBuckets_nameContains(t *testing.T) {
 	if g := strings.Join(names(got), ","); g != "dev-assets,prod-assets" {
 		t.Fatalf("got %s", g)
 	}
-	if q := query(t, listRequests(s)[0]); q.Get("name_contains") != "assets" {
+	if q := query(t, s.ListRequests()[0]); q.Get("name_contains") != "assets" {
 		t.Errorf("query = %v, want name_contains=assets", q)
 	}
 }
@@ -168,7 +158,7 @@ func TestListBuckets_jurisdictionsAreIsolated(t *testing.T) {
 				t.Errorf("%q: bucket %s", tc.jurisdiction, show(b))
 			}
 		}
-		if h := listRequests(s)[0].Header.Get("cf-r2-jurisdiction"); h != tc.header {
+		if h := s.ListRequests()[0].Header.Get("cf-r2-jurisdiction"); h != tc.header {
 			t.Errorf("%q: cf-r2-jurisdiction = %q, want %q", tc.jurisdiction, h, tc.header)
 		}
 	}
@@ -222,7 +212,7 @@ func TestListBuckets_eachPageHasItsOwnRetryBudget(t *testing.T) {
 	if len(got) != 1500 {
 		t.Fatalf("got %d buckets", len(got))
 	}
-	if n := len(listRequests(s)); n != 10 {
+	if n := len(s.ListRequests()); n != 10 {
 		t.Errorf("requests = %d, want 10 (5 per page)", n)
 	}
 }
@@ -247,7 +237,7 @@ func TestListBuckets_unknownAccount(t *testing.T) {
 }
 
 // pagedServer answers List Buckets with page(n) for the n-th request (from 1).
-func pagedServer(t *testing.T, page func(n int) string) (*r2api.Client, *atomic.Int64) {
+func pagedServer(t *testing.T, page func(n int) string, mutate ...func(*r2api.Config)) (*r2api.Client, *atomic.Int64) {
 	t.Helper()
 	var count atomic.Int64
 	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
@@ -258,8 +248,12 @@ func pagedServer(t *testing.T, page func(n int) string) (*r2api.Client, *atomic.
 	t.Cleanup(hs.Close)
 	// No client-side rate limit: one test sends 10,000 requests, which the
 	// default limit would spread over 40 minutes.
-	c, err := r2api.New(r2api.Config{BaseURL: hs.URL, APIToken: token, MaxRetries: -1,
-		RetryBaseDelay: time.Millisecond, RetryMaxDelay: 4 * time.Millisecond, RateLimit: -1})
+	cfg := r2api.Config{BaseURL: hs.URL, APIToken: token, MaxRetries: -1,
+		RetryBaseDelay: time.Millisecond, RetryMaxDelay: 4 * time.Millisecond, RateLimit: -1}
+	for _, m := range mutate {
+		m(&cfg)
+	}
+	c, err := r2api.New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -302,20 +296,77 @@ func TestListBuckets_cursorCycleStops(t *testing.T) {
 	}
 }
 
+// R2 allows 1,000,000 buckets per account: 1000 pages of 1000, and one
+// more page to learn that the last was the last.
 func TestListBuckets_endlessCursorIsBounded(t *testing.T) {
-	if testing.Short() {
-		t.Skip("sends 10,000 requests")
-	}
 	c, count := pagedServer(t, func(n int) string {
 		return envelope("", fmt.Sprintf("cursor-%d", n))
 	})
 	_, err := c.ListBuckets(context.Background(), account, "", "")
 	e := mustAPIError(t, err)
-	if !strings.Contains(e.Reason, "after 10000 pages") {
+	if !strings.Contains(e.Reason, "after 1001 pages") || !strings.Contains(e.Reason, "1,000,000 buckets") {
 		t.Errorf("error = %q", e)
 	}
-	if n := count.Load(); n != 10000 {
-		t.Errorf("requests = %d, want 10000", n)
+	if n := count.Load(); n != 1001 {
+		t.Errorf("requests = %d, want 1001", n)
+	}
+}
+
+func TestListBuckets_longCursorIsRefused(t *testing.T) {
+	c, count := pagedServer(t, func(n int) string {
+		return envelope(`{"name":"a"}`, strings.Repeat("c", 4097)+fmt.Sprint(n))
+	})
+	_, err := c.ListBuckets(context.Background(), account, "", "")
+	e := mustAPIError(t, err)
+	if !strings.Contains(e.Reason, "a next-page cursor of 4098 bytes, more than the 4096") {
+		t.Errorf("error = %q", e)
+	}
+	if n := count.Load(); n != 1 {
+		t.Errorf("requests = %d, want 1", n)
+	}
+}
+
+func TestListBuckets_overfullPageIsRefused(t *testing.T) {
+	entries := make([]string, 1001)
+	for i := range entries {
+		entries[i] = fmt.Sprintf(`{"name":"b-%04d"}`, i)
+	}
+	c, _ := pagedServer(t, func(int) string { return envelope(strings.Join(entries, ","), "") })
+	_, err := c.ListBuckets(context.Background(), account, "", "")
+	if e := mustAPIError(t, err); !strings.Contains(e.Reason, "1001 buckets on one page, more than the 1000 asked for") {
+		t.Errorf("error = %q", e)
+	}
+}
+
+func TestListBuckets_totalBytesAreBounded(t *testing.T) {
+	pad := strings.Repeat("x", 900)
+	c, count := pagedServer(t, func(n int) string {
+		return envelope(fmt.Sprintf(`{"name":"b-%d","location":"%s"}`, n, pad), fmt.Sprintf("cursor-%d", n))
+	}, func(cfg *r2api.Config) { cfg.MaxListBytes = 10_000 })
+	_, err := c.ListBuckets(context.Background(), account, "", "")
+	e := mustAPIError(t, err)
+	if !strings.Contains(e.Reason, "more than the 10000 bytes a bucket list may take") {
+		t.Errorf("error = %q", e)
+	}
+	if n := count.Load(); n > 11 {
+		t.Errorf("requests = %d, want the list stopped once past 10000 bytes", n)
+	}
+}
+
+// One deadline covers the whole list, retries included: pages do not each
+// get a fresh budget.
+func TestListBuckets_oneDeadlineForTheWholeList(t *testing.T) {
+	c, count := pagedServer(t, func(n int) string {
+		time.Sleep(20 * time.Millisecond)
+		return envelope("", fmt.Sprintf("cursor-%d", n))
+	}, func(cfg *r2api.Config) { cfg.ListTimeout = 200 * time.Millisecond })
+	_, err := c.ListBuckets(context.Background(), account, "", "")
+	e := mustAPIError(t, err)
+	if !strings.Contains(e.Error(), "the bucket list's 200ms budget is spent") {
+		t.Errorf("error = %q", e)
+	}
+	if n := count.Load(); n >= 1001 {
+		t.Errorf("requests = %d: the deadline did not stop the list", n)
 	}
 }
 

@@ -23,6 +23,7 @@ import (
 	"github.com/cloudflare/cloudflare-go/v7/r2"
 
 	"github.com/r2tf/terraform-provider-r2/internal/cors"
+	"github.com/r2tf/terraform-provider-r2/internal/jsonexact"
 )
 
 // Defaults, chosen so that an API that keeps failing fails the read well
@@ -52,10 +53,13 @@ const (
 
 // Config is what the provider resolved from its configuration.
 type Config struct {
-	BaseURL  string
-	APIToken string
-	APIKey   string
-	Email    string
+	BaseURL string
+	// BaseURLSource names where BaseURL came from ("base_url" or
+	// "CLOUDFLARE_BASE_URL"), for errors that may be the base URL's fault.
+	BaseURLSource string
+	APIToken      string
+	APIKey        string
+	Email         string
 	// UserAgent is sent on every request.
 	UserAgent string
 
@@ -73,6 +77,8 @@ type Config struct {
 	// NoSharedPause makes each call wait out its own 429s alone, as before
 	// the shared pause; only the benchmark sets it, to measure what it saves.
 	NoSharedPause bool
+	ListTimeout   time.Duration // a whole bucket list, every page; 0 means the default
+	MaxListBytes  int64         // the bodies of a whole bucket list; 0 means the default
 
 	// HTTPClient replaces the shared client; tests only.
 	HTTPClient *http.Client
@@ -80,6 +86,10 @@ type Config struct {
 
 // Client is safe for concurrent use; the provider builds one and every read shares it.
 type Client struct {
+	// baseURL is the base URL as errors show it, "" for the default;
+	// baseURLSource says where it came from.
+	baseURL, baseURLSource string
+
 	cors           *r2.BucketCORSService
 	buckets        *r2.BucketService
 	maxRetries     int
@@ -90,6 +100,8 @@ type Client struct {
 	maxBodyBytes   int64
 	concurrency    int
 	gate           *gate
+	listTimeout    time.Duration
+	maxListBytes   int64
 }
 
 // New checks the configuration and builds the client. It sends nothing.
@@ -102,6 +114,7 @@ func New(cfg Config) (*Client, error) {
 		return nil, err
 	}
 	c := &Client{
+		baseURLSource:  cfg.BaseURLSource,
 		maxRetries:     orDefault(cfg.MaxRetries, DefaultMaxRetries, cfg.MaxRetries >= 0),
 		requestTimeout: orDefault(cfg.RequestTimeout, DefaultRequestTimeout, cfg.RequestTimeout > 0),
 		readTimeout:    orDefault(cfg.ReadTimeout, DefaultReadTimeout, cfg.ReadTimeout > 0),
@@ -110,6 +123,11 @@ func New(cfg Config) (*Client, error) {
 		maxBodyBytes:   orDefault(cfg.MaxBodyBytes, DefaultMaxBodyBytes, cfg.MaxBodyBytes > 0),
 		concurrency:    orDefault(cfg.SweepConcurrency, DefaultSweepConcurrency, cfg.SweepConcurrency > 0),
 		gate:           newGate(realClock{}, orDefault(cfg.RateLimit, DefaultRateLimit, cfg.RateLimit != 0), RateLimitWindow),
+		listTimeout:    orDefault(cfg.ListTimeout, DefaultListTimeout, cfg.ListTimeout > 0),
+		maxListBytes:   orDefault(cfg.MaxListBytes, DefaultMaxListBytes, cfg.MaxListBytes > 0),
+	}
+	if strings.TrimRight(base, "/") != DefaultBaseURL {
+		c.baseURL = DisplayURL(base)
 	}
 	c.gate.independent = cfg.NoSharedPause
 	httpClient := cfg.HTTPClient
@@ -165,27 +183,36 @@ func NewHTTPClient() *http.Client {
 		Transport: t,
 		CheckRedirect: func(req *http.Request, via []*http.Request) error {
 			if len(via) >= 3 {
-				return errors.New("stopped after 3 redirects")
+				return redirectError("stopped after 3 redirects")
 			}
 			if req.URL.Scheme != via[0].URL.Scheme || req.URL.Host != via[0].URL.Host {
-				return fmt.Errorf("refusing to follow a redirect to %s://%s: credentials are only sent to %s",
-					req.URL.Scheme, req.URL.Host, via[0].URL.Host)
+				return redirectError(fmt.Sprintf("refusing to follow a redirect to %s://%s: credentials are only sent to %s://%s",
+					req.URL.Scheme, req.URL.Host, via[0].URL.Scheme, via[0].URL.Host))
 			}
 			return nil
 		},
 	}
 }
 
+// redirectError is a redirect the client refused to follow: final, since
+// the next attempt would be answered the same way.
+type redirectError string
+
+func (e redirectError) Error() string { return string(e) }
+
 // ValidateBaseURL accepts https URLs, and http only on a loopback address
-// (the fake API in tests and the demo): credentials never cross a network in clear.
+// (the fake API in tests and the demo): credentials never cross a network in
+// clear. Its errors never repeat a password, a query or anything that does
+// not parse: they show the URL redacted, or its scheme and host only.
 func ValidateBaseURL(raw string) error {
 	u, err := url.Parse(raw)
 	if err != nil || u.Host == "" {
-		return fmt.Errorf("%q is not an absolute URL such as %s", raw, DefaultBaseURL)
+		return fmt.Errorf("is not an absolute URL such as %s (the value is not repeated here, as it may hold a secret)", DefaultBaseURL)
 	}
 	if u.User != nil {
-		return fmt.Errorf("%q must not carry credentials in the URL", raw)
+		return fmt.Errorf("%s must not carry credentials in the URL: use api_token (or api_key and email)", u.Redacted())
 	}
+	origin := u.Scheme + "://" + u.Host
 	switch u.Scheme {
 	case "https":
 		return nil
@@ -193,9 +220,9 @@ func ValidateBaseURL(raw string) error {
 		if isLoopback(u.Hostname()) {
 			return nil
 		}
-		return fmt.Errorf("%q uses http: only https is allowed, except on a loopback address (127.0.0.1, ::1, localhost)", raw)
+		return fmt.Errorf("%s uses http: only https is allowed, except on a loopback address (127.0.0.1, ::1, localhost)", origin)
 	default:
-		return fmt.Errorf("%q must use https", raw)
+		return fmt.Errorf("%s must use https", origin)
 	}
 }
 
@@ -215,8 +242,11 @@ func (c *Client) GetBucketCORS(ctx context.Context, accountID, bucketName, juris
 	var params r2.BucketCORSGetParams
 	params.AccountID.Value, params.AccountID.Present = accountID, true
 	if jurisdiction != "" {
-		// Converted, not a constant: the SDK predates the "us" jurisdiction.
-		params.Jurisdiction.Value, params.Jurisdiction.Present = r2.BucketCORSGetParamsCfR2Jurisdiction(jurisdiction), true
+		j, ok := corsJurisdictions[jurisdiction]
+		if !ok {
+			return nil, unknownJurisdiction(jurisdiction)
+		}
+		params.Jurisdiction.Value, params.Jurisdiction.Present = j, true
 	}
 	// Taking the raw bytes lets us decode once, strictly, into our own types,
 	// keeping null apart from empty and numbers exact.
@@ -256,13 +286,18 @@ func DecodeCORS(body []byte) ([]cors.Rule, error) {
 	}
 	for i, r := range rules {
 		if err := checkRule(r); err != nil {
-			return nil, fmt.Errorf("rule %d of the API's answer: %w", i, err)
+			name := ""
+			if r.ID != nil {
+				name = fmt.Sprintf(" (id %q)", *r.ID)
+			}
+			return nil, fmt.Errorf("rule %d%s of the API's answer: %w", i, name, err)
 		}
 	}
 	return rules, nil
 }
 
-// checkRule enforces what the schema requires of a rule.
+// checkRule enforces what the schema requires of a rule, and the bounds of
+// maxAgeSeconds that keep a number cheap to carry (cors.ValidateMaxAge).
 func checkRule(r cors.Rule) error {
 	switch {
 	case r.Allowed == nil:
@@ -271,13 +306,15 @@ func checkRule(r cors.Rule) error {
 		return errors.New(`"allowed.methods" is missing`)
 	case r.Allowed.Origins == nil:
 		return errors.New(`"allowed.origins" is missing`)
+	case r.MaxAgeSeconds != nil:
+		return cors.ValidateMaxAge(*r.MaxAgeSeconds)
 	}
 	return nil
 }
 
 // startCall gives one API call its exchange record and retry budget.
 func (c *Client) startCall(ctx context.Context) (context.Context, *exchange) {
-	ex := &exchange{deadline: time.Now().Add(c.readTimeout)}
+	ex := &exchange{deadline: time.Now().Add(c.readTimeout), budget: fmt.Sprintf("this read's %s budget", c.readTimeout)}
 	return withExchange(ctx, ex), ex
 }
 
@@ -286,7 +323,7 @@ func (c *Client) startCall(ctx context.Context) (context.Context, *exchange) {
 func decodeError(err error, raw []byte, ex *exchange) *Error {
 	apiErr, ok := AsError(err)
 	if !ok {
-		apiErr = &Error{Reason: err.Error(), Body: snippet(raw), Err: err}
+		apiErr = &Error{Reason: printable(err.Error()), Body: snippet(raw), Err: err}
 	}
 	apiErr.StatusCode, apiErr.Attempts = ex.status, ex.attempts
 	return apiErr
@@ -296,9 +333,11 @@ func decodeError(err error, raw []byte, ex *exchange) *Error {
 // middleware saw on the wire.
 func (c *Client) callError(ctx context.Context, ex *exchange, err error) *Error {
 	if ctxErr := ctx.Err(); ctxErr != nil {
-		return &Error{Attempts: ex.attempts, Reason: "the read was cancelled before the API answered", Err: ctxErr}
+		return &Error{Attempts: ex.attempts, Reason: "the read was cancelled before the API answered", Err: ctxErr,
+			BaseURL: c.baseURL, BaseURLSource: c.baseURLSource}
 	}
-	out := &Error{StatusCode: ex.status, Attempts: ex.attempts, Err: err}
+	out := &Error{StatusCode: ex.status, Attempts: ex.attempts, Err: err, Permanent: ex.permanent,
+		BaseURL: c.baseURL, BaseURLSource: c.baseURLSource}
 	reasons := []string{}
 	if ex.status == 0 || ex.lastErr != nil {
 		cause := err
@@ -311,8 +350,10 @@ func (c *Client) callError(ctx context.Context, ex *exchange, err error) *Error 
 		var env struct {
 			Errors []APIMessage `json:"errors"`
 		}
-		if isJSON(ex.contentType) && json.Unmarshal(ex.body, &env) == nil && len(env.Errors) > 0 {
-			out.Errors = env.Errors
+		// A body with a member named twice is shown as it is, not read.
+		if isJSON(ex.contentType) && jsonexact.CheckDocument(ex.body) == nil &&
+			json.Unmarshal(ex.body, &env) == nil && len(env.Errors) > 0 {
+			out.Errors = printableMessages(env.Errors)
 		} else {
 			out.Body = snippet(ex.body)
 		}
@@ -320,7 +361,7 @@ func (c *Client) callError(ctx context.Context, ex *exchange, err error) *Error 
 	if ex.reason != "" {
 		reasons = append(reasons, ex.reason)
 	}
-	out.Reason = strings.Join(reasons, "; ")
+	out.Reason = printable(strings.Join(reasons, "; "))
 	return out
 }
 
@@ -329,7 +370,8 @@ func isJSON(contentType string) bool {
 	return err == nil && (mt == "application/json" || strings.HasSuffix(mt, "+json"))
 }
 
-// snippet returns the start of a body, as valid UTF-8 on one line.
+// snippet returns the start of a body on one line, its whitespace collapsed
+// and everything else that could act on a terminal escaped (printable).
 func snippet(body []byte) string {
 	s := string(body)
 	if len(s) > bodySnippetBytes {
@@ -339,5 +381,15 @@ func snippet(body []byte) string {
 		}
 		s += "…"
 	}
-	return strings.Join(strings.Fields(s), " ")
+	return printable(strings.Join(strings.Fields(s), " "))
+}
+
+// DisplayURL is a URL as messages and logs may show it: scheme, host and
+// path, never userinfo, query or fragment (a token pasted there stays out).
+func DisplayURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" {
+		return "(a value that is not a URL)"
+	}
+	return (&url.URL{Scheme: u.Scheme, Host: u.Host, Path: u.Path}).String()
 }

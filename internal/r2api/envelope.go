@@ -1,6 +1,7 @@
 package r2api
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 
@@ -31,7 +32,19 @@ func (e envelope) resultInfo() (jsonexact.Object, error) {
 // envelope is an error; success=false is an *Error carrying the API's error
 // entries, so that a 200 that failed reads like any other failure.
 // schema names the answer in messages ("the List Buckets schema").
+//
+// The whole body is checked first (jsonexact.CheckDocument): a member named
+// twice, invalid UTF-8 or a lone surrogate is an error, never a guess at
+// what was meant, since a second "success" or "rules" could otherwise turn
+// a failure into an empty policy.
 func decodeEnvelope(body []byte, schema string) (envelope, error) {
+	if !json.Valid(body) {
+		_, err := jsonexact.Decode(body) // For encoding/json's own words.
+		return envelope{}, fmt.Errorf("the API's answer is not valid JSON: %w", err)
+	}
+	if err := jsonexact.CheckDocument(body); err != nil {
+		return envelope{}, fmt.Errorf("the API's answer is not strict JSON: %w", err)
+	}
 	env, err := jsonexact.Decode(body)
 	if err != nil {
 		return envelope{}, fmt.Errorf("the API's answer is not valid JSON: %w", err)
@@ -43,7 +56,7 @@ func decodeEnvelope(body []byte, schema string) (envelope, error) {
 	if !*success {
 		var msgs []APIMessage
 		_ = env.Field("errors", &msgs) // Best effort: the failure is what matters.
-		return envelope{}, &Error{Errors: msgs, Reason: "the API answered success=false"}
+		return envelope{}, &Error{Errors: printableMessages(msgs), Reason: "the API answered success=false"}
 	}
 	out := envelope{schema: schema, members: env}
 	if err := env.Field("result", &out.result); err != nil {

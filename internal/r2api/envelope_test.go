@@ -21,6 +21,13 @@ func TestDecodeEnvelope(t *testing.T) {
 		{name: "result absent", body: `{"success":true}`},
 		{name: "result and info", body: `{"success":true,"result":{"a":1},"result_info":{"cursor":"c"}}`, result: true, info: true},
 		{name: "exact names only", body: `{"success":true,"RESULT":{"a":1},"Result_Info":{}}`},
+		{name: "a second success does not win", body: `{"success":false,"errors":[{"code":10001,"message":"boom"}],"success":true,"result":{"rules":[]}}`,
+			err: `not strict JSON: member "success" appears twice`},
+		{name: "a second result_info does not replace the cursor", body: `{"success":true,"result":{},"result_info":{"cursor":"c"},"result_info":{}}`,
+			err: `member "result_info" appears twice`},
+		{name: "a duplicate deep down", body: `{"success":true,"result":{"rules":[{"allowed":{"origins":["a"],"origins":["*"]}}]}}`,
+			err: `member "origins" appears twice`},
+		{name: "invalid UTF-8", body: "{\"success\":true,\"result\":{\"x\":\"\xff\"}}", err: "not valid UTF-8"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -3,7 +3,10 @@ package r2api
 import (
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Cloudflare error codes the provider treats specially; the table is in
@@ -18,6 +21,7 @@ const (
 	// which we take to be the answer for a jurisdiction the account may not
 	// use, such as fedramp without a contract (testdata/API.md).
 	CodeNotEntitled = 10042
+	CodeNoRoute     = 7000
 )
 
 // APIMessage is one entry of the envelope's "errors" array.
@@ -42,6 +46,15 @@ type Error struct {
 	// Reason says in words what went wrong when the status alone does not
 	// (a transport failure, a body that is not JSON, an exhausted budget).
 	Reason string
+	// Permanent is set when no retry could mend the failure: a refused
+	// redirect, a TLS or certificate failure, nothing listening on a
+	// loopback address, a bucket list past its bounds. Such a failure ends
+	// the call at once.
+	Permanent bool
+	// BaseURL is the base URL the call used when it is not the default
+	// (scheme, host and path only), and BaseURLSource where it came from,
+	// for failures that a wrong base URL explains.
+	BaseURL, BaseURLSource string
 	// Err is the underlying error, if any (kept for errors.Is/As).
 	Err error
 }
@@ -95,4 +108,54 @@ func AsError(err error) (*Error, bool) {
 	var e *Error
 	ok := errors.As(err, &e)
 	return e, ok
+}
+
+// printable escapes what could act on a terminal rather than be read: C0
+// and C1 control characters (ESC sequences, OSC-8 hyperlinks, a newline
+// that starts a forged "Error:" line), DEL, Unicode format characters (bidi
+// overrides, zero-width marks), line and paragraph separators and bytes
+// that are not UTF-8. Each becomes its Go escape (\x1b, \n, \u202e), so
+// the text stays readable and shows that something odd was sent. Every
+// piece of server text in an *Error goes through it.
+func printable(s string) string {
+	clean := true
+	for _, r := range s {
+		if !safeRune(r) {
+			clean = false
+			break
+		}
+	}
+	if clean {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			fmt.Fprintf(&b, `\x%02x`, s[i])
+		case safeRune(r):
+			b.WriteString(s[i : i+size])
+		default:
+			q := strconv.QuoteRune(r)
+			if q == "'"+string(r)+"'" { // QuoteRune keeps what it finds printable.
+				q = fmt.Sprintf(`'\u%04x'`, r)
+			}
+			b.WriteString(q[1 : len(q)-1])
+		}
+		i += size
+	}
+	return b.String()
+}
+
+func safeRune(r rune) bool {
+	return r != utf8.RuneError && !unicode.IsControl(r) && !unicode.In(r, unicode.Cf, unicode.Zl, unicode.Zp)
+}
+
+// printableMessages escapes the messages of the API's error entries.
+func printableMessages(msgs []APIMessage) []APIMessage {
+	for i := range msgs {
+		msgs[i].Message = printable(msgs[i].Message)
+	}
+	return msgs
 }

@@ -120,12 +120,13 @@ func (g *gate) pause(d time.Duration) {
 // ends after the call's budget: the call fails at once, as when its own
 // answer asked for too long a wait.
 type errPausedBeyondBudget struct {
-	pause, left, budget time.Duration
+	pause, left time.Duration
+	budget      string // in words: "this read's 1m0s budget"
 }
 
 func (e *errPausedBeyondBudget) Error() string {
 	return fmt.Sprintf("the API is rate limiting this user (HTTP 429) and every request waits another %s (Retry-After), "+
-		"more than the %s left of this read's %s budget", e.pause.Round(time.Second), e.left.Round(time.Second), e.budget)
+		"more than the %s left of %s", e.pause.Round(time.Second), e.left.Round(time.Second), e.budget)
 }
 
 // ticket is a request's pass through the gate; done must be called with it.
@@ -135,7 +136,7 @@ type ticket struct{ probe bool }
 // the call's budget (deadline): a lockout longer than the budget fails the
 // call at once. The client's own pacing does not: its wait moves the deadline
 // on, since the API has not failed. It returns the new deadline.
-func (g *gate) wait(ctx context.Context, deadline time.Time, budget time.Duration) (ticket, time.Time, error) {
+func (g *gate) wait(ctx context.Context, deadline time.Time, budget string) (ticket, time.Time, error) {
 	for {
 		g.mu.Lock()
 		now := g.clock.Now()

@@ -46,7 +46,7 @@ func (c *fakeClock) advance(d time.Duration) {
 
 func mustPass(t *testing.T, g *gate, deadline time.Time) (ticket, time.Time) {
 	t.Helper()
-	tk, dl, err := g.wait(context.Background(), deadline, time.Minute)
+	tk, dl, err := g.wait(context.Background(), deadline, "this read's 1m0s budget")
 	if err != nil {
 		t.Fatalf("wait: %v", err)
 	}
@@ -127,7 +127,7 @@ func TestGate_pauseHoldsEveryRequestThenOneProbes(t *testing.T) {
 	passed := make(chan ticket, 3)
 	for range 3 {
 		go func() {
-			tk, _, err := g.wait(context.Background(), start.Add(time.Minute), time.Minute)
+			tk, _, err := g.wait(context.Background(), start.Add(time.Minute), "this read's 1m0s budget")
 			if err != nil {
 				t.Error(err)
 			}
@@ -176,7 +176,7 @@ func TestGate_pauseBeyondBudgetFailsAtOnce(t *testing.T) {
 	c := newFakeClock()
 	g := newGate(c, 0, time.Minute)
 	g.pause(5 * time.Minute)
-	_, _, err := g.wait(context.Background(), c.Now().Add(time.Minute), time.Minute)
+	_, _, err := g.wait(context.Background(), c.Now().Add(time.Minute), "this read's 1m0s budget")
 	var pe *errPausedBeyondBudget
 	if !errors.As(err, &pe) || pe.pause != 5*time.Minute || pe.left != time.Minute {
 		t.Fatalf("err = %v; want the pause named against the budget", err)
@@ -192,7 +192,7 @@ func TestGate_cancelledWaitReturns(t *testing.T) {
 	mustPass(t, g, c.Now().Add(time.Hour))
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if _, _, err := g.wait(ctx, c.Now().Add(time.Hour), time.Minute); !errors.Is(err, context.Canceled) {
+	if _, _, err := g.wait(ctx, c.Now().Add(time.Hour), "this read's 1m0s budget"); !errors.Is(err, context.Canceled) {
 		t.Fatalf("err = %v, want context.Canceled", err)
 	}
 }

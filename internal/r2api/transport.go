@@ -3,12 +3,17 @@ package r2api
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"math/rand/v2"
 	"net/http"
+	"net/url"
 	"strconv"
+	"syscall"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-log/tflog"
@@ -18,12 +23,14 @@ import (
 // error the caller sees can say it (the SDK's own error loses a non-JSON body).
 type exchange struct {
 	deadline    time.Time // end of the call's retry budget
+	budget      string    // the budget in words: "this read's 1m0s budget"
 	attempts    int
 	status      int
 	contentType string
 	body        []byte // the last body read, whole (bounded by maxBodyBytes)
 	lastErr     error  // the last transport error, when no answer came
 	reason      string // why retrying stopped early, if it did
+	permanent   bool   // lastErr is one no retry can mend
 }
 
 type exchangeKey struct{}
@@ -36,7 +43,7 @@ func exchangeFrom(ctx context.Context) *exchange {
 	if ex, ok := ctx.Value(exchangeKey{}).(*exchange); ok {
 		return ex
 	}
-	return &exchange{deadline: time.Now().Add(DefaultReadTimeout)}
+	return &exchange{deadline: time.Now().Add(DefaultReadTimeout), budget: fmt.Sprintf("this read's %s budget", DefaultReadTimeout)}
 }
 
 // errBodyTooLarge stops a read of a body over the limit; it is not retried.
@@ -56,7 +63,7 @@ func (c *Client) middleware(req *http.Request, next nextFunc) (*http.Response, e
 	for {
 		// Every attempt passes the client's gate: its rate limit and the
 		// pause all requests share after a 429 (ratelimit.go).
-		tk, deadline, werr := c.gate.wait(ctx, ex.deadline, c.readTimeout)
+		tk, deadline, werr := c.gate.wait(ctx, ex.deadline, ex.budget)
 		if werr != nil {
 			if ctx.Err() != nil {
 				return nil, ctx.Err()
@@ -73,25 +80,27 @@ func (c *Client) middleware(req *http.Request, next nextFunc) (*http.Response, e
 		ex.attempts++
 		res, err = c.attempt(ctx, req, next, ex)
 		limited := res != nil && res.StatusCode == http.StatusTooManyRequests
-		delay, told := retryAfter(res)
+		remaining := time.Until(ex.deadline)
+		asked, told := retryAfter(res, remaining)
+		delay := asked.delay
 		if !told {
 			delay = c.backoff(ex.attempts)
 		}
 		if limited {
 			// The API refuses this user's calls, not this one: hold them all.
-			c.gate.pause(delay)
+			c.gate.pause(asked.pauseOr(delay))
 		}
 		c.gate.done(tk, limited, res == nil && ctx.Err() != nil)
 		why := retryReason(ctx, res, err)
-		if why == "" || ex.attempts > c.maxRetries {
+		if why == "" || ex.permanent || ex.attempts > c.maxRetries {
 			return res, err
 		}
-		if remaining := time.Until(ex.deadline); delay > remaining {
+		if told && asked.tooLong || delay > remaining {
 			if told {
-				ex.reason = fmt.Sprintf("the API asked to wait %s before retrying, more than the %s left of this read's %s budget",
-					delay.Round(time.Second), remaining.Round(time.Second), c.readTimeout)
+				ex.reason = fmt.Sprintf("the API asked to wait %s before retrying, more than the %s left of %s",
+					asked.text, remaining.Round(time.Second), ex.budget)
 			} else {
-				ex.reason = fmt.Sprintf("gave up: the %s time budget for this read is spent", c.readTimeout)
+				ex.reason = fmt.Sprintf("gave up: %s is spent", ex.budget)
 			}
 			return res, err
 		}
@@ -132,6 +141,7 @@ func (c *Client) attempt(ctx context.Context, req *http.Request, next nextFunc, 
 	res, err := next(out)
 	if err != nil {
 		ex.status, ex.body, ex.lastErr = 0, nil, describeTransportError(ctx, actx, err, timeout)
+		ex.permanent = isPermanent(out.URL, err)
 		tflog.Debug(ctx, "R2 API request failed", map[string]any{"error": ex.lastErr.Error(), "attempt": ex.attempts})
 		return nil, ex.lastErr
 	}
@@ -147,7 +157,7 @@ func (c *Client) attempt(ctx context.Context, req *http.Request, next nextFunc, 
 		tflog.Debug(ctx, "R2 API response body unreadable", map[string]any{"status": res.StatusCode, "error": ex.lastErr.Error()})
 		return nil, &bodyError{err: ex.lastErr, tooLarge: errors.Is(err, errBodyTooLarge)}
 	}
-	ex.lastErr = nil
+	ex.lastErr, ex.permanent = nil, false
 	tflog.Debug(ctx, "R2 API response", map[string]any{
 		"status": res.StatusCode, "bytes": len(body), "duration_ms": time.Since(start).Milliseconds(),
 	})
@@ -188,22 +198,68 @@ func retryReason(ctx context.Context, res *http.Response, err error) string {
 	return ""
 }
 
-// retryAfter reads Retry-After as seconds or an HTTP date.
-func retryAfter(res *http.Response) (time.Duration, bool) {
+// wait is what a Retry-After asked for: delay when it fits the budget,
+// tooLong otherwise, and text, the wait in words for a message.
+type wait struct {
+	delay   time.Duration
+	tooLong bool
+	text    string
+	// full is the whole wait asked for, also when tooLong (capped at a day):
+	// the pause every request shares after a 429 (ratelimit.go).
+	full time.Duration
+}
+
+// pauseOr is how long a 429 holds every request: the wait asked for, or d
+// when the answer gave none.
+func (w wait) pauseOr(d time.Duration) time.Duration {
+	if w.full > 0 {
+		return w.full
+	}
+	return d
+}
+
+// retryAfter reads Retry-After (RFC 9110, 10.2.3): delay-seconds, a whole
+// number of seconds, or an HTTP date; any other form is no Retry-After.
+// The seconds are compared with the budget before they become a Duration,
+// which a number such as 10000000000 would overflow to a negative wait.
+func retryAfter(res *http.Response, budget time.Duration) (wait, bool) {
 	if res == nil {
-		return 0, false
+		return wait{}, false
 	}
 	v := res.Header.Get("Retry-After")
 	if v == "" {
-		return 0, false
+		return wait{}, false
 	}
-	if secs, err := strconv.ParseFloat(v, 64); err == nil && secs >= 0 {
-		return time.Duration(secs * float64(time.Second)), true
+	if isDigits(v) {
+		secs, err := strconv.ParseUint(v, 10, 64) // Only ErrRange can fail here: too long anyway.
+		if err != nil || secs > uint64(max(budget, 0)/time.Second) {
+			text := v + "s"
+			if err == nil && secs <= uint64(math.MaxInt64/time.Second) {
+				text = (time.Duration(secs) * time.Second).String()
+			}
+			full := 24 * time.Hour
+			if err == nil && secs < uint64(full/time.Second) {
+				full = time.Duration(secs) * time.Second
+			}
+			return wait{tooLong: true, text: text, full: full}, true
+		}
+		d := time.Duration(secs) * time.Second
+		return wait{delay: d, text: d.String(), full: d}, true
 	}
 	if t, err := http.ParseTime(v); err == nil {
-		return max(time.Until(t), 0), true
+		d := max(time.Until(t), 0) // time.Until saturates; it cannot wrap.
+		return wait{delay: d, tooLong: d > budget, text: d.Round(time.Second).String(), full: d}, true
 	}
-	return 0, false
+	return wait{}, false
+}
+
+func isDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
 }
 
 // backoff is exponential with jitter: base·2^(n-1), capped, then a random
@@ -229,6 +285,31 @@ func readBounded(r io.Reader, limit int64) ([]byte, error) {
 	return body, nil
 }
 
+// isPermanent reports whether a transport error is one the next attempt
+// would meet again: a redirect refused by policy, https spoken to an http
+// server, a TLS handshake or certificate failure, or a connection refused on
+// a loopback address (nothing listens there; no network is in the way).
+func isPermanent(u *url.URL, err error) bool {
+	var (
+		redirect    redirectError
+		record      tls.RecordHeaderError
+		alert       tls.AlertError
+		verify      *tls.CertificateVerificationError
+		unknownCA   x509.UnknownAuthorityError
+		hostname    x509.HostnameError
+		invalidCert x509.CertificateInvalidError
+	)
+	switch {
+	case errors.As(err, &redirect), errors.Is(err, http.ErrSchemeMismatch),
+		errors.As(err, &record), errors.As(err, &alert), errors.As(err, &verify),
+		errors.As(err, &unknownCA), errors.As(err, &hostname), errors.As(err, &invalidCert):
+		return true
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return isLoopback(u.Hostname())
+	}
+	return false
+}
+
 // describeTransportError turns a per-attempt timeout into words; other errors
 // (connection refused, reset) are already plain.
 func describeTransportError(ctx, attemptCtx context.Context, err error, timeout time.Duration) error {
@@ -238,12 +319,13 @@ func describeTransportError(ctx, attemptCtx context.Context, err error, timeout 
 	return err
 }
 
-// redactedHeaders copies headers for logging with every credential masked.
+// redactedHeaders copies headers for logging with every credential masked;
+// the email of a global API key counts as one (it names the account).
 func redactedHeaders(h http.Header) map[string]string {
 	out := make(map[string]string, len(h))
 	for k, v := range h {
 		switch http.CanonicalHeaderKey(k) {
-		case "Authorization", "X-Auth-Key", "X-Auth-User-Service-Key", "Cookie":
+		case "Authorization", "X-Auth-Key", "X-Auth-Email", "X-Auth-User-Service-Key", "Cookie":
 			out[k] = "[REDACTED]"
 		default:
 			if len(v) > 0 {

@@ -1,13 +1,15 @@
 // Command fakeapi runs the fake Cloudflare R2 API on loopback, for the demo
-// and for manual runs of the provider without a Cloudflare account.
+// and for running the provider without a Cloudflare account. -h explains
+// the seed file; examples/demo/seed.json is the demo's.
 //
 // Usage:
 //
 //	fakeapi [-listen 127.0.0.1:0] [-seed FILE] [-latency 0s] [-url-file FILE] [-quiet]
 //
-// Once listening it writes the base URL (e.g.
-// http://127.0.0.1:41234/client/v4) to -url-file, atomically, so that a
-// script can wait for the file to appear. It stops on SIGINT or SIGTERM.
+// Once listening it prints the base URL and the credentials it accepts, and
+// writes the base URL (e.g. http://127.0.0.1:41234/client/v4) to -url-file,
+// atomically, so that a script can wait for the file to appear. It stops on
+// SIGINT or SIGTERM.
 package main
 
 import (
@@ -46,6 +48,7 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 	latency := fs.Duration("latency", 0, "delay added to every request")
 	urlFile := fs.String("url-file", "", "write the base URL to this `file` once listening")
 	quiet := fs.Bool("quiet", false, "do not log requests")
+	fs.Usage = func() { usage(fs) }
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -83,6 +86,11 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 		if err != nil {
 			return fmt.Errorf("%s: %w", *seed, err)
 		}
+	} else {
+		// Without a seed, still accept a token, so that a first try is not
+		// a wall of 401s; the banner below says which.
+		srv.AddToken(defaultToken)
+		srv.AddAccount(fakeapi.ExampleAccountID)
 	}
 	if *urlFile != "" {
 		if err := writeAtomic(*urlFile, srv.URL()); err != nil {
@@ -91,10 +99,60 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 		defer func() { _ = os.Remove(*urlFile) }()
 	}
 	fmt.Fprintln(stderr, "fakeapi: listening on", srv.URL())
+	if *seed != "" {
+		fmt.Fprintf(stderr, "fakeapi: serving the tokens, accounts and buckets of %s\n", *seed)
+	} else {
+		fmt.Fprintf(stderr, "fakeapi: no -seed: serving account %s with no buckets; API token %q is accepted\n",
+			fakeapi.ExampleAccountID, defaultToken)
+		fmt.Fprintln(stderr, "fakeapi: for the demo's buckets, start it with -seed examples/demo/seed.json (token \"demo-token\"); see -h")
+	}
+	fmt.Fprintf(stderr, "fakeapi: point the provider at it with CLOUDFLARE_BASE_URL=%s\n", srv.URL())
 
 	<-ctx.Done()
 	fmt.Fprintln(stderr, "fakeapi: shutting down")
 	return nil
+}
+
+// defaultToken is the API token the fake accepts when started without -seed.
+const defaultToken = "fake-token"
+
+func usage(fs *flag.FlagSet) {
+	out := fs.Output()
+	fmt.Fprint(out, `fakeapi serves a fake of Cloudflare's R2 API (Get Bucket CORS Policy, List Buckets)
+on loopback, for running the r2 provider without a Cloudflare account.
+
+Usage: fakeapi [flags]
+
+Flags:
+`)
+	fs.PrintDefaults()
+	fmt.Fprintf(out, `
+The seed file (-seed) describes what the fake serves, as JSON:
+
+  {
+    "tokens":      [{"token": "demo-token", "accounts": []}],
+    "global_keys": [{"email": "me@example.com", "key": "...", "accounts": []}],
+    "accounts": {
+      "<32 hex account id>": {"buckets": [
+        {"name": "assets", "jurisdiction": "eu", "location": "weur",
+         "storage_class": "Standard", "creation_date": "2026-01-02T03:04:05.000Z",
+         "cors_rules": [{"allowed": {"methods": ["GET"], "origins": ["*"]}}]}
+      ]}
+    }
+  }
+
+A token or key with empty "accounts" may read every account. "cors_rules" are served
+as written (camelCase, as the API sends them); leave them out for a bucket without a
+CORS policy. examples/demo/seed.json is the seed make demo uses.
+
+Without -seed the fake serves account %s with no buckets and accepts the
+API token %q.
+
+Try it (from the repository root):
+
+  go run ./internal/fakeapi/cmd/fakeapi -listen 127.0.0.1:8787 -seed examples/demo/seed.json
+  CLOUDFLARE_BASE_URL=http://127.0.0.1:8787/client/v4 CLOUDFLARE_API_TOKEN=demo-token terraform plan
+`, fakeapi.ExampleAccountID, defaultToken)
 }
 
 // writeAtomic writes content to a temporary file beside path and renames

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"flag"
 	"io"
 	"net/http"
 	"os"
@@ -114,5 +115,57 @@ func TestRunRefusesBadSetups(t *testing.T) {
 		if err := run(context.Background(), args, &logs); err == nil {
 			t.Errorf("%s: accepted", name)
 		}
+	}
+}
+
+// A first try without a seed works: the banner names the token it accepts
+// and points to the demo's seed; errors carry one prefix, and -h explains
+// the seed file.
+func TestRunWithoutSeedAndHelp(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	var logs syncBuffer
+	dir := t.TempDir()
+	urlFile := filepath.Join(dir, "url")
+	done := make(chan error, 1)
+	go func() { done <- run(ctx, []string{"-url-file", urlFile, "-quiet"}, &logs) }()
+	var url string
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline) && url == ""; time.Sleep(10 * time.Millisecond) {
+		if b, err := os.ReadFile(urlFile); err == nil {
+			url = string(b)
+		}
+	}
+	req, _ := http.NewRequest("GET", url+"/accounts/"+acct+"/r2/buckets", nil)
+	req.Header.Set("Authorization", "Bearer "+defaultToken)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Errorf("the default token got HTTP %d", resp.StatusCode)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`API token "fake-token" is accepted`, "-seed examples/demo/seed.json", "CLOUDFLARE_BASE_URL=" + url} {
+		if !strings.Contains(logs.String(), want) {
+			t.Errorf("banner lacks %q:\n%s", want, logs.String())
+		}
+	}
+
+	var help syncBuffer
+	if err := run(context.Background(), []string{"-h"}, &help); !errors.Is(err, flag.ErrHelp) {
+		t.Fatalf("-h: %v", err)
+	}
+	for _, want := range []string{"The seed file (-seed)", `"cors_rules"`, "examples/demo/seed.json", "go run ./internal/fakeapi/cmd/fakeapi"} {
+		if !strings.Contains(help.String(), want) {
+			t.Errorf("-h lacks %q", want)
+		}
+	}
+
+	err = run(context.Background(), []string{"-listen", "0.0.0.0:0"}, io.Discard)
+	if err == nil || strings.Contains(err.Error(), "fakeapi:") {
+		t.Errorf("error = %v; want one without its own fakeapi: prefix (main adds it)", err)
 	}
 }

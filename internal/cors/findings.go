@@ -1,0 +1,613 @@
+package cors
+
+import (
+	_ "embed" // FindingsDoc
+	"fmt"
+	"math/big"
+	"net/netip"
+	"sort"
+	"strings"
+)
+
+// FindingsDoc is the catalogue's documentation in Markdown: how the findings
+// are decided, and for each code why it matters, an example and the fix.
+// The function docs embed it; TestFindingsDocCoversCatalogue keeps it and
+// Catalogue in step.
+var FindingsDoc = strings.TrimSpace(findingsMarkdown)
+
+//go:embed findings.md
+var findingsMarkdown string
+
+// Severity ranks a finding: high lets an arbitrary site act on the bucket,
+// medium widens access beyond what a reviewer likely meant, low is hygiene
+// (dead rules, development leftovers, caching).
+type Severity string
+
+// The severities, from worst.
+const (
+	High   Severity = "high"
+	Medium Severity = "medium"
+	Low    Severity = "low"
+)
+
+// Finding is one problem in a policy.
+type Finding struct {
+	Code     string
+	Severity Severity
+	// RuleIndex is the 0-based index of the rule at fault, or -1 for a
+	// finding about the whole policy.
+	RuleIndex int
+	// RuleID is that rule's id; nil when it has none.
+	RuleID *string
+	// Message says what is wrong, in which rule, and what to do.
+	Message string
+}
+
+// Check is one entry of the catalogue.
+type Check struct {
+	Code     string
+	Severity Severity
+	// Summary is one line: what the code reports.
+	Summary string
+}
+
+// The codes, stable: configurations match on them.
+const (
+	CodeAnyOriginWrite       = "any-origin-write"
+	CodeAllMethods           = "all-methods"
+	CodeSharedHostingOrigin  = "shared-hosting-origin"
+	CodeNullOrigin           = "null-origin"
+	CodeInsecureOrigin       = "insecure-origin"
+	CodeAnyHeaderWrite       = "any-header-write"
+	CodeMaxAgeOverMaximum    = "max-age-over-maximum"
+	CodeAnyOrigin            = "any-origin"
+	CodeAnyHeader            = "any-header"
+	CodeLoopbackOrigin       = "loopback-origin"
+	CodeMaxAgeOverBrowserCap = "max-age-over-browser-cap"
+	CodeShadowedRule         = "shadowed-rule"
+	CodeDuplicateRule        = "duplicate-rule"
+	CodeDuplicateID          = "duplicate-id"
+	CodeOriginNeverMatches   = "origin-never-matches"
+	CodeHeaderNeverMatches   = "header-never-matches"
+	CodeInvalidMethod        = "invalid-method"
+	CodeEmptyMethods         = "empty-methods"
+	CodeEmptyOrigins         = "empty-origins"
+)
+
+// Catalogue lists every code, in the order findings of one rule are
+// reported.
+var Catalogue = []Check{
+	{CodeAnyOriginWrite, High, "An arbitrary origin may PUT, POST or DELETE (decided by evaluating the policy)."},
+	{CodeAllMethods, Medium, "The rule allows all five methods."},
+	{CodeSharedHostingOrigin, Medium, "An origin wildcard on shared hosting, where anyone can get a subdomain (`https://*.workers.dev`)."},
+	{CodeNullOrigin, Medium, "The `null` origin, which any page can send from a sandboxed iframe."},
+	{CodeInsecureOrigin, Medium, "An `http://` origin other than loopback."},
+	{CodeAnyHeaderWrite, Medium, "`*` request headers together with a write method."},
+	{CodeMaxAgeOverMaximum, Medium, "`max_age_seconds` above 86400, the documented maximum."},
+	{CodeAnyOrigin, Low, "An arbitrary origin may read (GET or HEAD) (decided by evaluating the policy)."},
+	{CodeAnyHeader, Low, "`*` request headers (no write method)."},
+	{CodeLoopbackOrigin, Low, "A loopback origin (`localhost`, `127.0.0.1`, `[::1]`): a development leftover."},
+	{CodeMaxAgeOverBrowserCap, Low, "`max_age_seconds` above 7200, which Chromium caps."},
+	{CodeShadowedRule, Low, "The rule never applies: an earlier rule matches every request it would."},
+	{CodeDuplicateRule, Low, "The rule repeats an earlier rule (so it never applies)."},
+	{CodeDuplicateID, Low, "The rule's id is used by an earlier rule."},
+	{CodeOriginNeverMatches, Low, "An origin entry R2 rejects or no browser's origin matches."},
+	{CodeHeaderNeverMatches, Low, "A header entry no request header matches."},
+	{CodeInvalidMethod, Low, "A method R2 does not know (methods are uppercase GET, PUT, POST, DELETE, HEAD)."},
+	{CodeEmptyMethods, Low, "The rule allows no method, so it never matches."},
+	{CodeEmptyOrigins, Low, "The rule allows no origin, so it never matches."},
+}
+
+// WriteMethods are the methods that change a bucket.
+var WriteMethods = []string{"PUT", "POST", "DELETE"}
+
+// Max ages the findings compare with: Chromium caps a preflight cache at two
+// hours; Cloudflare documents 86400 as the maximum.
+var (
+	browserCapSeconds = big.NewFloat(7200)
+	maximumSeconds    = big.NewFloat(86400)
+)
+
+// fixedProbes are origins no policy should trust: a site anyone could run
+// (.invalid never resolves, so no real site is named), over https and http,
+// and the opaque origin `null` that any page can send from a sandboxed
+// iframe.
+var fixedProbes = []string{"https://r2-review.invalid", "http://r2-review.invalid", "null"}
+
+// Findings reviews a policy and returns what is wrong with it, in rule
+// order; none means nothing to report. See FindingsDoc. It never panics.
+func Findings(rules []Rule) []Finding {
+	var out []Finding
+	access := attackerAccess(rules)
+	ids := map[string]int{}
+	for i := range rules {
+		r := &rules[i]
+		f := ruleFindings{index: i, rule: r}
+		f.access(access[i])
+		f.methods()
+		f.origins()
+		f.headers()
+		f.maxAge()
+		f.shadowed(rules[:i])
+		if r.ID != nil {
+			if j, ok := ids[*r.ID]; ok {
+				f.add(CodeDuplicateID, "uses the same id as rule %d; give each rule its own id so that reviews and diffs can tell them apart.", j)
+			} else {
+				ids[*r.ID] = i
+			}
+		}
+		f.emptiness()
+		out = append(out, f.sorted()...)
+	}
+	return out
+}
+
+// ruleFindings collects one rule's findings.
+type ruleFindings struct {
+	index int
+	rule  *Rule
+	found []Finding
+}
+
+// add records a finding whose message is the rule's label followed by
+// format.
+func (f *ruleFindings) add(code, format string, args ...any) {
+	f.found = append(f.found, Finding{
+		Code:      code,
+		Severity:  severityOf(code),
+		RuleIndex: f.index,
+		RuleID:    f.rule.ID,
+		Message:   ruleLabel(f.index, f.rule.ID) + " " + fmt.Sprintf(format, args...),
+	})
+}
+
+// sorted returns the findings in catalogue order (a code repeats once per
+// entry at fault).
+func (f *ruleFindings) sorted() []Finding {
+	sort.SliceStable(f.found, func(a, b int) bool { return codeRank(f.found[a].Code) < codeRank(f.found[b].Code) })
+	return f.found
+}
+
+// ruleLabel names a rule in messages: Rule 1 ("uploads"), or Rule 1.
+func ruleLabel(i int, id *string) string {
+	if id != nil && *id != "" {
+		return fmt.Sprintf("Rule %d (%q)", i, *id)
+	}
+	return fmt.Sprintf("Rule %d", i)
+}
+
+// ruleRef is ruleLabel inside a sentence: rule 1 ("uploads").
+func ruleRef(i int, id *string) string {
+	return "r" + ruleLabel(i, id)[1:]
+}
+
+func severityOf(code string) Severity {
+	for _, c := range Catalogue {
+		if c.Code == code {
+			return c.Severity
+		}
+	}
+	return Low
+}
+
+func codeRank(code string) int {
+	for i, c := range Catalogue {
+		if c.Code == code {
+			return i
+		}
+	}
+	return len(Catalogue)
+}
+
+// reach is what attacker probes may do through one rule: the methods, and
+// for each an example origin and the entry that let it in.
+type reach struct {
+	methods []string
+	origin  string
+	entry   string
+}
+
+// attackerAccess evaluates the policy, as R2 would, for every origin an
+// attacker could send (fixedProbes, and the origins derived from each
+// wildcard entry by probeFor) and every method, and attributes each allowed
+// preflight to the rule that answers it.
+func attackerAccess(rules []Rule) map[int]*reach {
+	probes := append([]string{}, fixedProbes...)
+	for _, r := range rules {
+		if r.Allowed == nil {
+			continue
+		}
+		for _, o := range r.Allowed.Origins {
+			if p, ok := probeFor(o); ok && !contains(probes, p) {
+				probes = append(probes, p)
+			}
+		}
+	}
+	out := map[int]*reach{}
+	for _, m := range Methods {
+		for _, p := range probes {
+			res := Evaluate(rules, Request{Origin: p, Method: m})
+			if !res.Allowed {
+				continue
+			}
+			a := out[res.RuleIndex]
+			if a == nil {
+				entry, _ := firstMatching(rules[res.RuleIndex].Allowed.Origins, p)
+				a = &reach{origin: p, entry: entry}
+				out[res.RuleIndex] = a
+			}
+			if !contains(a.methods, m) {
+				a.methods = append(a.methods, m)
+			}
+		}
+	}
+	return out
+}
+
+func firstMatching(patterns []string, origin string) (string, bool) {
+	for _, p := range patterns {
+		if wildcardMatch(p, origin, false) {
+			return p, true
+		}
+	}
+	return "", false
+}
+
+func (f *ruleFindings) access(a *reach) {
+	if a == nil {
+		return
+	}
+	var writes []string
+	for _, m := range a.methods {
+		if contains(WriteMethods, m) {
+			writes = append(writes, m)
+		}
+	}
+	how := fmt.Sprintf("origin entry %q matches %s, a site anyone could run", a.entry, a.origin)
+	if a.origin == "null" {
+		how = fmt.Sprintf("origin entry %q matches the origin null, which any page can send from a sandboxed iframe", a.entry)
+	}
+	if len(writes) > 0 {
+		f.add(CodeAnyOriginWrite, "lets any origin %s: %s. List only the sites that must write in allowed.origins, or remove %s from allowed.methods.",
+			andList(writes), how, andList(writes))
+		return
+	}
+	f.add(CodeAnyOrigin, "lets any origin read (%s): %s. If the bucket is not meant to be read by every site's scripts, list the sites in allowed.origins.",
+		andList(a.methods), how)
+}
+
+// probeFor derives, from an origin entry with one wildcard, an origin an
+// attacker could own that the entry matches, if there is one: the wildcard
+// covers the rest of the host (https://example.*), the registrable part of
+// the name (https://*example.com, https://*.com), or a label directly under
+// a shared-hosting domain (https://*.workers.dev). An entry whose wildcard
+// stays under a domain of its own (https://*.example.com,
+// https://*-app.example.workers.dev) gives none.
+func probeFor(entry string) (string, bool) {
+	before, after, found := strings.Cut(entry, "*")
+	if !found || strings.Contains(after, "*") {
+		return "", false
+	}
+	prefix := before
+	if !strings.Contains(before, "://") {
+		if before != "" {
+			return "", false // A wildcard inside the scheme: the fixed probes try it.
+		}
+		prefix = "https://"
+	}
+	if _, afterScheme, _ := strings.Cut(before, "://"); strings.ContainsAny(afterScheme, ":/") {
+		return "", false // A wildcard in the port or path: no host of an attacker's.
+	}
+	host := after
+	if i := strings.IndexAny(host, ":/"); i >= 0 {
+		host = host[:i]
+	}
+	switch {
+	case host == "":
+		return prefix + "r2-review.invalid" + after, true
+	case strings.HasPrefix(host, "."):
+		if owned := host[1:]; !strings.Contains(owned, ".") || sharedHosting(owned) {
+			return prefix + "r2-review" + after, true
+		}
+	default:
+		_, owned, _ := strings.Cut(host, ".")
+		if !strings.Contains(owned, ".") || sharedHosting(owned) {
+			return prefix + "r2-review" + after, true
+		}
+	}
+	return "", false
+}
+
+func (f *ruleFindings) methods() {
+	a := f.rule.Allowed
+	if a == nil {
+		return
+	}
+	all := true
+	for _, m := range Methods {
+		all = all && contains(a.Methods, m)
+	}
+	if all {
+		f.add(CodeAllMethods, "allows all five methods (GET, PUT, POST, DELETE, HEAD); list only the methods the sites need, e.g. GET and HEAD for reads.")
+	}
+	for _, m := range a.Methods {
+		if err := ValidateMethod(m); err != nil {
+			f.add(CodeInvalidMethod, "has the method entry %q, which never matches (%v).", m, err)
+		}
+	}
+}
+
+func (f *ruleFindings) origins() {
+	a := f.rule.Allowed
+	if a == nil {
+		return
+	}
+	for _, o := range a.Origins {
+		if o == "*" {
+			continue
+		}
+		if o == "null" {
+			f.add(CodeNullOrigin, "allows the origin \"null\", which sandboxed iframes, data: URLs and local files send, so any page can claim it; remove it and list real origins.")
+			continue
+		}
+		if reason := originNeverMatches(o); reason != "" {
+			f.add(CodeOriginNeverMatches, "has the origin entry %q, which %s.", o, reason)
+			continue
+		}
+		scheme, host := originHost(o)
+		if domain, ok := sharedWildcard(host); ok {
+			f.add(CodeSharedHostingOrigin, "allows %q: anyone can get a subdomain of %s and run a page there. List your own hosts (https://app.%s) or put the wildcard under a name of your own (https://*.myapp.%s).",
+				o, domain, domain, domain)
+		}
+		switch {
+		case isLoopback(host):
+			f.add(CodeLoopbackOrigin, "allows the loopback origin %q, usually a development leftover: any program on a visitor's machine can serve it. Remove it from production buckets.", o)
+		case scheme == "http":
+			f.add(CodeInsecureOrigin, "allows %q over plain http, which anyone on the network path can impersonate; use https://%s.", o, strings.TrimPrefix(o, "http://"))
+		}
+	}
+}
+
+// originNeverMatches says why an origin entry can never match a browser's
+// origin (or would be rejected by R2), or "" when it can match.
+func originNeverMatches(o string) string {
+	switch n := strings.Count(o, "*"); {
+	case n > 1:
+		return "has more than one `*`: R2 allows one wildcard per origin (S3 rejects more), and matches nothing with it"
+	case n == 1 && wildcardPort(o):
+		return "wildcards the port: R2 rejects that (400 MalformedXML); list each port, e.g. http://localhost:3000"
+	}
+	var first string
+	for _, filler := range []string{"x", "https://x", "s"} {
+		filled := strings.Replace(o, "*", filler, 1)
+		err := ValidateOrigin(filled)
+		if err == nil {
+			return ""
+		}
+		if first == "" {
+			// "origin "https://a/" has a path ..." reads "has a path ...".
+			first = strings.TrimPrefix(strings.TrimPrefix(err.Error(), fmt.Sprintf("origin %q", filled)), ":")
+			first = strings.TrimSpace(first)
+		}
+	}
+	return "no browser's Origin header can match (" + first + ")"
+}
+
+// wildcardPort reports whether an origin entry's `*` is in its port
+// (http://localhost:*, http://[::1]:8*).
+func wildcardPort(o string) bool {
+	_, authority, ok := strings.Cut(o, "://")
+	if !ok {
+		return false
+	}
+	if end := strings.LastIndexByte(authority, ']'); end >= 0 {
+		authority = authority[end+1:] // After an IPv6 literal, only a port.
+	}
+	_, port, hasPort := strings.Cut(authority, ":")
+	return hasPort && strings.Contains(port, "*")
+}
+
+// originHost splits an origin entry into its scheme and host (without port).
+func originHost(o string) (scheme, host string) {
+	scheme, rest, ok := strings.Cut(o, "://")
+	if !ok {
+		return "", ""
+	}
+	host = rest
+	if strings.HasPrefix(host, "[") {
+		if end := strings.IndexByte(host, ']'); end >= 0 {
+			return scheme, host[:end+1]
+		}
+	}
+	if i := strings.IndexAny(host, ":/"); i >= 0 {
+		host = host[:i]
+	}
+	return scheme, host
+}
+
+// sharedWildcard reports whether a host pattern's wildcard covers a label
+// directly under a shared-hosting domain, and which.
+func sharedWildcard(host string) (string, bool) {
+	_, after, found := strings.Cut(host, "*")
+	if !found {
+		return "", false
+	}
+	owned := strings.TrimPrefix(after, ".")
+	if !strings.HasPrefix(after, ".") {
+		_, owned, _ = strings.Cut(after, ".")
+	}
+	return owned, sharedHosting(owned)
+}
+
+func isLoopback(host string) bool {
+	h := strings.TrimSuffix(strings.TrimPrefix(host, "["), "]")
+	if h == "localhost" || strings.HasSuffix(h, ".localhost") {
+		return true
+	}
+	a, err := netip.ParseAddr(h)
+	return err == nil && a.IsLoopback()
+}
+
+func (f *ruleFindings) headers() {
+	a := f.rule.Allowed
+	if a == nil {
+		return
+	}
+	writes := writeMethods(a.Methods)
+	for _, h := range a.Headers {
+		switch {
+		case h == "*" && len(writes) > 0:
+			f.add(CodeAnyHeaderWrite, "allows any request header (\"*\") with %s, so scripts can send any header on writes; list the headers uploads need, e.g. content-type.", andList(writes))
+		case h == "*":
+			f.add(CodeAnyHeader, "allows any request header (\"*\"); list the headers the sites send, e.g. range.")
+		case strings.Count(h, "*") > 1:
+			f.add(CodeHeaderNeverMatches, "has the header entry %q with more than one `*`, which matches nothing; use one wildcard, e.g. x-amz-*.", h)
+		default:
+			if err := ValidateHeader(h); err != nil {
+				f.add(CodeHeaderNeverMatches, "has the header entry %q, which no request header matches (%v); list one name per entry.", h, err)
+			}
+		}
+	}
+}
+
+func writeMethods(methods []string) []string {
+	var out []string
+	for _, m := range methods {
+		if contains(WriteMethods, m) && !contains(out, m) {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+func (f *ruleFindings) maxAge() {
+	if f.rule.MaxAgeSeconds == nil {
+		return
+	}
+	n, _, err := big.ParseFloat(string(*f.rule.MaxAgeSeconds), 10, 512, big.ToNearestEven)
+	if err != nil {
+		return
+	}
+	switch {
+	case n.Cmp(maximumSeconds) > 0:
+		f.add(CodeMaxAgeOverMaximum, "sets max_age_seconds to %s, above the documented maximum of 86400 (browsers cap it lower still); use 7200 or less.", *f.rule.MaxAgeSeconds)
+	case n.Cmp(browserCapSeconds) > 0:
+		f.add(CodeMaxAgeOverBrowserCap, "sets max_age_seconds to %s, but Chromium caches a preflight for at most 7200 seconds; use 7200 or less so that the policy says what browsers do.", *f.rule.MaxAgeSeconds)
+	}
+}
+
+// shadowed reports a rule that an earlier one repeats or covers.
+func (f *ruleFindings) shadowed(earlier []Rule) {
+	if !canMatch(f.rule) {
+		return
+	}
+	for i := range earlier {
+		e := &earlier[i]
+		switch {
+		case SameRule(*e, *f.rule):
+			f.add(CodeDuplicateRule, "repeats %s, which comes first, so it never applies; remove it.", ruleRef(i, e.ID))
+			return
+		case covers(e, f.rule):
+			f.add(CodeShadowedRule, "never applies: %s comes first and matches every request it would (the first matching rule wins). Remove it, or move it above that rule if its headers or max age were meant to apply.",
+				ruleRef(i, e.ID))
+			return
+		}
+	}
+}
+
+func (f *ruleFindings) emptiness() {
+	a := f.rule.Allowed
+	if a == nil || len(a.Methods) == 0 {
+		f.add(CodeEmptyMethods, "allows no method, so it never matches; list the methods it is for, or remove the rule.")
+	}
+	if a == nil || len(a.Origins) == 0 {
+		f.add(CodeEmptyOrigins, "allows no origin, so it never matches; list the origins it is for, or remove the rule.")
+	}
+}
+
+// canMatch reports whether some request could match the rule.
+func canMatch(r *Rule) bool {
+	if r.Allowed == nil || len(r.Allowed.Methods) == 0 {
+		return false
+	}
+	for _, o := range r.Allowed.Origins {
+		if strings.Count(o, "*") <= 1 {
+			return true
+		}
+	}
+	return false
+}
+
+// covers reports whether rule a matches every request rule b matches: b's
+// methods are a's, and each of b's origin and header entries matches only
+// what some entry of a matches.
+func covers(a, b *Rule) bool {
+	if a.Allowed == nil || b.Allowed == nil {
+		return false
+	}
+	for _, m := range b.Allowed.Methods {
+		if !contains(a.Allowed.Methods, m) {
+			return false
+		}
+	}
+	return entriesCovered(b.Allowed.Origins, a.Allowed.Origins, false) &&
+		entriesCovered(b.Allowed.Headers, a.Allowed.Headers, true)
+}
+
+func entriesCovered(inner, outer []string, fold bool) bool {
+	for _, p := range inner {
+		if strings.Count(p, "*") > 1 {
+			continue // Matches nothing.
+		}
+		ok := false
+		for _, q := range outer {
+			if patternWithin(p, q, fold) {
+				ok = true
+				break
+			}
+		}
+		if !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// patternWithin reports whether every string pattern p matches is matched by
+// q (each with at most one `*`).
+func patternWithin(p, q string, fold bool) bool {
+	if fold {
+		p, q = lowerString(p), lowerString(q)
+	}
+	qb, qa, qstar := strings.Cut(q, "*")
+	if qstar && strings.Contains(qa, "*") {
+		return false
+	}
+	pb, pa, pstar := strings.Cut(p, "*")
+	switch {
+	case !pstar:
+		return wildcardMatch(q, p, false)
+	case !qstar:
+		return false
+	}
+	return strings.HasPrefix(pb, qb) && strings.HasSuffix(pa, qa)
+}
+
+func lowerString(s string) string {
+	b := []byte(s)
+	for i := range b {
+		b[i] = lowerASCII(b[i])
+	}
+	return string(b)
+}
+
+// andList joins items as "A", "A and B" or "A, B and C".
+func andList(items []string) string {
+	switch len(items) {
+	case 0:
+		return ""
+	case 1:
+		return items[0]
+	}
+	return strings.Join(items[:len(items)-1], ", ") + " and " + items[len(items)-1]
+}

@@ -1,0 +1,49 @@
+package datasources
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+)
+
+// Each bad value gets exactly one error that says what was expected and
+// what was given; valid values get none.
+func TestNameValidatorsGiveOneClearError(t *testing.T) {
+	cases := []struct {
+		attr       string
+		validators []validator.String
+		value      string
+		want       string // "" for valid
+	}{
+		{"bucket_name", bucketNameValidators(), "", "bucket_name must be an R2 bucket name: 3 to 64 lowercase letters, digits and hyphens, starting and ending with a letter or digit; got an empty string."},
+		{"bucket_name", bucketNameValidators(), "ab", `got "ab" (2 characters).`},
+		{"bucket_name", bucketNameValidators(), "-media", `got "-media" (6 characters).`},
+		{"bucket_name", bucketNameValidators(), strings.Repeat("a", 100), `(100 characters).`},
+		{"bucket_name", bucketNameValidators(), "abc", ""},
+		{"bucket_name", bucketNameValidators(), strings.Repeat("a", 64), ""},
+		{"bucket_name", bucketNameValidators(), "my-bucket-1", ""},
+		{"account_id", accountIDValidators(), "", "account_id must be a Cloudflare account ID: 32 lowercase hexadecimal characters"},
+		{"account_id", accountIDValidators(), "ABC", `got "ABC" (3 characters).`},
+		{"account_id", accountIDValidators(), acct, ""},
+	}
+	for _, tc := range cases {
+		var diags []string
+		for _, v := range tc.validators {
+			var resp validator.StringResponse
+			v.ValidateString(context.Background(), validator.StringRequest{Path: path.Root(tc.attr), ConfigValue: types.StringValue(tc.value)}, &resp)
+			for _, d := range resp.Diagnostics.Errors() {
+				diags = append(diags, d.Detail())
+			}
+		}
+		switch {
+		case tc.want == "" && len(diags) > 0:
+			t.Errorf("%s %q: want no error, got %q", tc.attr, tc.value, diags)
+		case tc.want != "" && (len(diags) != 1 || !strings.Contains(diags[0], tc.want)):
+			t.Errorf("%s %q: want one error containing %q, got %q", tc.attr, tc.value, tc.want, diags)
+		}
+	}
+}
