@@ -51,9 +51,10 @@ echo "==> The bucket's rules, in the order R2 applies them"
 "$tf" output -raw rules_summary
 echo
 
-# The drift review: every bucket of the account, in every jurisdiction,
-# reviewed by cors_findings and compared by cors_diff with the baselines in
-# examples/drift-review/approved. Against the fake, one bucket lets any origin
+# The drift review: every bucket of the account, in every jurisdiction, read
+# by one r2_bucket_cors_policies (the seed's account may not use fedramp, so
+# the sweep skips it with a warning), reviewed by cors_findings and compared
+# by cors_diff with the baselines in examples/drift-review/approved. Against the fake, one bucket lets any origin
 # upload, one caches preflights for a day, and two drifted from (or have no)
 # baseline, so the check warns; the plan still exits 0.
 echo

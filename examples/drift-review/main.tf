@@ -22,8 +22,8 @@ variable "account_id" {
 
 variable "jurisdictions" {
   type        = list(string)
-  default     = ["default", "eu", "fedramp", "us"]
-  description = "Jurisdictions to sweep (a bucket is listed only in its own); leave out those the account cannot use."
+  default     = null
+  description = "Jurisdictions to sweep; null sweeps all four, skipping with a warning any the account may not use (FedRAMP is by contract)."
 }
 
 variable "severities" {
@@ -38,26 +38,18 @@ variable "enforce" {
   description = "Fail the plan (exit 1) on any finding or drift, instead of warning; for CI."
 }
 
-# The account-wide sweep. Once r2_bucket_cors_policies lands, these two data
-# sources become one (its buckets[] carry name, jurisdiction and rules), and
-# data.r2_bucket_cors.each below becomes that list keyed the same way.
-data "r2_buckets" "all" {
-  for_each     = toset(var.jurisdictions)
-  account_id   = var.account_id
-  jurisdiction = each.key
-}
-
-data "r2_bucket_cors" "each" {
-  for_each     = merge([for j, l in data.r2_buckets.all : { for b in l.buckets : "${j}/${b.name}" => b }]...)
-  account_id   = var.account_id
-  bucket_name  = each.value.name
-  jurisdiction = each.value.jurisdiction
+# The account-wide sweep: one data source and one read, however many
+# buckets; each of its buckets[] carries name, jurisdiction and rules.
+data "r2_bucket_cors_policies" "all" {
+  account_id    = var.account_id
+  jurisdictions = var.jurisdictions
 }
 
 locals {
-  baselines = { for k, c in data.r2_bucket_cors.each : k => "${path.module}/approved/${c.bucket_name}.json" }
-  diffs     = { for k, c in data.r2_bucket_cors.each : k => provider::r2::cors_diff(c.rules, jsondecode(fileexists(local.baselines[k]) ? file(local.baselines[k]) : "[]")) }
-  findings = flatten([for k, c in data.r2_bucket_cors.each : [
+  cors      = { for b in data.r2_bucket_cors_policies.all.buckets : "${b.jurisdiction}/${b.name}" => b }
+  baselines = { for k, c in local.cors : k => "${path.module}/approved/${c.name}.json" }
+  diffs     = { for k, c in local.cors : k => provider::r2::cors_diff(c.rules, jsondecode(fileexists(local.baselines[k]) ? file(local.baselines[k]) : "[]")) }
+  findings = flatten([for k, c in local.cors : [
     for f in provider::r2::cors_findings(c.rules) : "${k}: [${f.severity} ${f.code}] ${f.message}" if contains(var.severities, f.severity)
   ]])
   drift = flatten([for k, d in local.diffs : d.equal ? [] : [for c in d.changes : "${k}: [drift] ${c.message}"]])

@@ -216,6 +216,16 @@ func Jurisdiction(j string) DataOption {
 	}
 }
 
+// Jurisdictions sets the jurisdictions argument of r2_bucket_cors_policies
+// to these (none: an empty set).
+func Jurisdictions(js ...string) DataOption {
+	quoted := make([]string, len(js))
+	for i, j := range js {
+		quoted[i] = fmt.Sprintf("%q", j)
+	}
+	return Args("jurisdictions = [" + strings.Join(quoted, ", ") + "]")
+}
+
 // Args adds argument lines, e.g. `name_contains = "logs"`.
 func Args(lines ...string) DataOption {
 	return func(d *dataBlock) { d.args = append(d.args, lines...) }
@@ -230,6 +240,12 @@ func BucketCORSConfig(bucket string, opts ...DataOption) string {
 // BucketsConfig is data "r2_buckets" "test" listing the test account.
 func BucketsConfig(opts ...DataOption) string {
 	return dataSourceConfig("r2_buckets", opts)
+}
+
+// BucketCORSPoliciesConfig is data "r2_bucket_cors_policies" "test" sweeping
+// the test account.
+func BucketCORSPoliciesConfig(opts ...DataOption) string {
+	return dataSourceConfig("r2_bucket_cors_policies", opts)
 }
 
 // dataSourceConfig writes data "<typ>" "test" with account_id first.

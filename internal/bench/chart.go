@@ -6,6 +6,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -24,7 +25,7 @@ func (r Result) WriteChart(path string) error {
 	p.X.Label.Text = "N (data sources)"
 	p.Y.Label.Text = "median wall time (s, log scale)"
 	p.X.Scale = plot.LogScale{}
-	p.X.Tick.Marker = sizeTicks(r.Sizes)
+	p.X.Tick.Marker = r.ticks()
 	p.Y.Scale = plot.LogScale{}
 	p.Y.Tick.Marker = plot.LogTicks{Prec: -1}
 	p.Add(plotter.NewGrid())
@@ -63,6 +64,22 @@ func (r Result) WriteChart(path string) error {
 		p.Add(line, points)
 		p.Legend.Add(s.name, line, points)
 	}
+	if len(r.Sweeps) > 0 {
+		xys := make(plotter.XYs, len(r.Sweeps))
+		for i, sw := range r.Sweeps {
+			xys[i].X, xys[i].Y = float64(sw.N), max(sw.Median().Seconds(), 1e-3)
+			lo, hi = min(lo, xys[i].Y), max(hi, xys[i].Y)
+		}
+		line, points, err := plotter.NewLinePoints(xys)
+		if err != nil {
+			return err
+		}
+		purple := color.RGBA{R: 0x94, G: 0x67, B: 0xbd, A: 0xff}
+		line.Color, line.Width = purple, vg.Points(2)
+		points.Color, points.Shape, points.Radius = purple, draw.PyramidGlyph{}, vg.Points(3.5)
+		p.Add(line, points)
+		p.Legend.Add("r2_bucket_cors_policies: one sweep of N buckets", line, points)
+	}
 	// Room above the lines for the legend, and below for the smallest.
 	p.Y.Min, p.Y.Max = lo/2, hi*6
 	p.Legend.Top, p.Legend.Left = true, true
@@ -75,12 +92,25 @@ func (r Result) WriteChart(path string) error {
 }
 
 // sizeTicks labels exactly the measured sizes on the log axis.
-type sizeTicks []SizeResult
+type sizeTicks []int
 
 func (t sizeTicks) Ticks(_, _ float64) []plot.Tick {
 	out := make([]plot.Tick, len(t))
-	for i, s := range t {
-		out[i] = plot.Tick{Value: float64(s.N), Label: fmt.Sprint(s.N)}
+	for i, n := range t {
+		out[i] = plot.Tick{Value: float64(n), Label: fmt.Sprint(n)}
 	}
 	return out
+}
+
+// ticks are the sizes of the for_each plans and of the sweeps.
+func (r Result) ticks() sizeTicks {
+	var ns []int
+	for _, s := range r.Sizes {
+		ns = append(ns, s.N)
+	}
+	for _, s := range r.Sweeps {
+		ns = append(ns, s.N)
+	}
+	slices.Sort(ns)
+	return slices.Compact(ns)
 }

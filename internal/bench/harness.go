@@ -59,6 +59,10 @@ type Options struct {
 	// Env is added to the clean environment of Terraform, and so of the
 	// providers it starts (KEY=VALUE), for experiments.
 	Env []string
+	// SweepSizes are the accounts the fake serves for r2_bucket_cors_policies
+	// (sweep.go): one per size, with that many buckets in default plus
+	// SweepEUBuckets in eu.
+	SweepSizes []int
 }
 
 // Harness owns the binaries, the fake and the working directory.
@@ -72,6 +76,8 @@ type Harness struct {
 
 	mu    sync.Mutex
 	times []time.Time // When each request was answered, this plan.
+	// onRequest, when set, also sees each request (a storm's trigger).
+	onRequest func(fakeapi.Request)
 }
 
 // New creates the working directory under tmp ("" for the default).
@@ -112,7 +118,8 @@ func (h *Harness) Build(ctx context.Context) error {
 		r2.Package = "./internal/bench/cmd/profiled-provider"
 	}
 	trivialProvider := localprovider.Provider{Address: trivial.Address, Package: "./internal/bench/trivial/cmd/terraform-provider-trivial"}
-	rc, err := localprovider.Install(ctx, h.opts.Repo, h.work, r2, trivialProvider)
+	noPause := localprovider.Provider{Address: NoPauseAddress, Package: "./internal/bench/cmd/nopause-provider"}
+	rc, err := localprovider.Install(ctx, h.opts.Repo, h.work, r2, trivialProvider, noPause)
 	h.rc = rc
 	return err
 }
@@ -126,11 +133,16 @@ func (h *Harness) Setup() error {
 	for i := range h.opts.Buckets {
 		h.fake.AddBucket(AccountID, fakeapi.Bucket{Name: BucketName(i), CORSRules: CORSRules})
 	}
-	h.fake.OnRequest(func(fakeapi.Request) {
+	h.addSweepAccounts()
+	h.fake.OnRequest(func(r fakeapi.Request) {
 		now := time.Now()
 		h.mu.Lock()
 		h.times = append(h.times, now)
+		f := h.onRequest
 		h.mu.Unlock()
+		if f != nil {
+			f(r)
+		}
 	})
 	h.fake.SetLatency(h.opts.Latency)
 
@@ -221,6 +233,8 @@ type Sample struct {
 	Startup, Reads, Tail time.Duration
 	// MaxInFlight is the most requests the fake served at once.
 	MaxInFlight int
+	// Refused counts the requests the fake answered 429 (a storm).
+	Refused int
 }
 
 // Plan runs `terraform plan` on the configuration of kind k with n data
@@ -230,6 +244,25 @@ func (h *Harness) Plan(ctx context.Context, k Kind, n int) (Sample, error) {
 	if err != nil {
 		return Sample{}, err
 	}
+	s, out, err := h.run(ctx, dir, h.binary(k))
+	if err != nil {
+		return Sample{}, fmt.Errorf("terraform plan (%s, N=%d): %w\n%s", k, n, err, out)
+	}
+	if !strings.Contains(out, "No changes.") {
+		return Sample{}, fmt.Errorf("terraform plan (%s, N=%d) did not report \"No changes.\":\n%s", k, n, out)
+	}
+	if s.Refused > 0 {
+		return Sample{}, fmt.Errorf("the fake refused %d requests: the benchmark is not measuring reads", s.Refused)
+	}
+	if k == KindR2 && s.Requests < n {
+		return Sample{}, fmt.Errorf("plan of %d data sources sent only %d requests", n, s.Requests)
+	}
+	return s, nil
+}
+
+// run runs `terraform plan` in dir and measures it, whether it succeeds or
+// not; the error is the plan's, with its output.
+func (h *Harness) run(ctx context.Context, dir, binary string) (Sample, string, error) {
 	cmd := exec.CommandContext(ctx, h.opts.Terraform, "plan", "-input=false", "-no-color", "-refresh=true",
 		fmt.Sprintf("-parallelism=%d", h.opts.Parallelism))
 	cmd.Dir = dir
@@ -244,35 +277,31 @@ func (h *Harness) Plan(ctx context.Context, k Kind, n int) (Sample, error) {
 
 	start := time.Now()
 	if err := cmd.Start(); err != nil {
-		return Sample{}, err
+		return Sample{}, "", err
 	}
-	w := startProcWatch(cmd.Process.Pid, h.binary(k), 10*time.Millisecond)
-	err = cmd.Wait()
+	w := startProcWatch(cmd.Process.Pid, binary, 10*time.Millisecond)
+	err := cmd.Wait()
 	wall := time.Since(start)
 	rss, procs := w.finish()
-	if err != nil {
-		return Sample{}, fmt.Errorf("terraform plan (%s, N=%d): %w\n%s", k, n, err, out.String())
-	}
-	if !strings.Contains(out.String(), "No changes.") {
-		return Sample{}, fmt.Errorf("terraform plan (%s, N=%d) did not report \"No changes.\":\n%s", k, n, out.String())
-	}
 	s := Sample{Wall: wall, PeakRSS: rss, Procs: procs, Requests: h.fake.RequestCount(), Conns: h.fake.ConnectionsOpened()}
 	paths := map[string]bool{}
 	for _, r := range h.fake.Requests() {
-		if r.Status != 200 {
-			return Sample{}, fmt.Errorf("the fake answered %s %s with %d: the benchmark is not measuring reads", r.Method, r.Path, r.Status)
+		switch r.Status {
+		case 200:
+		case 429:
+			s.Refused++
+		default:
+			return Sample{}, out.String(), fmt.Errorf("the fake answered %s %s with %d: the benchmark is not measuring reads",
+				r.Method, r.Path, r.Status)
 		}
 		paths[r.Path] = true
 	}
 	s.Distinct = len(paths)
-	if k == KindR2 && s.Requests < n {
-		return Sample{}, fmt.Errorf("plan of %d data sources sent only %d requests", n, s.Requests)
-	}
 	h.mu.Lock()
 	times := slices.Clone(h.times)
 	h.mu.Unlock()
 	s.phases(start, start.Add(wall), times, h.opts.Latency)
-	return s, nil
+	return s, out.String(), err
 }
 
 // phases fills the phase fields from the answer times. A request arrives a

@@ -3,6 +3,7 @@ package bench_test
 import (
 	"context"
 	"fmt"
+	"maps"
 	"runtime"
 	"sync/atomic"
 	"testing"
@@ -91,20 +92,7 @@ func BenchmarkProviderRead(b *testing.B) {
 	const buckets = 1000
 	s := startFake(b, buckets, 0)
 	ctx := context.Background()
-	// The server main serves (provider.NewServer), not the bare framework's.
-	srv := provider.NewServer("bench", provider.Options{})()
-	schemas, err := srv.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
-	if err != nil || len(schemas.Diagnostics) > 0 {
-		b.Fatalf("GetProviderSchema: %v %v", err, schemas.Diagnostics)
-	}
-	provCfg := dynamicValue(b, schemas.Provider, map[string]tftypes.Value{
-		"base_url":  tftypes.NewValue(tftypes.String, s.URL()),
-		"api_token": tftypes.NewValue(tftypes.String, bench.Token),
-	})
-	conf, err := srv.ConfigureProvider(ctx, &tfprotov6.ConfigureProviderRequest{TerraformVersion: "1.11.4", Config: &provCfg})
-	if err != nil || len(conf.Diagnostics) > 0 {
-		b.Fatalf("ConfigureProvider: %v %v", err, conf.Diagnostics)
-	}
+	srv, schemas := configuredServer(b, s, nil)
 	dsSchema := schemas.DataSourceSchemas["r2_bucket_cors"]
 	configs := make([]tfprotov6.DynamicValue, buckets)
 	for i := range configs {
@@ -126,6 +114,49 @@ func BenchmarkProviderRead(b *testing.B) {
 	})
 	b.StopTimer()
 	report(b, s)
+}
+
+// BenchmarkSweepRead is one r2_bucket_cors_policies read of 1000 buckets
+// (the benchmark's policy on each) through the server main serves, without
+// gRPC: what the provider allocates for a sweep, and where (-memprofile).
+func BenchmarkSweepRead(b *testing.B) {
+	const buckets = 1000
+	s := startFake(b, buckets, 0)
+	ctx := context.Background()
+	srv, schemas := configuredServer(b, s, map[string]tftypes.Value{"rate_limit": tftypes.NewValue(tftypes.Number, 0)})
+	cfg := dynamicValue(b, schemas.DataSourceSchemas["r2_bucket_cors_policies"], map[string]tftypes.Value{
+		"account_id": tftypes.NewValue(tftypes.String, bench.AccountID),
+	})
+	b.ReportAllocs()
+	for b.Loop() {
+		resp, err := srv.ReadDataSource(ctx, &tfprotov6.ReadDataSourceRequest{TypeName: "r2_bucket_cors_policies", Config: &cfg})
+		if err != nil || len(resp.Diagnostics) > 0 || resp.State == nil {
+			b.Fatalf("ReadDataSource: %v %v", err, resp.Diagnostics)
+		}
+	}
+}
+
+// configuredServer is the server main serves (provider.NewServer), not the
+// bare framework's, configured for the fake s with extra provider settings.
+func configuredServer(b *testing.B, s *fakeapi.Server, extra map[string]tftypes.Value) (tfprotov6.ProviderServer, *tfprotov6.GetProviderSchemaResponse) {
+	b.Helper()
+	ctx := context.Background()
+	srv := provider.NewServer("bench", provider.Options{})()
+	schemas, err := srv.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
+	if err != nil || len(schemas.Diagnostics) > 0 {
+		b.Fatalf("GetProviderSchema: %v %v", err, schemas.Diagnostics)
+	}
+	settings := map[string]tftypes.Value{
+		"base_url":  tftypes.NewValue(tftypes.String, s.URL()),
+		"api_token": tftypes.NewValue(tftypes.String, bench.Token),
+	}
+	maps.Copy(settings, extra)
+	provCfg := dynamicValue(b, schemas.Provider, settings)
+	conf, err := srv.ConfigureProvider(ctx, &tfprotov6.ConfigureProviderRequest{TerraformVersion: "1.11.4", Config: &provCfg})
+	if err != nil || len(conf.Diagnostics) > 0 {
+		b.Fatalf("ConfigureProvider: %v %v", err, conf.Diagnostics)
+	}
+	return srv, schemas
 }
 
 // dynamicValue encodes an object of the schema's type with the given

@@ -69,7 +69,7 @@ func (r Result) Targets() []Target {
 			Measured: fmt.Sprintf("%s (trivial provider: %s)", Dur(Median(r.Schema)), Dur(Median(r.TrivialSchema))),
 			Pass:     Median(r.Schema) < TargetSchemaTime, Known: len(r.Schema) > 0,
 		})
-	return ts
+	return append(ts, r.sweepTargets()...)
 }
 
 // Dur formats a duration for the tables: milliseconds below 10 s.
@@ -189,6 +189,19 @@ func (r Result) Results(chart string) string {
 		len(r.Schema), Dur(Median(r.Schema)), minMax(r.Schema), Dur(Median(r.TrivialSchema)), minMax(r.TrivialSchema))
 	b.WriteString("### Targets\n\n")
 	r.WriteTargets(&b)
+	if len(r.Sweeps) > 0 {
+		fmt.Fprintf(&b, "\n### One sweep instead of for_each: `r2_bucket_cors_policies`\n\n"+
+			"One data source reads every bucket of an account (all four jurisdictions: a list page each, then one read "+
+			"per bucket, %d at a time); the for_each columns are the plans above over the same default buckets. "+
+			"Rate limit at its default (1200 requests in any 5 minutes) unless said otherwise.\n\n", sweepConcurrency)
+		r.WriteSweeps(&b)
+	}
+	if len(r.Storms) > 0 {
+		b.WriteString("\n#### A 429 storm\n\nFrom the first policy read on, the fake refuses every request with HTTP 429 and " +
+			"a `Retry-After` of the seconds left, then lets all pass, as Cloudflare does once a user is over its limit. " +
+			"\"Each read alone\" is the same provider without the pause all requests share (`cmd/nopause-provider`).\n\n")
+		r.WriteStorms(&b)
+	}
 	b.WriteString("\n### Where the time goes, as measured\n\n")
 	b.WriteString("From the fake's request log (answer times; a request arrives one latency before its answer), medians per N:\n\n")
 	r.WritePhases(&b)

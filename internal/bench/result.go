@@ -27,6 +27,9 @@ type Result struct {
 	// Schema and TrivialSchema are the `terraform providers schema -json`
 	// wall times, ours and the trivial provider's.
 	Schema, TrivialSchema []time.Duration
+	// Sweeps and Storms are the r2_bucket_cors_policies scenarios (sweep.go).
+	Sweeps []SweepResult
+	Storms []StormResult
 }
 
 // SizeResult holds the plans of one N.

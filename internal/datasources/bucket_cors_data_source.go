@@ -90,9 +90,7 @@ func (d *bucketCORSDataSource) Read(ctx context.Context, req datasource.ReadRequ
 	}
 	list, err := corsstate.RulesToState(rules)
 	if err != nil {
-		resp.Diagnostics.AddError("Unexpected R2 CORS Policy",
-			fmt.Sprintf("The CORS policy of bucket %q (account %s) cannot be written to state: %s. "+
-				"Cloudflare's schema does not allow such a policy; if the API really sent it, please report it.", bucket, account, err))
+		resp.Diagnostics.AddError(unexpectedPolicyDiagnostic(err, account, bucket, jurisdiction))
 		return
 	}
 	m.Rules = list
@@ -105,6 +103,13 @@ func (m bucketCORSModel) attributes() map[string]attr.Value {
 		"id": m.ID, "account_id": m.AccountID, "bucket_name": m.BucketName,
 		"jurisdiction": m.Jurisdiction, "rules": m.Rules,
 	}
+}
+
+// unexpectedPolicyDiagnostic explains rules that cannot be written to state.
+func unexpectedPolicyDiagnostic(err error, account, bucket, jurisdiction string) (summary, detail string) {
+	return "Unexpected R2 CORS Policy", fmt.Sprintf("The CORS policy of %s cannot be written to state: %s. "+
+		"Cloudflare's schema does not allow such a policy; if the API really sent it, please report it.",
+		where{account: account, bucket: bucket, jurisdiction: jurisdiction}, err)
 }
 
 // readErrorDiagnostic explains a failed read (see apiErrorDiagnostic).

@@ -43,6 +43,10 @@ func apiErrorDiagnostic(err error, summary, what string) (string, string) {
 		summary = "R2 Bucket Not Found"
 		b.WriteString("\n\nCheck the bucket name and account. A bucket created in the eu, fedramp or us " +
 			"jurisdiction is invisible without it: set jurisdiction = \"eu\" (or \"fedramp\", \"us\") on this data source.")
+	case apiErr.HasCode(r2api.CodeNotEntitled): // Before IsAuth: it is a 403 too.
+		summary = "R2 Jurisdiction or Feature Not Available"
+		b.WriteString("\n\nThe account is not entitled to this: most likely the jurisdiction, which the account may " +
+			"not use (FedRAMP is available by contract only). Leave that jurisdiction out, or ask Cloudflare to enable it.")
 	case apiErr.IsAuth():
 		summary = "R2 API Authentication Failed"
 		b.WriteString("\n\nThe credentials were refused or lack permission. An API token needs the " +

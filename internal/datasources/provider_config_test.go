@@ -138,10 +138,15 @@ func TestProvider_clientSettingsFromEnv(t *testing.T) {
 	for env, want := range map[[2]string]*regexp.Regexp{
 		{"R2_MAX_RETRIES", "many"}:   acctest.ErrorRegexp("Invalid Environment Variable", `R2_MAX_RETRIES="many"`, "0 to 10"),
 		{"R2_REQUEST_TIMEOUT", "0s"}: acctest.ErrorRegexp("Invalid Request Timeout", `R2_REQUEST_TIMEOUT="0s"`, "between 1s and 10m0s"),
+		{"R2_SWEEP_CONCURRENCY", "0"}: acctest.ErrorRegexp("Invalid Environment Variable", `R2_SWEEP_CONCURRENCY="0"`,
+			"from 1 to 64", "sweep_concurrency"),
+		{"R2_RATE_LIMIT", "lots"}: acctest.ErrorRegexp("Invalid Environment Variable", `R2_RATE_LIMIT="lots"`,
+			"from 0 to 100000", "rate_limit"),
 	} {
 		t.Run(env[0], func(t *testing.T) {
-			t.Setenv("R2_MAX_RETRIES", "")
-			t.Setenv("R2_REQUEST_TIMEOUT", "")
+			for _, e := range []string{"R2_MAX_RETRIES", "R2_REQUEST_TIMEOUT", "R2_SWEEP_CONCURRENCY", "R2_RATE_LIMIT"} {
+				t.Setenv(e, "")
+			}
 			t.Setenv(env[0], env[1])
 			acctest.Run(t, resource.TestStep{
 				Config:      acctest.ProviderConfig(s) + acctest.BucketCORSConfig("media"),
@@ -161,6 +166,9 @@ func TestProvider_clientSettingsValidated(t *testing.T) {
 		"max_retries negative":     {"max_retries = -1", acctest.ErrorRegexp("max_retries", "value must be between 0 and 10")},
 		"request_timeout garbage":  {`request_timeout = "soon"`, acctest.ErrorRegexp("Invalid Duration", `"soon"`, `such as "30s"`)},
 		"request_timeout too long": {`request_timeout = "1h"`, acctest.ErrorRegexp("Invalid Duration", "between 1s and 10m0s")},
+		"sweep_concurrency zero":   {"sweep_concurrency = 0", acctest.ErrorRegexp("sweep_concurrency", "value must be between 1 and 64")},
+		"sweep_concurrency 65":     {"sweep_concurrency = 65", acctest.ErrorRegexp("sweep_concurrency", "value must be between 1 and 64")},
+		"rate_limit negative":      {"rate_limit = -1", acctest.ErrorRegexp("rate_limit", "value must be between 0 and 100000")},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {

@@ -9,6 +9,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
+	"github.com/r2tf/terraform-provider-r2/internal/cors"
 	"github.com/r2tf/terraform-provider-r2/internal/corsstate"
 	"github.com/r2tf/terraform-provider-r2/internal/r2api"
 )
@@ -33,6 +34,15 @@ func TestSetStateMatchesStateSet(t *testing.T) {
 		t.Fatal(diags)
 	}
 
+	loc := "enam"
+	sweptList, _, diags := sweepToState(acct, []sweptBucket{
+		{jurisdiction: "default", bucket: r2api.Bucket{Name: "media", Location: &loc}, rules: rules},
+		{jurisdiction: "eu", bucket: r2api.Bucket{Name: "bare"}, rules: []cors.Rule{}},
+	})
+	if diags.HasError() {
+		t.Fatal(diags)
+	}
+
 	type model interface{ attributes() map[string]attr.Value }
 	cases := []struct {
 		name   string
@@ -50,6 +60,15 @@ func TestSetStateMatchesStateSet(t *testing.T) {
 				NameContains: types.StringNull(), Buckets: bucketList},
 			&bucketsModel{ID: types.StringValue("x"), AccountID: types.StringValue(acct), Jurisdiction: types.StringValue("eu"),
 				NameContains: types.StringValue("me"), Buckets: bucketList},
+		}},
+		{"r2_bucket_cors_policies", NewBucketCORSPoliciesDataSource(), []model{
+			&corsPoliciesModel{ID: types.StringValue(acct), AccountID: types.StringValue(acct), Jurisdictions: types.SetNull(types.StringType),
+				NameContains: types.StringNull(), Buckets: sweptList, BucketCount: types.Int64Value(2), PolicyCount: types.Int64Value(1),
+				SkippedJurisdictions: types.ListValueMust(types.StringType, []attr.Value{types.StringValue("fedramp")})},
+			&corsPoliciesModel{ID: types.StringValue(acct), AccountID: types.StringValue(acct),
+				Jurisdictions: types.SetValueMust(types.StringType, []attr.Value{types.StringValue("eu")}),
+				NameContains:  types.StringValue("me"), Buckets: sweptList, BucketCount: types.Int64Value(2), PolicyCount: types.Int64Value(1),
+				SkippedJurisdictions: types.ListValueMust(types.StringType, []attr.Value{})},
 		}},
 	}
 	for _, tc := range cases {

@@ -24,6 +24,7 @@ const (
 	codeNoCORS        = 10059 // The CORS configuration does not exist.
 	codeMalformedJSON = 10040 // The JSON you provided was not well formed.
 	codeRateLimited   = 971   // Please wait and consider throttling your request speed.
+	codeNotEntitled   = 10042 // Account not entitled to this feature.
 	codeInternal      = 10001 // Internal error; the fake's choice for 5xx faults.
 	// codeInvalidArgument is the fake's choice for a bad query parameter or
 	// jurisdiction header: the README documents no code for these cases,
@@ -39,6 +40,7 @@ const (
 	msgNoCORS        = "The CORS configuration does not exist."
 	msgMalformedJSON = "The JSON you provided was not well formed."
 	msgRateLimited   = "Please wait and consider throttling your request speed"
+	msgNotEntitled   = "Account not entitled to this feature."
 )
 
 // maxBody bounds PUT bodies so that odd clients cannot exhaust memory.
@@ -201,6 +203,9 @@ func (s *Server) handle(r *http.Request) response {
 	}
 	if !cred.allows(rt.accountID) {
 		return errorResponse(http.StatusForbidden, codeAuth, msgAuth)
+	}
+	if !s.entitled(rt.accountID, jur) {
+		return errorResponse(http.StatusForbidden, codeNotEntitled, msgNotEntitled)
 	}
 	if rt.kind == "list" {
 		return s.listBuckets(rt.accountID, jur, lq)

@@ -478,3 +478,21 @@ func TestStartOnRefusesNonLoopback(t *testing.T) {
 		s.Close() // Twice is fine.
 	}
 }
+
+// An account without the right to a jurisdiction (FedRAMP is by contract)
+// is refused there with 403 and code 10042, and only there.
+func TestNotEntitled(t *testing.T) {
+	s, c := newFake(t)
+	s.AddBucket(acct, Bucket{Name: "media", CORSRules: `[]`})
+	s.NotEntitled(acct, "fedramp")
+	hdr := map[string]string{"Authorization": "Bearer " + token, "cf-r2-jurisdiction": "fedramp"}
+	wantError(t, call(t, c, "GET", listURL(s, acct, ""), hdr, ""), 403, codeNotEntitled, msgNotEntitled)
+	wantError(t, call(t, c, "GET", corsURL(s, acct, "media"), hdr, ""), 403, codeNotEntitled, msgNotEntitled)
+	if a := call(t, c, "GET", listURL(s, acct, ""), nil, ""); a.status != 200 {
+		t.Errorf("default jurisdiction: %d %s", a.status, a.body)
+	}
+	hdr["cf-r2-jurisdiction"] = "eu"
+	if a := call(t, c, "GET", listURL(s, acct, ""), hdr, ""); a.status != 200 {
+		t.Errorf("eu: %d %s", a.status, a.body)
+	}
+}

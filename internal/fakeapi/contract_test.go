@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
@@ -155,6 +156,7 @@ func TestContract(t *testing.T) {
 		add(n, "", "")
 	}
 	s.AddBucket(otherAcct, Bucket{Name: "narrow-bucket", Location: "apac", StorageClass: "InfrequentAccess", CORSRules: `[]`})
+	s.NotEntitled(otherAcct, "fedramp")
 
 	cors := func(account, bucket string) string { return "/accounts/" + account + "/r2/buckets/" + bucket + "/cors" }
 	list := "/accounts/" + acct + "/r2/buckets"
@@ -210,6 +212,8 @@ func TestContract(t *testing.T) {
 		{name: "list per_page 0", path: list, query: "per_page=0", status: 400, code: codeInvalidArgument, reqProblems: []string{"param:per_page"}},
 		{name: "list per_page 1001", path: list, query: "per_page=1001", status: 400, code: codeInvalidArgument, reqProblems: []string{"param:per_page"}},
 		{name: "list bad direction", path: list, query: "direction=up", status: 400, code: codeInvalidArgument, reqProblems: []string{"param:direction"}},
+		{name: "list a jurisdiction the account may not use", path: "/accounts/" + otherAcct + "/r2/buckets", jur: "fedramp", status: 403, code: codeNotEntitled},
+		{name: "read in a jurisdiction the account may not use", path: cors(otherAcct, "narrow-bucket"), jur: "fedramp", status: 403, code: codeNotEntitled},
 		{name: "list unknown jurisdiction", path: list, jur: "mars", status: 400, code: codeInvalidArgument, reqProblems: []string{"param:cf-r2-jurisdiction"}},
 
 		{name: "put policy", method: "PUT", path: cors(acct, "list-a"), body: `{"rules":[{"allowed":{"methods":["GET"],"origins":["*"]},"maxAgeSeconds":600}]}`, status: 200},
@@ -386,6 +390,9 @@ func TestContractErrorsOutsideTheSchema(t *testing.T) {
 	}
 	s.InjectFault(Fault{Status: 429, Times: 1})
 	wantError(t, call(t, c, "GET", listURL(s, acct, ""), nil, ""), 429, 971, msgRateLimited)
+	s.RateLimitFor(time.Minute)
+	wantError(t, call(t, c, "GET", listURL(s, acct, ""), nil, ""), 429, 971, msgRateLimited)
+	s.RateLimitFor(0)
 
 	// A hostile message (terminal escapes, a forged line) is still a
 	// schema-valid envelope: only the provider's escaping stops it.

@@ -155,6 +155,23 @@ func faultResponse(f *Fault) response {
 	return response{status: status, contentType: f.ContentType, body: []byte(f.Body)}
 }
 
+// RateLimitFor answers every request of the next d with 429 (code 971) and a
+// Retry-After of the seconds left, rounded up, as Cloudflare does once a
+// user is over its limit; then every request passes again.
+func (s *Server) RateLimitFor(d time.Duration) {
+	s.stormUntil.Store(time.Now().Add(d).UnixNano())
+}
+
+// stormRetryAfter returns the Retry-After of a request refused by
+// RateLimitFor, or "" when none is under way.
+func (s *Server) stormRetryAfter() string {
+	left := time.Until(time.Unix(0, s.stormUntil.Load()))
+	if left <= 0 {
+		return ""
+	}
+	return strconv.FormatInt(int64((left+time.Second-1)/time.Second), 10)
+}
+
 // ServeHTTP answers one request: faults and latency first, then the API.
 // The request is logged once its answer is decided and before it is
 // written, so a client that has its answer finds it in the log.
@@ -178,6 +195,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	var resp response
 	switch {
+	case s.stormRetryAfter() != "":
+		resp = errorResponse(http.StatusTooManyRequests, codeRateLimited, msgRateLimited)
+		p.header = append(p.header, [2]string{"Retry-After", s.stormRetryAfter()})
 	case p.answer != nil && p.answer.EndlessCursor > 0:
 		resp = endlessPage(p.answer.EndlessCursor, s.endless.Add(1))
 	case p.answer != nil:

@@ -228,6 +228,24 @@ func TestFaultSlowBody(t *testing.T) {
 	}
 }
 
+// RateLimitFor refuses every request, whatever its path, with the seconds
+// left as Retry-After, then lets them all pass.
+func TestRateLimitFor(t *testing.T) {
+	s, c, u := faultFake(t)
+	s.RateLimitFor(1500 * time.Millisecond)
+	for _, url := range []string{u, listURL(s, acct, "")} {
+		a := call(t, c, "GET", url, nil, "")
+		wantError(t, a, 429, 971, msgRateLimited)
+		if ra := a.header.Get("Retry-After"); ra != "2" {
+			t.Errorf("Retry-After = %q, want 2 (1.5 s rounded up)", ra)
+		}
+	}
+	time.Sleep(1600 * time.Millisecond)
+	if a := call(t, c, "GET", u, nil, ""); a.status != 200 || a.header.Get("Retry-After") != "" {
+		t.Fatalf("after the window: %d %v", a.status, a.header)
+	}
+}
+
 func TestFaultEndlessCursor(t *testing.T) {
 	s, c, _ := faultFake(t)
 	s.InjectFault(Fault{PathContains: "/r2/buckets", EndlessCursor: 64, Times: 3})

@@ -30,9 +30,11 @@ type SeedGlobalKey struct {
 	Accounts []string `json:"accounts"`
 }
 
-// SeedAccount lists an account's buckets.
+// SeedAccount lists an account's buckets, and the jurisdictions it may not
+// use (see Server.NotEntitled).
 type SeedAccount struct {
-	Buckets []SeedBucket `json:"buckets"`
+	Buckets     []SeedBucket `json:"buckets"`
+	NotEntitled []string     `json:"not_entitled_jurisdictions"`
 }
 
 // SeedBucket is a bucket. CORSRules keeps the raw JSON of the rules so that
@@ -74,6 +76,9 @@ func (s *Server) LoadSeed(r io.Reader) error {
 	}
 	for id, acc := range seed.Accounts {
 		s.AddAccount(id)
+		for _, j := range acc.NotEntitled {
+			s.NotEntitled(id, j)
+		}
 		for _, b := range acc.Buckets {
 			s.AddBucket(id, Bucket{
 				Name:         b.Name,
@@ -105,6 +110,11 @@ func (seed *Seed) check() error {
 	for id, acc := range seed.Accounts {
 		if id == "" {
 			return errors.New("seed: empty account id")
+		}
+		for _, j := range acc.NotEntitled {
+			if !jurisdictions[normJurisdiction(j)] {
+				return fmt.Errorf("fakeapi: seed: account %s: unknown jurisdiction %q", id, j)
+			}
 		}
 		for i, b := range acc.Buckets {
 			if b.Name == "" {

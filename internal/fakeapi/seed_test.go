@@ -9,7 +9,7 @@ const testSeed = `{
   "tokens": [{"token": "demo-token", "accounts": []}, {"token": "narrow", "accounts": ["` + otherAcct + `"]}],
   "global_keys": [{"email": "demo@example.com", "key": "demo-key"}],
   "accounts": {
-    "` + acct + `": {"buckets": [
+    "` + acct + `": {"not_entitled_jurisdictions": ["fedramp"], "buckets": [
       {"name": "web-assets", "location": "wnam", "storage_class": "Standard",
        "creation_date": "2026-01-02T03:04:05.000Z",
        "cors_rules": [ {"allowed": {"methods": ["GET"], "origins": ["*"]}, "maxAgeSeconds": 3600.5} ]},
@@ -41,6 +41,8 @@ func TestLoadSeed(t *testing.T) {
 		t.Fatalf("bare-result: %s", a.body)
 	}
 	wantError(t, call(t, c, "GET", corsURL(s, acct, "no-policy"), demo, ""), 404, 10059, msgNoCORS)
+	wantError(t, call(t, c, "GET", listURL(s, acct, ""), map[string]string{"Authorization": "Bearer demo-token", "cf-r2-jurisdiction": "fedramp"}, ""),
+		403, codeNotEntitled, msgNotEntitled)
 	key := map[string]string{"X-Auth-Email": "demo@example.com", "X-Auth-Key": "demo-key"}
 	if a = call(t, c, "GET", listURL(s, acct, ""), key, ""); a.status != 200 || !strings.Contains(a.body, `"web-assets"`) {
 		t.Fatalf("list: %s", a.body)
@@ -61,6 +63,7 @@ func TestLoadSeedRejectsBadInput(t *testing.T) {
 		"bad jurisdiction":    `{"accounts":{"` + acct + `":{"buckets":[{"name":"b","jurisdiction":"mars"}]}}}`,
 		"bucket without name": `{"accounts":{"` + acct + `":{"buckets":[{"location":"weur"}]}}}`,
 		"empty account":       `{"accounts":{"":{"buckets":[]}}}`,
+		"bad not entitled":    `{"accounts":{"` + acct + `":{"not_entitled_jurisdictions":["mars"]}}}`,
 	} {
 		s := Start()
 		if err := s.LoadSeed(strings.NewReader(seed)); err == nil {

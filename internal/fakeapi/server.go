@@ -52,6 +52,8 @@ type Server struct {
 	latency atomic.Int64 // A time.Duration.
 	conns   atomic.Int64
 	endless atomic.Int64 // Pages answered by EndlessCursor faults.
+	// stormUntil is when RateLimitFor's 429s end, in Unix nanoseconds.
+	stormUntil atomic.Int64
 }
 
 // Request is one request as the fake saw it, kept so that tests can check

@@ -55,6 +55,8 @@ type account struct {
 	// buckets is keyed by jurisdiction, then by bucket name, because a
 	// bucket is only visible in its own jurisdiction.
 	buckets map[string]map[string]*bucket
+	// notEntitled holds the jurisdictions the account may not use.
+	notEntitled map[string]bool
 }
 
 type bucket struct {
@@ -105,10 +107,27 @@ func (s *Server) AddAccount(accountID string) {
 func (s *Server) accountLocked(accountID string) *account {
 	a := s.accounts[accountID]
 	if a == nil {
-		a = &account{buckets: make(map[string]map[string]*bucket)}
+		a = &account{buckets: make(map[string]map[string]*bucket), notEntitled: make(map[string]bool)}
 		s.accounts[accountID] = a
 	}
 	return a
+}
+
+// NotEntitled makes the account unable to use a jurisdiction, as an account
+// without a FedRAMP contract cannot use fedramp: every request for it in that
+// jurisdiction answers 403 with code 10042 (see testdata/API.md for what is
+// known of this answer and what is assumed).
+func (s *Server) NotEntitled(accountID, jurisdiction string) {
+	s.mu.Lock()
+	s.accountLocked(accountID).notEntitled[normJurisdiction(jurisdiction)] = true
+	s.mu.Unlock()
+}
+
+func (s *Server) entitled(accountID, jurisdiction string) bool {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	a := s.accounts[accountID]
+	return a == nil || !a.notEntitled[jurisdiction]
 }
 
 // AddBucket creates (or replaces) a bucket, creating the account if needed.

@@ -2,6 +2,7 @@ package provider_test
 
 import (
 	"bytes"
+	"fmt"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -19,13 +20,33 @@ import (
 // bound below is far from both outcomes (about a second against twenty), so
 // a busy machine cannot make it flaky.
 func TestInterruptDuringPlan(t *testing.T) {
-	tf, rc := acctest.BuiltProvider(t)
 	s := fakeapi.Start()
 	defer s.Close()
 	s.AddToken(acctest.Token)
 	s.AddBucket(acctest.AccountID, fakeapi.Bucket{Name: "media", CORSRules: `[]`})
 	s.InjectFault(fakeapi.Fault{PathContains: "/cors", Delay: time.Minute})
+	interruptPlan(t, s, acctest.BucketCORSConfig("media"))
+}
 
+// TestInterruptDuringSweep does the same to a sweep of many buckets with
+// reads in flight and more waiting for their turn: none is left running.
+func TestInterruptDuringSweep(t *testing.T) {
+	s := fakeapi.Start()
+	defer s.Close()
+	s.AddToken(acctest.Token)
+	for i := range 200 {
+		s.AddBucket(acctest.AccountID, fakeapi.Bucket{Name: fmt.Sprintf("bucket-%03d", i), CORSRules: `[]`})
+	}
+	s.InjectFault(fakeapi.Fault{PathContains: "/cors", Delay: time.Minute})
+	interruptPlan(t, s, acctest.BucketCORSPoliciesConfig())
+}
+
+// interruptPlan plans config with the built provider, sends SIGINT once a
+// request has reached the fake, and wants the plan over well before the
+// request timeout.
+func interruptPlan(t *testing.T, s *fakeapi.Server, config string) {
+	t.Helper()
+	tf, rc := acctest.BuiltProvider(t)
 	work := t.TempDir()
 	writeFile(t, filepath.Join(work, "main.tf"), acctest.ProviderConfig(s)+`
 terraform {
@@ -33,7 +54,7 @@ terraform {
     r2 = { source = "r2tf/r2" }
   }
 }
-`+acctest.BucketCORSConfig("media"))
+`+config)
 	cmd := exec.Command(tf, "plan", "-no-color", "-input=false")
 	cmd.Dir = work
 	cmd.Env = append(cleanEnv(), "TF_CLI_CONFIG_FILE="+rc, "CHECKPOINT_DISABLE=1")

@@ -35,8 +35,10 @@ const (
 	EnvEmail    = "CLOUDFLARE_EMAIL"
 	EnvBaseURL  = "CLOUDFLARE_BASE_URL"
 	// Ours, not Cloudflare's: they tune this provider's client only.
-	EnvMaxRetries     = "R2_MAX_RETRIES"
-	EnvRequestTimeout = "R2_REQUEST_TIMEOUT"
+	EnvMaxRetries       = "R2_MAX_RETRIES"
+	EnvRequestTimeout   = "R2_REQUEST_TIMEOUT"
+	EnvSweepConcurrency = "R2_SWEEP_CONCURRENCY"
+	EnvRateLimit        = "R2_RATE_LIMIT"
 )
 
 // Bounds of the client settings: enough to ride out a bad minute, never so
@@ -45,6 +47,11 @@ const (
 	maxMaxRetries     = 10
 	minRequestTimeout = time.Second
 	maxRequestTimeout = 10 * time.Minute
+	// More reads at once than this gain nothing at Cloudflare's latency and
+	// crowd its per-IP limit (200 requests per second).
+	maxSweepConcurrency = 64
+	// A rate limit is Cloudflare's 1200 unless an account has a higher one.
+	maxRateLimit = 100000
 )
 
 var (
@@ -76,8 +83,10 @@ type providerModel struct {
 	Email    types.String `tfsdk:"email"`
 	BaseURL  types.String `tfsdk:"base_url"`
 
-	MaxRetries     types.Int64  `tfsdk:"max_retries"`
-	RequestTimeout types.String `tfsdk:"request_timeout"`
+	MaxRetries       types.Int64  `tfsdk:"max_retries"`
+	RequestTimeout   types.String `tfsdk:"request_timeout"`
+	SweepConcurrency types.Int64  `tfsdk:"sweep_concurrency"`
+	RateLimit        types.Int64  `tfsdk:"rate_limit"`
 }
 
 func (p *r2Provider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -130,6 +139,22 @@ func (p *r2Provider) Schema(_ context.Context, _ provider.SchemaRequest, resp *p
 				Optional:   true,
 				Validators: []validator.String{durationBetween(minRequestTimeout, maxRequestTimeout)},
 			},
+			"sweep_concurrency": schema.Int64Attribute{
+				MarkdownDescription: fmt.Sprintf("How many bucket policies `r2_bucket_cors_policies` reads at once: "+
+					"1 to %d, default %d (BENCHMARKS.md: a 1000-bucket sweep plans in about 2 s at 20 ms a request; a sweep "+
+					"sends concurrency / latency requests a second, and Cloudflare allows 200 per IP). Falls back to `%s`.",
+					maxSweepConcurrency, r2api.DefaultSweepConcurrency, EnvSweepConcurrency),
+				Optional:   true,
+				Validators: []validator.Int64{int64validator.Between(1, maxSweepConcurrency)},
+			},
+			"rate_limit": schema.Int64Attribute{
+				MarkdownDescription: fmt.Sprintf("How many requests this provider sends in any five minutes, shared by "+
+					"every read: default %d, Cloudflare's limit per user, past which the API refuses every call for five "+
+					"minutes. When it is reached, requests wait (logged at INFO) instead of tripping that lockout. "+
+					"0 turns the limit off; at most %d. Falls back to `%s`.", r2api.DefaultRateLimit, maxRateLimit, EnvRateLimit),
+				Optional:   true,
+				Validators: []validator.Int64{int64validator.Between(0, maxRateLimit)},
+			},
 		},
 	}
 }
@@ -154,6 +179,8 @@ func (p *r2Provider) Configure(ctx context.Context, req provider.ConfigureReques
 		{"base_url", EnvBaseURL, cfg.BaseURL},
 		{"max_retries", EnvMaxRetries, cfg.MaxRetries},
 		{"request_timeout", EnvRequestTimeout, cfg.RequestTimeout},
+		{"sweep_concurrency", EnvSweepConcurrency, cfg.SweepConcurrency},
+		{"rate_limit", EnvRateLimit, cfg.RateLimit},
 	}
 	for _, c := range settings {
 		if c.value.IsUnknown() {
@@ -183,7 +210,7 @@ func (p *r2Provider) Configure(ctx context.Context, req provider.ConfigureReques
 
 	checkCredentials(token, key, email, source, &resp.Diagnostics)
 	checkBaseURL(baseURL, &resp.Diagnostics)
-	maxRetries, requestTimeout := p.clientSettings(cfg, &resp.Diagnostics)
+	tuning := p.clientSettings(cfg, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -197,15 +224,17 @@ func (p *r2Provider) Configure(ctx context.Context, req provider.ConfigureReques
 		}
 	}
 	clientCfg := r2api.Config{
-		BaseURL:        baseURL,
-		BaseURLSource:  baseURLSource,
-		APIToken:       token,
-		APIKey:         key,
-		Email:          email,
-		UserAgent:      userAgent(p.version, req.TerraformVersion),
-		MaxRetries:     maxRetries,
-		RequestTimeout: requestTimeout,
-		ReadTimeout:    max(r2api.DefaultReadTimeout, requestTimeout),
+		BaseURL:          baseURL,
+		BaseURLSource:    baseURLSource,
+		APIToken:         token,
+		APIKey:           key,
+		Email:            email,
+		UserAgent:        userAgent(p.version, req.TerraformVersion),
+		MaxRetries:       tuning.maxRetries,
+		RequestTimeout:   tuning.requestTimeout,
+		ReadTimeout:      max(r2api.DefaultReadTimeout, tuning.requestTimeout),
+		SweepConcurrency: tuning.sweepConcurrency,
+		RateLimit:        tuning.rateLimit,
 	}
 	if p.opts.ClientOverrides != nil {
 		p.opts.ClientOverrides(&clientCfg)
@@ -287,25 +316,28 @@ func checkBaseURL(raw string, diags *diag.Diagnostics) {
 	}
 }
 
-// clientSettings resolves max_retries and request_timeout: configuration,
-// then environment, then the defaults. The environment is checked here, the
-// configuration by the schema's validators.
-func (p *r2Provider) clientSettings(cfg providerModel, diags *diag.Diagnostics) (int, time.Duration) {
-	maxRetries := r2api.DefaultMaxRetries
-	switch {
-	case !cfg.MaxRetries.IsNull():
-		maxRetries = int(cfg.MaxRetries.ValueInt64())
-	case os.Getenv(EnvMaxRetries) != "":
-		n, err := strconv.Atoi(os.Getenv(EnvMaxRetries))
-		if err != nil || n < 0 || n > maxMaxRetries {
-			diags.AddAttributeError(path.Root("max_retries"), "Invalid Environment Variable",
-				fmt.Sprintf("%s=%q must be a whole number from 0 to %d (it stands in for the max_retries attribute).",
-					EnvMaxRetries, os.Getenv(EnvMaxRetries), maxMaxRetries))
-		}
-		maxRetries = n
+// tuning is the client settings the provider resolved.
+type tuning struct {
+	maxRetries       int
+	requestTimeout   time.Duration
+	sweepConcurrency int
+	rateLimit        int // <0: off, as r2api.Config wants it
+}
+
+// clientSettings resolves max_retries, request_timeout, sweep_concurrency
+// and rate_limit: configuration, then environment, then the defaults. The
+// environment is checked here, the configuration by the schema's validators.
+func (p *r2Provider) clientSettings(cfg providerModel, diags *diag.Diagnostics) tuning {
+	t := tuning{
+		maxRetries:       intSetting(cfg.MaxRetries, "max_retries", EnvMaxRetries, 0, maxMaxRetries, r2api.DefaultMaxRetries, diags),
+		sweepConcurrency: intSetting(cfg.SweepConcurrency, "sweep_concurrency", EnvSweepConcurrency, 1, maxSweepConcurrency, r2api.DefaultSweepConcurrency, diags),
+		rateLimit:        intSetting(cfg.RateLimit, "rate_limit", EnvRateLimit, 0, maxRateLimit, r2api.DefaultRateLimit, diags),
+		requestTimeout:   r2api.DefaultRequestTimeout,
+	}
+	if t.rateLimit == 0 {
+		t.rateLimit = -1
 	}
 
-	requestTimeout := r2api.DefaultRequestTimeout
 	raw, from := cfg.RequestTimeout.ValueString(), "request_timeout"
 	if cfg.RequestTimeout.IsNull() {
 		raw, from = os.Getenv(EnvRequestTimeout), EnvRequestTimeout
@@ -316,9 +348,28 @@ func (p *r2Provider) clientSettings(cfg providerModel, diags *diag.Diagnostics) 
 			diags.AddAttributeError(path.Root("request_timeout"), "Invalid Request Timeout",
 				fmt.Sprintf("%s=%q: %s.", from, raw, err))
 		}
-		requestTimeout = d
+		t.requestTimeout = d
 	}
-	return maxRetries, requestTimeout
+	return t
+}
+
+// intSetting resolves a whole-number attribute: its value, else its
+// environment variable (checked to lie in lo..hi), else def.
+func intSetting(v types.Int64, attrName, env string, lo, hi, def int, diags *diag.Diagnostics) int {
+	if !v.IsNull() {
+		return int(v.ValueInt64())
+	}
+	raw := os.Getenv(env)
+	if raw == "" {
+		return def
+	}
+	n, err := strconv.Atoi(raw)
+	if err != nil || n < lo || n > hi {
+		diags.AddAttributeError(path.Root(attrName), "Invalid Environment Variable",
+			fmt.Sprintf("%s=%q must be a whole number from %d to %d (it stands in for the %s attribute).",
+				env, raw, lo, hi, attrName))
+	}
+	return n
 }
 
 func authScheme(token string) string {
@@ -341,6 +392,7 @@ func (p *r2Provider) DataSources(_ context.Context) []func() datasource.DataSour
 	return []func() datasource.DataSource{
 		datasources.NewBucketCORSDataSource,
 		datasources.NewBucketsDataSource,
+		datasources.NewBucketCORSPoliciesDataSource,
 	}
 }
 

@@ -246,8 +246,10 @@ func pagedServer(t *testing.T, page func(n int) string, mutate ...func(*r2api.Co
 		_, _ = w.Write([]byte(page(int(n))))
 	}))
 	t.Cleanup(hs.Close)
+	// No client-side rate limit: one test sends 10,000 requests, which the
+	// default limit would spread over 40 minutes.
 	cfg := r2api.Config{BaseURL: hs.URL, APIToken: token, MaxRetries: -1,
-		RetryBaseDelay: time.Millisecond, RetryMaxDelay: 4 * time.Millisecond}
+		RetryBaseDelay: time.Millisecond, RetryMaxDelay: 4 * time.Millisecond, RateLimit: -1}
 	for _, m := range mutate {
 		m(&cfg)
 	}

@@ -17,7 +17,11 @@ const (
 	CodeBucketNotFound     = 10006
 	CodeNoCORSPolicy       = 10059
 	CodeAccountUnreachable = 7003
-	CodeNoRoute            = 7000
+	// CodeNotEntitled is R2's "Account not entitled to this feature" (403),
+	// which we take to be the answer for a jurisdiction the account may not
+	// use, such as fedramp without a contract (testdata/API.md).
+	CodeNotEntitled = 10042
+	CodeNoRoute     = 7000
 )
 
 // APIMessage is one entry of the envelope's "errors" array.

@@ -58,18 +58,42 @@ type nextFunc = func(*http.Request) (*http.Response, error)
 func (c *Client) middleware(req *http.Request, next nextFunc) (*http.Response, error) {
 	ctx := req.Context()
 	ex := exchangeFrom(ctx)
+	var res *http.Response
+	var err error
 	for {
-		ex.attempts++
-		res, err := c.attempt(ctx, req, next, ex)
-		why := retryReason(ctx, res, err)
-		if why == "" || ex.permanent || ex.attempts > c.maxRetries {
+		// Every attempt passes the client's gate: its rate limit and the
+		// pause all requests share after a 429 (ratelimit.go).
+		tk, deadline, werr := c.gate.wait(ctx, ex.deadline, ex.budget)
+		if werr != nil {
+			if ctx.Err() != nil {
+				return nil, ctx.Err()
+			}
+			if ex.attempts == 0 {
+				// The API answered 429 to another request of this user.
+				ex.status, ex.lastErr = http.StatusTooManyRequests, werr
+				return nil, werr
+			}
+			ex.reason = werr.Error()
 			return res, err
 		}
+		ex.deadline = deadline
+		ex.attempts++
+		res, err = c.attempt(ctx, req, next, ex)
+		limited := res != nil && res.StatusCode == http.StatusTooManyRequests
 		remaining := time.Until(ex.deadline)
 		asked, told := retryAfter(res, remaining)
 		delay := asked.delay
 		if !told {
 			delay = c.backoff(ex.attempts)
+		}
+		if limited {
+			// The API refuses this user's calls, not this one: hold them all.
+			c.gate.pause(asked.pauseOr(delay))
+		}
+		c.gate.done(tk, limited, res == nil && ctx.Err() != nil)
+		why := retryReason(ctx, res, err)
+		if why == "" || ex.permanent || ex.attempts > c.maxRetries {
+			return res, err
 		}
 		if told && asked.tooLong || delay > remaining {
 			if told {
@@ -80,15 +104,18 @@ func (c *Client) middleware(req *http.Request, next nextFunc) (*http.Response, e
 			}
 			return res, err
 		}
+		if allowed, because := takeRetry(ctx); !allowed {
+			ex.reason = because
+			return res, err
+		}
 		tflog.Debug(ctx, "Retrying R2 API request", map[string]any{
 			"reason": why, "attempt": ex.attempts, "delay_ms": delay.Milliseconds(),
 		})
-		timer := time.NewTimer(delay)
-		select {
-		case <-ctx.Done():
-			timer.Stop()
-			return nil, ctx.Err()
-		case <-timer.C:
+		if limited && !c.gate.independent {
+			continue // the gate waits out the pause.
+		}
+		if err := c.gate.clock.Sleep(ctx, delay); err != nil {
+			return nil, err
 		}
 	}
 }
@@ -177,6 +204,18 @@ type wait struct {
 	delay   time.Duration
 	tooLong bool
 	text    string
+	// full is the whole wait asked for, also when tooLong (capped at a day):
+	// the pause every request shares after a 429 (ratelimit.go).
+	full time.Duration
+}
+
+// pauseOr is how long a 429 holds every request: the wait asked for, or d
+// when the answer gave none.
+func (w wait) pauseOr(d time.Duration) time.Duration {
+	if w.full > 0 {
+		return w.full
+	}
+	return d
 }
 
 // retryAfter reads Retry-After (RFC 9110, 10.2.3): delay-seconds, a whole
@@ -198,14 +237,18 @@ func retryAfter(res *http.Response, budget time.Duration) (wait, bool) {
 			if err == nil && secs <= uint64(math.MaxInt64/time.Second) {
 				text = (time.Duration(secs) * time.Second).String()
 			}
-			return wait{tooLong: true, text: text}, true
+			full := 24 * time.Hour
+			if err == nil && secs < uint64(full/time.Second) {
+				full = time.Duration(secs) * time.Second
+			}
+			return wait{tooLong: true, text: text, full: full}, true
 		}
 		d := time.Duration(secs) * time.Second
-		return wait{delay: d, text: d.String()}, true
+		return wait{delay: d, text: d.String(), full: d}, true
 	}
 	if t, err := http.ParseTime(v); err == nil {
 		d := max(time.Until(t), 0) // time.Until saturates; it cannot wrap.
-		return wait{delay: d, tooLong: d > budget, text: d.Round(time.Second).String()}, true
+		return wait{delay: d, tooLong: d > budget, text: d.Round(time.Second).String(), full: d}, true
 	}
 	return wait{}, false
 }

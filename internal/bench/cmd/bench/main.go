@@ -53,11 +53,19 @@ type flags struct {
 	check       bool
 	profile     string
 	env         []string
+	sweepSizes  []int
+	limitedUpTo int
+	storms      bool
 }
 
 func parseFlags() (flags, error) {
 	var f flags
 	sizes := flag.String("sizes", "1,100,1000", "comma-separated `list` of data source counts")
+	sweepSizes := flag.String("sweep-sizes", "100,1000", "comma-separated `list` of bucket counts for the "+
+		"r2_bucket_cors_policies sweep (\"\" for none)")
+	flag.IntVar(&f.limitedUpTo, "sweep-limited-upto", 1000, "sweeps larger than this run only with the rate limit off "+
+		"(with it on, a sweep over 1200 requests waits five minutes per 1200)")
+	flag.BoolVar(&f.storms, "storms", true, "run the 429 storms (a sweep of 1000 buckets, needs 1000 in -sweep-sizes)")
 	flag.DurationVar(&f.latency, "latency", 20*time.Millisecond, "latency the fake adds to every request")
 	flag.IntVar(&f.runs, "runs", 5, "plans per size and provider")
 	flag.IntVar(&f.schemaRuns, "schema-runs", 10, "runs of terraform providers schema -json per provider")
@@ -82,19 +90,38 @@ func parseFlags() (flags, error) {
 	if flag.NArg() > 0 {
 		return f, fmt.Errorf("unexpected arguments: %q", flag.Args())
 	}
-	for _, s := range strings.Split(*sizes, ",") {
-		n, err := strconv.Atoi(strings.TrimSpace(s))
-		if err != nil || n < 1 || n > 10000 {
-			return f, fmt.Errorf("-sizes: %q is not a count from 1 to 10000", s)
-		}
-		f.sizes = append(f.sizes, n)
+	var err error
+	if f.sizes, err = parseSizes("-sizes", *sizes); err != nil {
+		return f, err
 	}
-	slices.Sort(f.sizes)
-	f.sizes = slices.Compact(f.sizes)
+	if f.sizes == nil {
+		return f, errors.New("-sizes: no size")
+	}
+	if f.sweepSizes, err = parseSizes("-sweep-sizes", *sweepSizes); err != nil {
+		return f, err
+	}
 	if f.runs < 1 || f.schemaRuns < 0 || f.warmup < 0 || f.parallelism < 1 || f.latency < 0 {
 		return f, errors.New("-runs and -parallelism must be at least 1; -schema-runs, -warmup and -latency not negative")
 	}
 	return f, nil
+}
+
+// parseSizes reads a comma-separated list of counts from 1 to 10000, sorted
+// and without repeats; "" is none.
+func parseSizes(name, list string) ([]int, error) {
+	var out []int
+	for _, s := range strings.Split(list, ",") {
+		if strings.TrimSpace(s) == "" && list == "" {
+			break
+		}
+		n, err := strconv.Atoi(strings.TrimSpace(s))
+		if err != nil || n < 1 || n > 10000 {
+			return nil, fmt.Errorf("%s: %q is not a count from 1 to 10000", name, s)
+		}
+		out = append(out, n)
+	}
+	slices.Sort(out)
+	return slices.Compact(out), nil
 }
 
 func run(ctx context.Context) error {
@@ -127,7 +154,7 @@ func run(ctx context.Context) error {
 	}
 	h, err := bench.New("", bench.Options{
 		Repo: repo, Terraform: tf, Latency: f.latency, Parallelism: f.parallelism, Buckets: slices.Max(f.sizes),
-		ProfileDir: f.profile, Env: f.env,
+		ProfileDir: f.profile, Env: f.env, SweepSizes: f.sweepSizes,
 	})
 	if err != nil {
 		return err
@@ -182,6 +209,10 @@ func run(ctx context.Context) error {
 		res.Sizes = append(res.Sizes, sr)
 	}
 
+	if err := runSweeps(ctx, h, f, &res); err != nil {
+		return err
+	}
+
 	for i := range f.schemaRuns {
 		for _, k := range []bench.Kind{bench.KindR2, bench.KindTrivial} {
 			d, err := h.Schema(ctx, k, i == 0)
@@ -204,6 +235,14 @@ func run(ctx context.Context) error {
 	res.WriteTargets(os.Stdout)
 	fmt.Println()
 	res.WritePhases(os.Stdout)
+	if len(res.Sweeps) > 0 {
+		fmt.Println()
+		res.WriteSweeps(os.Stdout)
+	}
+	if len(res.Storms) > 0 {
+		fmt.Println()
+		res.WriteStorms(os.Stdout)
+	}
 
 	if f.chart != "" {
 		if err := res.WriteChart(f.chart); err != nil {
@@ -229,6 +268,58 @@ func run(ctx context.Context) error {
 				return fmt.Errorf("target missed: %s (%s)", t.Name, t.Measured)
 			}
 		}
+	}
+	return nil
+}
+
+// runSweeps plans the r2_bucket_cors_policies sweep at each size, with the
+// rate limit at its default and off, then the storms, with and without the
+// shared pause.
+func runSweeps(ctx context.Context, h *bench.Harness, f flags, res *bench.Result) error {
+	for _, n := range f.sweepSizes {
+		sr := bench.SweepResult{N: n}
+		for i := range f.runs {
+			for _, off := range []bool{false, true} {
+				if !off && n > f.limitedUpTo {
+					continue
+				}
+				s, err := h.PlanSweep(ctx, n, bench.SweepVariant{RateLimitOff: off})
+				if err != nil {
+					return err
+				}
+				if off {
+					sr.Unlimited = append(sr.Unlimited, s)
+				} else {
+					sr.Limited = append(sr.Limited, s)
+				}
+				logf("sweep   N=%-4d run %d/%d rate limit off=%-5t: %8s  rss %s  %d requests  %d connections",
+					n, i+1, f.runs, off, bench.Dur(s.Wall), bench.MB(s.PeakRSS), s.Requests, s.Conns)
+			}
+		}
+		res.Sweeps = append(res.Sweeps, sr)
+	}
+	if !f.storms || !slices.Contains(f.sweepSizes, 1000) {
+		return nil
+	}
+	for _, st := range []bench.Storm{
+		{Name: "10 s storm", Window: 10 * time.Second},
+		{Name: "5 min lockout", Window: 5 * time.Minute},
+	} {
+		sr := bench.StormResult{Storm: st, N: 1000}
+		for _, independent := range []bool{false, true} {
+			s, err := h.PlanStorm(ctx, 1000, bench.SweepVariant{NoSharedPause: independent}, st)
+			if err != nil {
+				return err
+			}
+			if independent {
+				sr.Independent = s
+			} else {
+				sr.Shared = s
+			}
+			logf("storm %-13s shared pause=%-5t: %8s  %d requests (%d refused), failed=%t",
+				st.Name, !independent, bench.Dur(s.Wall), s.Requests, s.Refused, s.Failed)
+		}
+		res.Storms = append(res.Storms, sr)
 	}
 	return nil
 }

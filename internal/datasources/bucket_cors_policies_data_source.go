@@ -1,0 +1,367 @@
+package datasources
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/r2tf/terraform-provider-r2/internal/cors"
+	"github.com/r2tf/terraform-provider-r2/internal/corsstate"
+	"github.com/r2tf/terraform-provider-r2/internal/r2api"
+)
+
+var _ datasource.DataSourceWithConfigure = (*corsPoliciesDataSource)(nil)
+
+// NewBucketCORSPoliciesDataSource is the factory the provider registers.
+func NewBucketCORSPoliciesDataSource() datasource.DataSource {
+	return &corsPoliciesDataSource{}
+}
+
+type corsPoliciesDataSource struct {
+	withClient
+}
+
+type corsPoliciesModel struct {
+	ID                   types.String `tfsdk:"id"`
+	AccountID            types.String `tfsdk:"account_id"`
+	Jurisdictions        types.Set    `tfsdk:"jurisdictions"`
+	NameContains         types.String `tfsdk:"name_contains"`
+	Buckets              types.List   `tfsdk:"buckets"`
+	BucketCount          types.Int64  `tfsdk:"bucket_count"`
+	PolicyCount          types.Int64  `tfsdk:"policy_count"`
+	SkippedJurisdictions types.List   `tfsdk:"skipped_jurisdictions"`
+}
+
+// failuresShownInFull is how many failed buckets the error spells out; the
+// rest are named, then counted.
+const (
+	failuresShownInFull = 20
+	failuresNamed       = 100
+)
+
+// policyBucketObject is the schema of one element of buckets; its object
+// type, which the mapping builds values of, derives from it.
+var policyBucketObject = func() schema.NestedAttributeObject {
+	computed := func(desc string) schema.StringAttribute {
+		return schema.StringAttribute{Computed: true, MarkdownDescription: desc}
+	}
+	return schema.NestedAttributeObject{
+		Attributes: map[string]schema.Attribute{
+			"name": computed("Name of the bucket; with `jurisdiction`, unique in the list (the same name may " +
+				"exist in two jurisdictions)."),
+			"jurisdiction": computed("Jurisdiction the bucket was listed in: `default`, `eu`, `fedramp` or `us`."),
+			"location":     computed("Location of the bucket, such as `enam` or `weur`, as the list reports it."),
+			"creation_date": computed("When the bucket was created, as the list reports it " +
+				"(an ISO 8601 timestamp such as `2024-01-02T03:04:05.678Z`)."),
+			"has_policy": schema.BoolAttribute{
+				Computed: true,
+				MarkdownDescription: "Whether the bucket has a CORS policy: false exactly when it has none " +
+					"(or one without rules, which allows nothing either), and then `rules` is empty.",
+			},
+			"rules": schema.ListNestedAttribute{
+				Computed: true,
+				MarkdownDescription: "The policy's rules, exactly as `r2_bucket_cors` reads them: in the API's " +
+					"order, a field the API leaves out is null, numbers exact. Empty when the bucket has no policy.",
+				NestedObject: corsstate.RuleSchema(),
+			},
+		},
+	}
+}()
+
+var policyBucketType = corsstate.NestedObjectType(policyBucketObject)
+
+func (d *corsPoliciesDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_bucket_cors_policies"
+}
+
+func (d *corsPoliciesDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Reads the CORS policy of every R2 bucket of an account, in every jurisdiction, in one " +
+			"read: it lists the buckets of each jurisdiction (all pages), then reads their policies a few at a time " +
+			"(the provider's `sweep_concurrency`) through the provider's shared, rate-limited client. Use it for an " +
+			"account-wide drift review; use `r2_bucket_cors` for a few buckets you name.\n\n" +
+			"A bucket deleted between the list and its read is left out with a warning. A jurisdiction the account " +
+			"may not use (FedRAMP is by contract; Cloudflare answers 403 with error 10042) is skipped with a warning " +
+			"when `jurisdictions` is left out, and is an error when you name it. Any other failure fails the read with " +
+			"one error that names every bucket that could not be read; nothing partial is written to state.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				MarkdownDescription: "The account ID.",
+				Computed:            true,
+			},
+			"account_id": schema.StringAttribute{
+				MarkdownDescription: "Cloudflare account ID whose buckets to read: 32 lowercase hexadecimal characters.",
+				Required:            true,
+				Validators:          accountIDValidators(),
+			},
+			"jurisdictions": schema.SetAttribute{
+				MarkdownDescription: "Jurisdictions to read, each one of `" + strings.Join(Jurisdictions, "`, `") +
+					"`. Leave it out for all four (a jurisdiction the account may not use is then skipped with a warning).",
+				ElementType: types.StringType,
+				Optional:    true,
+				Validators: []validator.Set{
+					setvalidator.SizeAtLeast(1),
+					setvalidator.ValueStringsAre(stringvalidator.OneOf(Jurisdictions...)),
+				},
+			},
+			"name_contains": schema.StringAttribute{
+				MarkdownDescription: "Read only buckets whose name contains this text (1 to 64 characters), " +
+					"filtered by the API's list (`name_contains`). Leave it out to read every bucket.",
+				Optional:   true,
+				Validators: nameContainsValidators(),
+			},
+			"buckets": schema.ListNestedAttribute{
+				MarkdownDescription: "Every bucket read, ordered by jurisdiction (`default`, `eu`, `fedramp`, `us`) " +
+					"and then by name, with its CORS policy.",
+				Computed:     true,
+				NestedObject: policyBucketObject,
+			},
+			"bucket_count": schema.Int64Attribute{
+				MarkdownDescription: "How many buckets were read: the length of `buckets`.",
+				Computed:            true,
+			},
+			"policy_count": schema.Int64Attribute{
+				MarkdownDescription: "How many of them have a CORS policy (`has_policy`).",
+				Computed:            true,
+			},
+			"skipped_jurisdictions": schema.ListAttribute{
+				MarkdownDescription: "Jurisdictions left out because the account may not use them (only when " +
+					"`jurisdictions` is left out); empty when every jurisdiction was read.",
+				ElementType: types.StringType,
+				Computed:    true,
+			},
+		},
+	}
+}
+
+// sweptBucket is one listed bucket and what its read gave.
+type sweptBucket struct {
+	jurisdiction string // as listed: "default", "eu", ...
+	bucket       r2api.Bucket
+	rules        []cors.Rule
+	err          error
+}
+
+func (b sweptBucket) header() string { return jurisdictionHeader(b.jurisdiction) }
+
+// jurisdictionHeader is what the client sends for a jurisdiction: no header
+// for default, as r2_bucket_cors and r2_buckets do.
+func jurisdictionHeader(j string) string {
+	if j == "default" {
+		return ""
+	}
+	return j
+}
+
+func (d *corsPoliciesDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	var m corsPoliciesModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	account, contains := m.AccountID.ValueString(), m.NameContains.ValueString()
+	wanted, named := Jurisdictions, !m.Jurisdictions.IsNull()
+	if named {
+		var set []string
+		resp.Diagnostics.Append(m.Jurisdictions.ElementsAs(ctx, &set, false)...)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+		wanted = slices.DeleteFunc(slices.Clone(Jurisdictions), func(j string) bool { return !slices.Contains(set, j) })
+	}
+
+	swept, skipped, diags := d.list(ctx, account, wanted, named, contains)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(d.readPolicies(ctx, account, swept)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	buckets, found, diags := sweepToState(account, swept)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	m.Buckets = buckets
+	m.BucketCount = types.Int64Value(int64(len(buckets.Elements())))
+	m.PolicyCount = types.Int64Value(int64(found))
+	m.SkippedJurisdictions = skipped
+	m.ID = m.AccountID
+	resp.Diagnostics.Append(setState(ctx, &resp.State, m.attributes())...)
+}
+
+func (m corsPoliciesModel) attributes() map[string]attr.Value {
+	return map[string]attr.Value{
+		"id": m.ID, "account_id": m.AccountID, "jurisdictions": m.Jurisdictions, "name_contains": m.NameContains,
+		"buckets": m.Buckets, "bucket_count": m.BucketCount, "policy_count": m.PolicyCount,
+		"skipped_jurisdictions": m.SkippedJurisdictions,
+	}
+}
+
+// list lists every wanted jurisdiction, in order, through the client's
+// ListBuckets (all pages, its bounds). A jurisdiction the account may not
+// use is skipped with a warning unless the user named it.
+func (d *corsPoliciesDataSource) list(ctx context.Context, account string, wanted []string, named bool, contains string) (
+	[]sweptBucket, types.List, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	var swept []sweptBucket
+	skipped := []attr.Value{}
+	for _, j := range wanted {
+		buckets, err := d.client.ListBuckets(ctx, account, jurisdictionHeader(j), contains)
+		if err != nil {
+			if apiErr, ok := r2api.AsError(err); ok && !named && apiErr.HasCode(r2api.CodeNotEntitled) {
+				diags.AddWarning("R2 Jurisdiction Skipped", fmt.Sprintf("Cloudflare refused to list the buckets of account %s "+
+					"in jurisdiction %q (%s): the account is not entitled to that jurisdiction (FedRAMP, for one, is by "+
+					"contract), so the sweep went on without it. Set jurisdictions to the ones the account uses to "+
+					"silence this warning.", account, j, strings.TrimSuffix(apiErr.Error(), ".")))
+				skipped = append(skipped, types.StringValue(j))
+				continue
+			}
+			summary, detail := listErrorDiagnostic(err, account, jurisdictionHeader(j), contains)
+			diags.AddError(summary, detail)
+			return nil, types.List{}, diags
+		}
+		for _, b := range buckets {
+			swept = append(swept, sweptBucket{jurisdiction: j, bucket: b})
+		}
+	}
+	return swept, types.ListValueMust(types.StringType, skipped), diags
+}
+
+// sweepRetryBudget bounds the retries of a sweep of n buckets: enough to
+// ride out a 429 storm (one retry per read in flight, twice over) or a few
+// blips, never retries × buckets against an API that fails every request.
+func sweepRetryBudget(n, concurrency int) int {
+	return max(2*concurrency+10, n/10)
+}
+
+// readPolicies reads every bucket's policy, concurrency at a time, and keeps
+// each outcome. No goroutine outlives it, and once ctx ends (Ctrl-C) no read
+// starts and those in flight return at once.
+func (d *corsPoliciesDataSource) readPolicies(ctx context.Context, account string, swept []sweptBucket) diag.Diagnostics {
+	var diags diag.Diagnostics
+	concurrency := d.client.SweepConcurrency()
+	budget := r2api.NewRetryBudget(sweepRetryBudget(len(swept), concurrency))
+	rctx := r2api.WithRetryBudget(ctx, budget)
+	var g errgroup.Group
+	g.SetLimit(concurrency)
+	for i := range swept {
+		if ctx.Err() != nil {
+			break
+		}
+		g.Go(func() error {
+			b := &swept[i]
+			b.rules, b.err = d.client.GetBucketCORS(rctx, account, b.bucket.Name, b.header())
+			return nil
+		})
+	}
+	_ = g.Wait() // The reads keep their errors; none is returned.
+	tflog.Debug(ctx, "Swept R2 bucket CORS policies", map[string]any{
+		"buckets": len(swept), "concurrency": concurrency, "retries": budget.Used(),
+	})
+	if ctx.Err() != nil {
+		diags.AddError("R2 CORS Sweep Cancelled", fmt.Sprintf("The read of account %s's CORS policies was cancelled "+
+			"before it finished; nothing was written to state.", account))
+		return diags
+	}
+
+	var failed, gone []sweptBucket
+	for _, b := range swept {
+		if apiErr, ok := r2api.AsError(b.err); ok && apiErr.HasCode(r2api.CodeBucketNotFound) {
+			gone = append(gone, b)
+		} else if b.err != nil {
+			failed = append(failed, b)
+		}
+	}
+	if len(failed) > 0 {
+		diags.AddError(sweepErrorDiagnostic(failed, len(swept), account))
+		return diags
+	}
+	if len(gone) > 0 {
+		names := make([]string, len(gone))
+		for i, b := range gone {
+			names[i] = fmt.Sprintf("%q (%s)", b.bucket.Name, b.jurisdiction)
+		}
+		diags.AddWarning("R2 Buckets Deleted During the Read", fmt.Sprintf("These buckets of account %s were listed "+
+			"but no longer existed when their CORS policy was read (error %d), so they are left out: %s.",
+			account, r2api.CodeBucketNotFound, strings.Join(names, ", ")))
+	}
+	return diags
+}
+
+// sweepErrorDiagnostic is the one error of a sweep with failed reads: each of
+// the first failures in full, as r2_bucket_cors would report it, then the
+// names of the rest, then a count.
+func sweepErrorDiagnostic(failed []sweptBucket, total int, account string) (string, string) {
+	var b strings.Builder
+	fmt.Fprintf(&b, "The CORS policies of %d of the %d buckets listed in account %s could not be read, so nothing "+
+		"was written to state.", len(failed), total, account)
+	for i, f := range failed[:min(len(failed), failuresShownInFull)] {
+		summary, detail := readErrorDiagnostic(f.err, account, f.bucket.Name, f.header())
+		fmt.Fprintf(&b, "\n\n%d. %s: bucket %q (%s)\n%s", i+1, summary, f.bucket.Name, f.jurisdiction, detail)
+	}
+	if rest := failed[min(len(failed), failuresShownInFull):]; len(rest) > 0 {
+		names := make([]string, 0, min(len(rest), failuresNamed))
+		for _, f := range rest[:min(len(rest), failuresNamed)] {
+			names = append(names, fmt.Sprintf("%q (%s)", f.bucket.Name, f.jurisdiction))
+		}
+		fmt.Fprintf(&b, "\n\n%d more buckets failed: %s", len(rest), strings.Join(names, ", "))
+		if more := len(rest) - len(names); more > 0 {
+			fmt.Fprintf(&b, ", and %d more", more)
+		}
+		b.WriteString(".")
+	}
+	return "Cannot Read R2 Bucket CORS Policies", b.String()
+}
+
+// sweepToState maps the swept buckets, already in jurisdiction then name
+// order, to the buckets attribute, and counts those with a policy.
+func sweepToState(account string, swept []sweptBucket) (types.List, int, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	elems := make([]attr.Value, 0, len(swept))
+	withPolicy := 0
+	for _, b := range swept {
+		if b.err != nil { // deleted between list and read
+			continue
+		}
+		rules, err := corsstate.RulesToState(b.rules)
+		if err != nil {
+			diags.AddError(unexpectedPolicyDiagnostic(err, account, b.bucket.Name, b.header()))
+			return types.ListNull(policyBucketType), 0, diags
+		}
+		has := len(b.rules) > 0
+		if has {
+			withPolicy++
+		}
+		obj, d := types.ObjectValue(policyBucketType.AttrTypes, map[string]attr.Value{
+			"name":          types.StringValue(b.bucket.Name),
+			"jurisdiction":  types.StringValue(b.jurisdiction),
+			"location":      types.StringPointerValue(b.bucket.Location),
+			"creation_date": types.StringPointerValue(b.bucket.CreationDate),
+			"has_policy":    types.BoolValue(has),
+			"rules":         rules,
+		})
+		diags.Append(d...)
+		if diags.HasError() {
+			return types.ListNull(policyBucketType), 0, diags
+		}
+		elems = append(elems, obj)
+	}
+	list, d := types.ListValue(policyBucketType, elems)
+	diags.Append(d...)
+	return list, withPolicy, diags
+}
