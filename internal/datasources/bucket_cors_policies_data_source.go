@@ -93,7 +93,7 @@ func (d *corsPoliciesDataSource) Schema(_ context.Context, _ datasource.SchemaRe
 			"(the provider's `sweep_concurrency`) through the provider's shared, rate-limited client. Use it for an " +
 			"account-wide drift review; use `r2_bucket_cors` for a few buckets you name.\n\n" +
 			"A bucket deleted between the list and its read is left out with a warning. A jurisdiction the account " +
-			"may not use (FedRAMP is by contract; Cloudflare answers 403 with error 10042) is skipped with a warning " +
+			"may not use (FedRAMP is by contract; we assume Cloudflare answers 403 with error 10042, as below) is skipped with a warning " +
 			"when `jurisdictions` is left out, and is an error when you name it. Any other failure fails the read with " +
 			"one error that names every bucket that could not be read; nothing partial is written to state.",
 		Attributes: map[string]schema.Attribute{
