@@ -213,8 +213,9 @@ func (m corsPoliciesModel) attributes() map[string]attr.Value {
 }
 
 // list lists every wanted jurisdiction, in order, through the client's
-// ListBuckets (all pages, its bounds). A jurisdiction the account may not
-// use is skipped with a warning unless the user named it.
+// ListBuckets (all pages, its bounds). A jurisdiction other than default
+// that the account may not use is skipped with a warning unless the user
+// named it.
 func (d *corsPoliciesDataSource) list(ctx context.Context, account string, wanted []string, named bool, contains string) (
 	[]sweptBucket, types.List, diag.Diagnostics) {
 	var diags diag.Diagnostics
@@ -223,7 +224,10 @@ func (d *corsPoliciesDataSource) list(ctx context.Context, account string, wante
 	for _, j := range wanted {
 		buckets, err := d.client.ListBuckets(ctx, account, jurisdictionHeader(j), contains)
 		if err != nil {
-			if apiErr, ok := r2api.AsError(err); ok && !named && apiErr.HasCode(r2api.CodeNotEntitled) {
+			// Never default: every account with R2 may use it, so a refusal
+			// there means no R2 at all (10042 is also the answer to an account
+			// without R2), and skipping it would write an empty review.
+			if apiErr, ok := r2api.AsError(err); ok && !named && j != "default" && apiErr.HasCode(r2api.CodeNotEntitled) {
 				diags.AddWarning("R2 Jurisdiction Skipped", fmt.Sprintf("Cloudflare refused to list the buckets of account %s "+
 					"in jurisdiction %q (%s): the account is not entitled to that jurisdiction (FedRAMP, for one, is by "+
 					"contract), so the sweep went on without it. Set jurisdictions to the ones the account uses to "+

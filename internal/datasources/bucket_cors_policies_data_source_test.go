@@ -185,6 +185,19 @@ func TestBucketCORSPolicies_jurisdictionNotEntitled(t *testing.T) {
 	})
 }
 
+// The same refusal in the default jurisdiction means an account without R2:
+// an error even when jurisdictions is left out, never an empty review.
+func TestBucketCORSPolicies_notEntitledToDefaultIsAnError(t *testing.T) {
+	t.Parallel()
+	s := acctest.StartFake(t)
+	s.AddBucket(acctest.AccountID, fakeapi.Bucket{Name: "media", CORSRules: `[]`})
+	s.NotEntitled(acctest.AccountID, "default")
+	acctest.Run(t, resource.TestStep{
+		Config:      acctest.ProviderConfig(s) + acctest.BucketCORSPoliciesConfig(),
+		ExpectError: acctest.ErrorRegexp("HTTP 403", `jurisdiction "default"`, "error 10042"),
+	})
+}
+
 // Buckets that keep failing: one error names every one of them, each of the
 // first twenty with the status, codes and hint r2_bucket_cors gives.
 func TestBucketCORSPolicies_persistentFailuresNameEveryBucket(t *testing.T) {

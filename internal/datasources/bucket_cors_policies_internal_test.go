@@ -96,16 +96,17 @@ func TestSweep_cancelStopsReadsInFlight(t *testing.T) {
 		s.AddBucket(acct, fakeapi.Bucket{Name: fmt.Sprintf("slow-%03d", i)})
 	}
 	swept, _, _ := d.list(context.Background(), acct, []string{"default"}, true, "")
-	s.InjectFault(fakeapi.Fault{PathContains: "/cors", Delay: time.Minute})
+	// The answers never come in the test's lifetime: only the cancellation
+	// can end the reads (else the test hangs until go test's timeout).
+	s.InjectFault(fakeapi.Fault{PathContains: "/cors", Delay: time.Hour})
 	listed := s.RequestCount()
 	ctx, cancel := context.WithCancel(context.Background())
 	// The fake logs a request only once answered: cancel a moment after the
 	// first reads went out (they hang for a minute).
 	time.AfterFunc(300*time.Millisecond, cancel)
-	start := time.Now()
 	e := only(t, d.readPolicies(ctx, acct, swept), diag.SeverityError)
-	if took := time.Since(start); took > 10*time.Second || e.Summary() != "R2 CORS Sweep Cancelled" {
-		t.Errorf("returned after %s with %q; want the cancellation at once", took, e.Summary())
+	if e.Summary() != "R2 CORS Sweep Cancelled" {
+		t.Errorf("returned with %q; want the cancellation", e.Summary())
 	}
 	if n := s.RequestCount() - listed; n > d.client.SweepConcurrency() {
 		t.Errorf("%d requests; no read may start after the cancel", n)

@@ -11,6 +11,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/r2tf/terraform-provider-r2/internal/r2api"
 )
 
 // Jurisdictions are the values of the cf-r2-jurisdiction header. Cloudflare
@@ -20,7 +21,7 @@ var Jurisdictions = []string{"default", "eu", "fedramp", "us"}
 
 var (
 	accountIDPattern  = regexp.MustCompile(`^[0-9a-f]{32}$`)
-	bucketNamePattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{1,62}[a-z0-9]$`)
+	bucketNamePattern = r2api.BucketNamePattern
 )
 
 // accountIDValidators reject anything but a Cloudflare account ID before any request.

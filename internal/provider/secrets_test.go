@@ -52,7 +52,10 @@ func TestSecretsNeverLogged(t *testing.T) {
 		// configuration line, so only the provider's message could leak it.
 		{name: "password in the base URL", env: []string{"CLOUDFLARE_API_TOKEN=" + token,
 			"CLOUDFLARE_BASE_URL=https://admin:SECRETPASS@api.example.com/client/v4"}, secrets: []string{"SECRETPASS"}, fails: true,
-			diag: "https://admin:xxxxx@api.example.com/client/v4 must not carry credentials"},
+			diag: "https://api.example.com/client/v4 must not carry credentials"},
+		{name: "token as the user name of the base URL", env: []string{"CLOUDFLARE_API_TOKEN=" + token,
+			"CLOUDFLARE_BASE_URL=https://SECRETUSER@api.example.com/client/v4"}, secrets: []string{"SECRETUSER"}, fails: true,
+			diag: "https://api.example.com/client/v4 must not carry credentials"},
 		{name: "query in a base URL that does not parse", env: []string{"CLOUDFLARE_API_TOKEN=" + token,
 			"CLOUDFLARE_BASE_URL=https://api.example.com:port/client/v4?token=SECRETQUERY"}, secrets: []string{"SECRETQUERY"}, fails: true,
 			diag: "is not an absolute URL"},

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -36,6 +37,10 @@ const (
 	// DefaultListTimeout bounds one whole list, every page and retry.
 	DefaultListTimeout = 10 * time.Minute
 )
+
+// BucketNamePattern is R2's rule for bucket names: 3 to 64 lowercase
+// letters, digits and hyphens, starting and ending with a letter or digit.
+var BucketNamePattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{1,62}[a-z0-9]$`)
 
 // Bucket is one bucket as List Buckets describes it. Name is always set; a
 // nil field is one the API left out (or sent as null), kept apart from "".
@@ -195,6 +200,16 @@ func DecodeBucketList(body []byte) (buckets []Bucket, cursor string, err error) 
 		}
 		if name == nil || *name == "" {
 			return nil, "", fmt.Errorf("bucket %d of the API's answer has no name", i)
+		}
+		// A name is later put into a request path: one R2 could not have
+		// created (a slash, "..", a "?") could point a read, credentials
+		// and all, at another endpoint of the API.
+		if !BucketNamePattern.MatchString(*name) {
+			shown := *name
+			if len(shown) > 80 {
+				shown = shown[:80] + "…"
+			}
+			return nil, "", fmt.Errorf("bucket %d of the API's answer has the name %q, which is not an R2 bucket name", i, shown)
 		}
 		b.Name = *name
 		buckets = append(buckets, b)

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -314,7 +315,7 @@ func TestListBuckets_endlessCursorIsBounded(t *testing.T) {
 
 func TestListBuckets_longCursorIsRefused(t *testing.T) {
 	c, count := pagedServer(t, func(n int) string {
-		return envelope(`{"name":"a"}`, strings.Repeat("c", 4097)+fmt.Sprint(n))
+		return envelope(`{"name":"aaa"}`, strings.Repeat("c", 4097)+fmt.Sprint(n))
 	})
 	_, err := c.ListBuckets(context.Background(), account, "", "")
 	e := mustAPIError(t, err)
@@ -373,12 +374,12 @@ func TestListBuckets_oneDeadlineForTheWholeList(t *testing.T) {
 func TestListBuckets_duplicateAcrossPagesIsAnError(t *testing.T) {
 	c, _ := pagedServer(t, func(n int) string {
 		if n == 1 {
-			return envelope(`{"name":"a"},{"name":"b"}`, "next")
+			return envelope(`{"name":"aaa"},{"name":"bbb"}`, "next")
 		}
-		return envelope(`{"name":"b"},{"name":"c"}`, "")
+		return envelope(`{"name":"bbb"},{"name":"ccc"}`, "")
 	})
 	_, err := c.ListBuckets(context.Background(), account, "", "")
-	if e := mustAPIError(t, err); !strings.Contains(e.Reason, `bucket "b" twice`) {
+	if e := mustAPIError(t, err); !strings.Contains(e.Reason, `bucket "bbb" twice`) {
 		t.Errorf("error = %q", e)
 	}
 }
@@ -454,12 +455,12 @@ func TestDecodeBucketList(t *testing.T) {
 
 func TestDecodeBucketList_exactNamesAndCursor(t *testing.T) {
 	body := `{"success":true,"errors":[],"messages":[],"result":{"buckets":[` +
-		`{"name":"a","NAME":"b","Location":"x","location":"enam","extra":1}]},"result_info":{"cursor":"c1","Cursor":"c2","per_page":1000}}`
+		`{"name":"aaa","NAME":"bbb","Location":"x","location":"enam","extra":1}]},"result_info":{"cursor":"c1","Cursor":"c2","per_page":1000}}`
 	got, cursor, err := r2api.DecodeBucketList([]byte(body))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(got) != 1 || show(got[0]) != "{a <nil> enam <nil> <nil>}" || cursor != "c1" {
+	if len(got) != 1 || show(got[0]) != "{aaa <nil> enam <nil> <nil>}" || cursor != "c1" {
 		t.Fatalf("got %v, cursor %q", got, cursor)
 	}
 }
@@ -472,5 +473,18 @@ func TestListBuckets_successFalseKeepsCodesAndStatus(t *testing.T) {
 	e := mustAPIError(t, err)
 	if e.StatusCode != 200 || !e.IsAuth() || e.Attempts != 1 {
 		t.Errorf("error = %+v", e)
+	}
+}
+
+// A listed name that R2 could not have created is refused, before the sweep
+// puts it into a request path (a "../.." name could point a read, with its
+// credentials, at another endpoint).
+func TestDecodeBucketList_refusesNamesR2CannotHave(t *testing.T) {
+	for _, name := range []string{"../../../../user/tokens/verify?", "Media", "a/b", "ab", "bucket_1", "x%2e%2e"} {
+		body := `{"success":true,"errors":[],"messages":[],"result":{"buckets":[{"name":` + strconv.Quote(name) + `}]}}`
+		_, _, err := r2api.DecodeBucketList([]byte(body))
+		if err == nil || !strings.Contains(err.Error(), "not an R2 bucket name") {
+			t.Errorf("name %q: err = %v, want a refusal", name, err)
+		}
 	}
 }

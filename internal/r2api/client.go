@@ -202,15 +202,18 @@ func (e redirectError) Error() string { return string(e) }
 
 // ValidateBaseURL accepts https URLs, and http only on a loopback address
 // (the fake API in tests and the demo): credentials never cross a network in
-// clear. Its errors never repeat a password, a query or anything that does
-// not parse: they show the URL redacted, or its scheme and host only.
+// clear. Its errors never repeat user information, a query or anything that
+// does not parse: they show scheme, host and path (DisplayURL) at most.
 func ValidateBaseURL(raw string) error {
 	u, err := url.Parse(raw)
 	if err != nil || u.Host == "" {
 		return fmt.Errorf("is not an absolute URL such as %s (the value is not repeated here, as it may hold a secret)", DefaultBaseURL)
 	}
 	if u.User != nil {
-		return fmt.Errorf("%s must not carry credentials in the URL: use api_token (or api_key and email)", u.Redacted())
+		// Not u.Redacted(): it masks a password but keeps a bare user name,
+		// which is where a token pasted as https://TOKEN@host ends up.
+		return fmt.Errorf("%s must not carry credentials in the URL (user information before the host): "+
+			"use api_token (or api_key and email)", DisplayURL(raw))
 	}
 	origin := u.Scheme + "://" + u.Host
 	switch u.Scheme {
@@ -251,7 +254,9 @@ func (c *Client) GetBucketCORS(ctx context.Context, accountID, bucketName, juris
 	// Taking the raw bytes lets us decode once, strictly, into our own types,
 	// keeping null apart from empty and numbers exact.
 	var raw []byte
-	_, err := c.cors.Get(ctx, bucketName, params, option.WithResponseBodyInto(&raw))
+	// The SDK puts the name into the path as it is; escaping it keeps a name
+	// that is not an R2 bucket name from reaching another endpoint.
+	_, err := c.cors.Get(ctx, url.PathEscape(bucketName), params, option.WithResponseBodyInto(&raw))
 	if err != nil {
 		apiErr := c.callError(ctx, ex, err)
 		if apiErr.StatusCode == http.StatusNotFound && apiErr.HasCode(CodeNoCORSPolicy) {

@@ -213,16 +213,15 @@ func TestGetBucketCORS_slowAnswerHitsRequestTimeout(t *testing.T) {
 
 func TestGetBucketCORS_cancellationReturnsPromptly(t *testing.T) {
 	s, c := setup(t)
-	s.InjectFault(fakeapi.Fault{Delay: 10 * time.Second})
+	// The answer never comes in the test's lifetime: only the cancellation
+	// can end the call (if it did not, the test would hang until go test's
+	// timeout, a failure that no machine's load can fake).
+	s.InjectFault(fakeapi.Fault{Delay: time.Hour})
 	ctx, cancel := context.WithCancel(context.Background())
 	time.AfterFunc(50*time.Millisecond, cancel)
-	start := time.Now()
 	_, err := c.GetBucketCORS(ctx, account, "media", "")
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("err = %v, want context.Canceled", err)
-	}
-	if time.Since(start) > 2*time.Second {
-		t.Errorf("cancellation took %s", time.Since(start))
 	}
 }
 
@@ -305,7 +304,8 @@ func TestValidateBaseURL(t *testing.T) {
 // A refused base URL is described without what may be a secret in it.
 func TestValidateBaseURLRepeatsNoSecret(t *testing.T) {
 	for raw, want := range map[string]string{
-		"https://admin:SECRET@api.example.com/client/v4":      "https://admin:xxxxx@api.example.com/client/v4 must not carry credentials",
+		"https://admin:SECRET@api.example.com/client/v4":      "https://api.example.com/client/v4 must not carry credentials",
+		"https://SECRET@api.example.com/client/v4?x=SECRET":   "https://api.example.com/client/v4 must not carry credentials",
 		"https://api.example.com:port/client/v4?token=SECRET": "is not an absolute URL",
 		"http://api.example.com/client/v4?token=SECRET":       "http://api.example.com uses http",
 		"ftp://api.example.com/x?token=SECRET":                "ftp://api.example.com must use https",

@@ -70,6 +70,7 @@ type gate struct {
 	next        int           // index of the oldest entry once the ring is full
 	pausedUntil time.Time     // no request is sent before this (after a 429)
 	needProbe   bool          // a 429 was seen and no answer since said the storm is over
+	pauses      int           // how many 429s have paused the gate
 	probing     bool          // the probe is in flight
 	probeDone   chan struct{} // closed when the probe in flight has its answer
 	independent bool          // no shared pause (Config.NoSharedPause)
@@ -114,6 +115,7 @@ func (g *gate) pause(d time.Duration) {
 		g.pausedUntil = until
 	}
 	g.needProbe = true
+	g.pauses++
 }
 
 // errPausedBeyondBudget is returned by wait when the shared pause after a 429
@@ -125,12 +127,20 @@ type errPausedBeyondBudget struct {
 }
 
 func (e *errPausedBeyondBudget) Error() string {
+	if e.pause <= 0 {
+		return fmt.Sprintf("the API is rate limiting this user (HTTP 429), and %s ran out while another request "+
+			"tested whether the limit had passed", e.budget)
+	}
 	return fmt.Sprintf("the API is rate limiting this user (HTTP 429) and every request waits another %s (Retry-After), "+
 		"more than the %s left of %s", e.pause.Round(time.Second), e.left.Round(time.Second), e.budget)
 }
 
 // ticket is a request's pass through the gate; done must be called with it.
-type ticket struct{ probe bool }
+// pauses is how many pauses the gate had seen when the ticket was issued.
+type ticket struct {
+	probe  bool
+	pauses int
+}
 
 // wait blocks until the request may be sent. The shared pause counts against
 // the call's budget (deadline): a lockout longer than the budget fails the
@@ -159,9 +169,15 @@ func (g *gate) wait(ctx context.Context, deadline time.Time, budget string) (tic
 				return ticket{}, deadline, ctx.Err()
 			case <-done:
 			}
+			// The probe's answer may come after this call's budget: then
+			// fail as a pause beyond the budget would, rather than send a
+			// request with no time left.
+			if now := g.clock.Now(); !now.Before(deadline) {
+				return ticket{}, deadline, &errPausedBeyondBudget{left: 0, budget: budget}
+			}
 			continue
 		}
-		t := ticket{probe: g.needProbe}
+		t := ticket{probe: g.needProbe, pauses: g.pauses}
 		g.probing = t.probe
 		limitWait := g.book(now)
 		g.mu.Unlock()
@@ -186,7 +202,10 @@ func (g *gate) done(t ticket, limited, abandoned bool) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	g.probing = false
-	if !limited && !abandoned {
+	// Only an answer to a probe sent after the latest 429 ends the storm: a
+	// 429 that arrived while the probe was out (for a request sent before
+	// the pause) started a new pause, which needs a probe of its own.
+	if !limited && !abandoned && t.pauses == g.pauses {
 		g.needProbe = false
 	}
 	close(g.probeDone)

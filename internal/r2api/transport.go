@@ -90,7 +90,9 @@ func (c *Client) middleware(req *http.Request, next nextFunc) (*http.Response, e
 			// The API refuses this user's calls, not this one: hold them all.
 			c.gate.pause(asked.pauseOr(delay))
 		}
-		c.gate.done(tk, limited, res == nil && ctx.Err() != nil)
+		// No answer at all (a timeout, a connection error, a cancel) says
+		// nothing about the storm: another request probes again.
+		c.gate.done(tk, limited, res == nil)
 		why := retryReason(ctx, res, err)
 		if why == "" || ex.permanent || ex.attempts > c.maxRetries {
 			return res, err
@@ -248,7 +250,9 @@ func retryAfter(res *http.Response, budget time.Duration) (wait, bool) {
 	}
 	if t, err := http.ParseTime(v); err == nil {
 		d := max(time.Until(t), 0) // time.Until saturates; it cannot wrap.
-		return wait{delay: d, tooLong: d > budget, text: d.Round(time.Second).String(), full: d}, true
+		// The shared pause holds for at most a day, as with delay-seconds:
+		// a date far in the future must not stop the provider for good.
+		return wait{delay: d, tooLong: d > budget, text: d.Round(time.Second).String(), full: min(d, 24*time.Hour)}, true
 	}
 	return wait{}, false
 }
