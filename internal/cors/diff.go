@@ -111,6 +111,17 @@ func Compare(live, approved []Rule) Diff {
 	for _, it := range items {
 		d.Changes = append(d.Changes, it.c)
 	}
+	// The sets above can all agree while the answers differ: the order of
+	// entries inside a rule decides some answers (the first matching origin
+	// entry sets Access-Control-Allow-Origin: "*" or the request's origin).
+	// A policy that is not equal always says why, so a review never reads
+	// "not equal" with nothing to act on.
+	if !d.Equal && len(d.Changes) == 0 {
+		d.Changes = append(d.Changes, Change{Kind: ChangeChanged, LiveIndex: -1, ApprovedIndex: -1,
+			Message: "The live policy answers some preflight differently from the approved one although no rule " +
+				"gained or lost a value: the order of entries within a rule changed which one answers (for example " +
+				"whether a \"*\" origin entry or a named one comes first); compare the rules entry by entry, in order."})
+	}
 	return d
 }
 

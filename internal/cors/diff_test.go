@@ -230,3 +230,41 @@ func BenchmarkCompare(b *testing.B) {
 		Compare(live, approved)
 	}
 }
+
+// Policies whose header combinations outgrow what Equivalent explores are
+// never called equal unless identical: here the extra rule answers a
+// preflight with all twelve headers that the approved policy refuses.
+func TestEquivalentNeverGuessesEqual(t *testing.T) {
+	var headers []string
+	for i := range 12 {
+		headers = append(headers, fmt.Sprintf("h%d", i))
+	}
+	var approved []Rule
+	for i := range 12 {
+		allowed := append(append([]string{}, headers[:i]...), headers[i+1:]...)
+		approved = append(approved, Rule{Allowed: &Allowed{Methods: []string{"PUT"}, Origins: []string{"https://a.com"}, Headers: allowed}})
+	}
+	live := append(append([]Rule{}, approved...), Rule{Allowed: &Allowed{Methods: []string{"PUT"}, Origins: []string{"https://a.com"}, Headers: headers}})
+	req := Request{Origin: "https://a.com", Method: "PUT", Headers: headers}
+	if Evaluate(live, req).Allowed == Evaluate(approved, req).Allowed {
+		t.Fatal("the example no longer tells the policies apart")
+	}
+	if Equivalent(live, approved) {
+		t.Error("Equivalent = true for policies that answer a preflight differently")
+	}
+	if !Equivalent(approved, approved) {
+		t.Error("a policy must be equivalent to itself, however large")
+	}
+}
+
+// Sets can agree while answers differ (the first matching origin entry sets
+// Access-Control-Allow-Origin): not equal then always comes with a change.
+func TestCompareNotEqualAlwaysSaysWhy(t *testing.T) {
+	rule := func(origins ...string) []Rule {
+		return []Rule{{Allowed: &Allowed{Methods: []string{"GET"}, Origins: origins}}}
+	}
+	d := Compare(rule("*", "https://a.com"), rule("https://a.com", "*"))
+	if d.Equal || len(d.Changes) != 1 || !strings.Contains(d.Changes[0].Message, "order of entries") {
+		t.Errorf("got %+v; want not equal with one change about the order of entries", d)
+	}
+}

@@ -1,11 +1,13 @@
 package cors
 
 import (
+	"reflect"
 	"strings"
 )
 
 // maxHeaderClasses bounds the sets of request headers Equivalent tries (see
-// headerClasses); policies that need more are compared on the first ones.
+// headerClasses). Policies that need more cannot be decided this way, and
+// are then equivalent only when they are identical: never a false "equal".
 const maxHeaderClasses = 1024
 
 // Equivalent reports whether two policies answer every preflight the same
@@ -36,7 +38,10 @@ func Equivalent(a, b []Rule) bool {
 		}
 	}
 	originWitnesses := witnesses(origins, false)
-	headerSets := headerClasses(a, b, witnesses(headers, true))
+	headerSets, complete := headerClasses(a, b, witnesses(headers, true))
+	if !complete {
+		return reflect.DeepEqual(a, b)
+	}
 	for _, o := range originWitnesses {
 		for _, m := range methods {
 			for _, hs := range headerSets {
@@ -198,7 +203,8 @@ func appendNew(list []string, s string) []string {
 // headers, the intersection of what each header alone is accepted by. It
 // starts from no headers (every rule accepts) and intersects with each
 // single-header witness until no new combination appears.
-func headerClasses(a, b []Rule, single []string) [][]string {
+// complete is false when maxHeaderClasses cut the search short.
+func headerClasses(a, b []Rule, single []string) (classes [][]string, complete bool) {
 	rules := append(append([]Rule{}, a...), b...)
 	accepts := func(h string) string {
 		k := make([]byte, len(rules))
@@ -211,29 +217,32 @@ func headerClasses(a, b []Rule, single []string) [][]string {
 		return string(k)
 	}
 	all := strings.Repeat("1", len(rules))
-	classes := map[string][]string{all: nil}
+	found := map[string][]string{all: nil}
 	queue := []string{all}
 	singles := make([]string, len(single))
 	for i, h := range single {
 		singles[i] = accepts(h)
 	}
-	for len(queue) > 0 && len(classes) < maxHeaderClasses {
+	for len(queue) > 0 {
+		if len(found) >= maxHeaderClasses {
+			return nil, false
+		}
 		k := queue[0]
 		queue = queue[1:]
 		for i, h := range single {
 			n := and(k, singles[i])
-			if _, ok := classes[n]; ok {
+			if _, ok := found[n]; ok {
 				continue
 			}
-			classes[n] = append(append([]string{}, classes[k]...), h)
+			found[n] = append(append([]string{}, found[k]...), h)
 			queue = append(queue, n)
 		}
 	}
-	out := make([][]string, 0, len(classes))
-	for _, hs := range classes {
-		out = append(out, hs)
+	classes = make([][]string, 0, len(found))
+	for _, hs := range found {
+		classes = append(classes, hs)
 	}
-	return out
+	return classes, true
 }
 
 func and(a, b string) string {

@@ -284,6 +284,25 @@ func (f *ruleFindings) access(a *reach) {
 // stays under a domain of its own (https://*.example.com,
 // https://*-app.example.workers.dev) gives none.
 func probeFor(entry string) (string, bool) {
+	probe, ok := probeCandidate(entry)
+	if !ok {
+		return "", false
+	}
+	// Only an origin a browser can send, from a host that is not the
+	// visitor's own machine (every *.localhost name is), is an attacker's.
+	_, rest, _ := strings.Cut(probe, "://")
+	host := rest
+	if i := strings.IndexAny(host, ":/"); i >= 0 {
+		host = host[:i]
+	}
+	if ValidateOrigin(probe) != nil || isLoopback(host) {
+		return "", false
+	}
+	return probe, true
+}
+
+// probeCandidate is probeFor before the check that a browser could send it.
+func probeCandidate(entry string) (string, bool) {
 	before, after, found := strings.Cut(entry, "*")
 	if !found || strings.Contains(after, "*") {
 		return "", false

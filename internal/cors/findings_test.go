@@ -175,3 +175,19 @@ func TestFindingsDocCoversCatalogue(t *testing.T) {
 		}
 	}
 }
+
+// An entry that no browser's origin can match, or that only the visitor's own
+// machine serves, is no origin an attacker could write from: it is reported
+// as never matching (or as loopback), never as any-origin-write.
+func TestAnyOriginWriteOnlyFromOriginsBrowsersSend(t *testing.T) {
+	for _, entry := range []string{"*://app.example.com", "*s://app.example.com", "HTTPS://*", "https://*.localhost"} {
+		rules := []Rule{{Allowed: &Allowed{Methods: []string{"PUT"}, Origins: []string{entry}}}}
+		if fs := Findings(rules); has(fs, CodeAnyOriginWrite, 0) {
+			t.Errorf("%q: codes %v; want no %s", entry, codes(fs), CodeAnyOriginWrite)
+		}
+	}
+	rules := []Rule{{Allowed: &Allowed{Methods: []string{"PUT"}, Origins: []string{"https://*"}}}}
+	if fs := Findings(rules); !has(fs, CodeAnyOriginWrite, 0) {
+		t.Errorf("https://*: codes %v; want %s", codes(fs), CodeAnyOriginWrite)
+	}
+}

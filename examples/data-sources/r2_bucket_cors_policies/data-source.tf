@@ -16,8 +16,10 @@ output "buckets_without_cors" {
   value = [for b in data.r2_bucket_cors_policies.all.buckets : "${b.jurisdiction}/${b.name}" if !b.has_policy]
 }
 
-# Buckets that let any origin in.
-output "buckets_open_to_any_origin" {
+# Buckets with a literal "*" origin entry. This is a string match: patterns
+# such as "https://*" also let any site in; provider::r2::cors_findings
+# (Terraform 1.8+) decides that by evaluation, as examples/drift-review does.
+output "buckets_with_a_star_origin" {
   value = [
     for b in data.r2_bucket_cors_policies.all.buckets : "${b.jurisdiction}/${b.name}"
     if contains(flatten([for rule in b.rules : rule.allowed.origins]), "*")
