@@ -7,6 +7,8 @@ import (
 	"net/netip"
 	"sort"
 	"strings"
+
+	"golang.org/x/net/publicsuffix"
 )
 
 // FindingsDoc is the catalogue's documentation in Markdown: how the findings
@@ -325,12 +327,12 @@ func probeCandidate(entry string) (string, bool) {
 	case host == "":
 		return prefix + "r2-review.invalid" + after, true
 	case strings.HasPrefix(host, "."):
-		if owned := host[1:]; !strings.Contains(owned, ".") || sharedHosting(owned) {
+		if owned := host[1:]; publicSuffix(owned) || sharedHosting(owned) {
 			return prefix + "r2-review" + after, true
 		}
 	default:
 		_, owned, _ := strings.Cut(host, ".")
-		if !strings.Contains(owned, ".") || sharedHosting(owned) {
+		if publicSuffix(owned) || sharedHosting(owned) {
 			return prefix + "r2-review" + after, true
 		}
 	}
@@ -456,6 +458,19 @@ func sharedWildcard(host string) (string, bool) {
 		_, owned, _ = strings.Cut(after, ".")
 	}
 	return owned, sharedHosting(owned)
+}
+
+// publicSuffix reports whether anyone may register names directly under
+// domain: a public suffix of the Public Suffix List (com, co.uk, and the
+// list's private section, such as workers.dev), per
+// golang.org/x/net/publicsuffix, which ships a copy of the list.
+func publicSuffix(domain string) bool {
+	domain = strings.ToLower(strings.TrimSuffix(domain, "."))
+	if domain == "" {
+		return false
+	}
+	ps, _ := publicsuffix.PublicSuffix(domain)
+	return ps == domain
 }
 
 func isLoopback(host string) bool {

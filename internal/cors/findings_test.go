@@ -191,3 +191,23 @@ func TestAnyOriginWriteOnlyFromOriginsBrowsersSend(t *testing.T) {
 		t.Errorf("https://*: codes %v; want %s", codes(fs), CodeAnyOriginWrite)
 	}
 }
+
+// Multi-label public suffixes count as open to anyone (the Public Suffix
+// List), while a wildcard under a registrable domain of the owner's does not.
+func TestAnyOriginWriteKnowsPublicSuffixes(t *testing.T) {
+	for entry, open := range map[string]bool{
+		"https://*.co.uk":          true,
+		"https://*example.co.uk":   true,
+		"https://*.example.co.uk":  false,
+		"https://*.github.io":      true,
+		"https://*.app.github.io":  false,
+		"https://*.example.com.au": false,
+		"https://*.com.au":         true,
+	} {
+		rules := []Rule{{Allowed: &Allowed{Methods: []string{"PUT"}, Origins: []string{entry}}}}
+		fs := Findings(rules)
+		if got := has(fs, CodeAnyOriginWrite, 0) || has(fs, CodeSharedHostingOrigin, 0); got != open {
+			t.Errorf("%q: codes %v; open to anyone = %v, want %v", entry, codes(fs), got, open)
+		}
+	}
+}
