@@ -265,9 +265,8 @@ func dataSourceConfig(typ string, opts []DataOption) string {
 
 // BuiltProvider builds the provider binary and a CLI configuration that
 // serves it (internal/localprovider), for tests that run the real plugin
-// rather than the in-process server. It returns the Terraform CLI and the
-// configuration file, for TF_CLI_CONFIG_FILE.
-func BuiltProvider(t *testing.T) (tf, rc string) {
+// rather than the in-process server.
+func BuiltProvider(t *testing.T) LocalCLI {
 	t.Helper()
 	if err := SetupTerraformCLI(); err != nil {
 		t.Fatal(err)
@@ -276,7 +275,31 @@ func BuiltProvider(t *testing.T) (tf, rc string) {
 	if err != nil {
 		t.Fatalf("building the provider: %v", err)
 	}
-	return os.Getenv("TF_ACC_TERRAFORM_PATH"), rc
+	return LocalCLI{Path: os.Getenv("TF_ACC_TERRAFORM_PATH"), ConfigFile: rc}
+}
+
+// LocalCLI is the Terraform CLI with a configuration that serves the built
+// provider (BuiltProvider).
+type LocalCLI struct {
+	Path       string // the Terraform CLI
+	ConfigFile string // the CLI configuration, for TF_CLI_CONFIG_FILE
+}
+
+// Command runs the CLI with args in dir, in the test's environment without
+// Cloudflare credentials, Terraform log settings or another CLI
+// configuration, so that nothing of the developer's shell changes what a
+// test sees; env (KEY=VALUE) is added last.
+func (c LocalCLI) Command(dir string, env []string, args ...string) *exec.Cmd {
+	cmd := exec.Command(c.Path, args...)
+	cmd.Dir = dir
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "CLOUDFLARE_") && !strings.HasPrefix(kv, "TF_LOG") && !strings.HasPrefix(kv, "TF_CLI_CONFIG_FILE=") {
+			cmd.Env = append(cmd.Env, kv)
+		}
+	}
+	cmd.Env = append(cmd.Env, "TF_CLI_CONFIG_FILE="+c.ConfigFile, "CHECKPOINT_DISABLE=1")
+	cmd.Env = append(cmd.Env, env...)
+	return cmd
 }
 
 // SetupTerraformCLI points the testing framework at a local Terraform CLI

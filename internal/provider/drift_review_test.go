@@ -25,8 +25,8 @@ func TestDriftReviewExample(t *testing.T) {
 		t.Errorf("examples/drift-review/main.tf has %d lines of HCL without variables and comments, want fewer than 40", n)
 	}
 
-	tf, rc := acctest.BuiltProvider(t)
-	skipBelowFunctions(t, tf)
+	cli := acctest.BuiltProvider(t)
+	skipBelowFunctions(t, cli.Path)
 	s := fakeapi.Start()
 	defer s.Close()
 	seed, err := os.Open(filepath.Join("..", "..", "examples", "demo", "seed.json"))
@@ -42,10 +42,8 @@ func TestDriftReviewExample(t *testing.T) {
 		t.Fatal(err)
 	}
 	plan := func(args ...string) (string, int) {
-		cmd := exec.Command(tf, append([]string{"plan", "-no-color", "-input=false", "-var", "account_id=" + fakeapi.ExampleAccountID}, args...)...)
-		cmd.Dir = work
-		cmd.Env = append(cleanEnv(), "TF_CLI_CONFIG_FILE="+rc, "CHECKPOINT_DISABLE=1",
-			"CLOUDFLARE_BASE_URL="+s.URL(), "CLOUDFLARE_API_TOKEN=demo-token")
+		cmd := cli.Command(work, []string{"CLOUDFLARE_BASE_URL=" + s.URL(), "CLOUDFLARE_API_TOKEN=demo-token"},
+			append([]string{"plan", "-no-color", "-input=false", "-var", "account_id=" + fakeapi.ExampleAccountID}, args...)...)
 		out, err := cmd.CombinedOutput()
 		var exit *exec.ExitError
 		switch {

@@ -3,7 +3,6 @@ package provider_test
 import (
 	"bytes"
 	"fmt"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"syscall"
@@ -46,7 +45,7 @@ func TestInterruptDuringSweep(t *testing.T) {
 // request timeout.
 func interruptPlan(t *testing.T, s *fakeapi.Server, config string) {
 	t.Helper()
-	tf, rc := acctest.BuiltProvider(t)
+	cli := acctest.BuiltProvider(t)
 	work := t.TempDir()
 	writeFile(t, filepath.Join(work, "main.tf"), acctest.ProviderConfig(s)+`
 terraform {
@@ -55,9 +54,7 @@ terraform {
   }
 }
 `+config)
-	cmd := exec.Command(tf, "plan", "-no-color", "-input=false")
-	cmd.Dir = work
-	cmd.Env = append(cleanEnv(), "TF_CLI_CONFIG_FILE="+rc, "CHECKPOINT_DISABLE=1")
+	cmd := cli.Command(work, nil, "plan", "-no-color", "-input=false")
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	if err := cmd.Start(); err != nil {

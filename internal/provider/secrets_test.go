@@ -2,7 +2,6 @@ package provider_test
 
 import (
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -16,7 +15,7 @@ import (
 // anything Terraform prints: its output, every log line (the provider's
 // included) and the diagnostics of failed reads.
 func TestSecretsNeverLogged(t *testing.T) {
-	tf, rc := acctest.BuiltProvider(t)
+	cli := acctest.BuiltProvider(t)
 
 	const (
 		token    = "tok-SECRET-b2f9c1d7e8a4"
@@ -82,10 +81,7 @@ output "rules" {
   value = data.r2_bucket_cors.test.rules
 }
 `)
-			cmd := exec.Command(tf, "plan", "-no-color", "-input=false")
-			cmd.Dir = work
-			cmd.Env = append(cleanEnv(), "TF_LOG=trace", "TF_CLI_CONFIG_FILE="+rc, "CHECKPOINT_DISABLE=1")
-			cmd.Env = append(cmd.Env, tc.env...)
+			cmd := cli.Command(work, append([]string{"TF_LOG=trace"}, tc.env...), "plan", "-no-color", "-input=false")
 			out, err := cmd.CombinedOutput()
 			if (err != nil) != tc.fails {
 				t.Fatalf("plan error = %v, want failure %v\n%s", err, tc.fails, tail(out))
@@ -120,17 +116,6 @@ func writeFile(t *testing.T, path, content string) {
 	if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
 		t.Fatal(err)
 	}
-}
-
-// cleanEnv is the test's environment without any Cloudflare credentials.
-func cleanEnv() []string {
-	var env []string
-	for _, kv := range os.Environ() {
-		if !strings.HasPrefix(kv, "CLOUDFLARE_") && !strings.HasPrefix(kv, "TF_LOG") && !strings.HasPrefix(kv, "TF_CLI_CONFIG_FILE=") {
-			env = append(env, kv)
-		}
-	}
-	return env
 }
 
 func tail(out []byte) string {

@@ -1,7 +1,6 @@
 package provider_test
 
 import (
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -13,7 +12,7 @@ import (
 // in the provider block, before any plan; values from variables are only
 // known at plan time and pass validate (Configure checks them then).
 func TestValidateChecksTheProviderBlock(t *testing.T) {
-	tf, rc := acctest.BuiltProvider(t)
+	cli := acctest.BuiltProvider(t)
 	cases := []struct {
 		name, provider string
 		want           []string // empty: validate passes
@@ -49,9 +48,7 @@ provider "r2" {
   `+tc.provider+`
 }
 `+acctest.BucketCORSConfig("media"))
-			cmd := exec.Command(tf, "validate", "-no-color")
-			cmd.Dir = work
-			cmd.Env = append(cleanEnv(), "TF_CLI_CONFIG_FILE="+rc, "CHECKPOINT_DISABLE=1")
+			cmd := cli.Command(work, nil, "validate", "-no-color")
 			out, err := cmd.CombinedOutput()
 			if len(tc.want) == 0 {
 				if err != nil {
