@@ -53,32 +53,27 @@ const (
 
 // policyBucketObject is the schema of one element of buckets; its object
 // type, which the mapping builds values of, derives from it.
-var policyBucketObject = func() schema.NestedAttributeObject {
-	computed := func(desc string) schema.StringAttribute {
-		return schema.StringAttribute{Computed: true, MarkdownDescription: desc}
-	}
-	return schema.NestedAttributeObject{
-		Attributes: map[string]schema.Attribute{
-			"name": computed("Name of the bucket; with `jurisdiction`, unique in the list (the same name may " +
-				"exist in two jurisdictions)."),
-			"jurisdiction": computed("Jurisdiction the bucket was listed in: `default`, `eu`, `fedramp` or `us`."),
-			"location":     computed("Location of the bucket, such as `enam` or `weur`, as the list reports it."),
-			"creation_date": computed("When the bucket was created, as the list reports it " +
-				"(an ISO 8601 timestamp such as `2024-01-02T03:04:05.678Z`)."),
-			"has_policy": schema.BoolAttribute{
-				Computed: true,
-				MarkdownDescription: "Whether the bucket has a CORS policy: false exactly when it has none " +
-					"(or one without rules, which allows nothing either), and then `rules` is empty.",
-			},
-			"rules": schema.ListNestedAttribute{
-				Computed: true,
-				MarkdownDescription: "The policy's rules, exactly as `r2_bucket_cors` reads them: in the API's " +
-					"order, a field the API leaves out is null, numbers exact. Empty when the bucket has no policy.",
-				NestedObject: corsstate.RuleSchema(),
-			},
+var policyBucketObject = schema.NestedAttributeObject{
+	Attributes: map[string]schema.Attribute{
+		"name": computedString("Name of the bucket; with `jurisdiction`, unique in the list (the same name may " +
+			"exist in two jurisdictions)."),
+		"jurisdiction": computedString("Jurisdiction the bucket was listed in: `default`, `eu`, `fedramp` or `us`."),
+		"location":     computedString("Location of the bucket, such as `enam` or `weur`, as the list reports it."),
+		"creation_date": computedString("When the bucket was created, as the list reports it " +
+			"(an ISO 8601 timestamp such as `2024-01-02T03:04:05.678Z`)."),
+		"has_policy": schema.BoolAttribute{
+			Computed: true,
+			MarkdownDescription: "Whether the bucket has a CORS policy: false exactly when it has none " +
+				"(or one without rules, which allows nothing either), and then `rules` is empty.",
 		},
-	}
-}()
+		"rules": schema.ListNestedAttribute{
+			Computed: true,
+			MarkdownDescription: "The policy's rules, exactly as `r2_bucket_cors` reads them: in the API's " +
+				"order, a field the API leaves out is null, numbers exact. Empty when the bucket has no policy.",
+			NestedObject: corsstate.RuleSchema(),
+		},
+	},
+}
 
 var policyBucketType = corsstate.NestedObjectType(policyBucketObject)
 
@@ -155,6 +150,9 @@ type sweptBucket struct {
 }
 
 func (b sweptBucket) header() string { return jurisdictionHeader(b.jurisdiction) }
+
+// label names the bucket in messages: "media" (eu).
+func (b sweptBucket) label() string { return fmt.Sprintf("%q (%s)", b.bucket.Name, b.jurisdiction) }
 
 // jurisdictionHeader is what the client sends for a jurisdiction: no header
 // for default, as r2_bucket_cors and r2_buckets do.
@@ -298,7 +296,7 @@ func (d *corsPoliciesDataSource) readPolicies(ctx context.Context, account strin
 	if len(gone) > 0 {
 		names := make([]string, len(gone))
 		for i, b := range gone {
-			names[i] = fmt.Sprintf("%q (%s)", b.bucket.Name, b.jurisdiction)
+			names[i] = b.label()
 		}
 		diags.AddWarning("R2 Buckets Deleted During the Read", fmt.Sprintf("These buckets of account %s were listed "+
 			"but no longer existed when their CORS policy was read (error %d), so they are left out: %s.",
@@ -316,12 +314,12 @@ func sweepErrorDiagnostic(failed []sweptBucket, total int, account string) (stri
 		"was written to state.", len(failed), total, account)
 	for i, f := range failed[:min(len(failed), failuresShownInFull)] {
 		summary, detail := readErrorDiagnostic(f.err, account, f.bucket.Name, f.header())
-		fmt.Fprintf(&b, "\n\n%d. %s: bucket %q (%s)\n%s", i+1, summary, f.bucket.Name, f.jurisdiction, detail)
+		fmt.Fprintf(&b, "\n\n%d. %s: bucket %s\n%s", i+1, summary, f.label(), detail)
 	}
 	if rest := failed[min(len(failed), failuresShownInFull):]; len(rest) > 0 {
 		names := make([]string, 0, min(len(rest), failuresNamed))
 		for _, f := range rest[:min(len(rest), failuresNamed)] {
-			names = append(names, fmt.Sprintf("%q (%s)", f.bucket.Name, f.jurisdiction))
+			names = append(names, f.label())
 		}
 		fmt.Fprintf(&b, "\n\n%d more buckets failed: %s", len(rest), strings.Join(names, ", "))
 		if more := len(rest) - len(names); more > 0 {

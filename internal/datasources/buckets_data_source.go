@@ -37,24 +37,25 @@ type bucketsModel struct {
 
 // bucketObject is the schema of one element of buckets; bucketAttrTypes,
 // which the mapping builds values of, derives from it.
-var bucketObject = func() schema.NestedAttributeObject {
-	computed := func(desc string) schema.StringAttribute {
-		return schema.StringAttribute{Computed: true, MarkdownDescription: desc}
-	}
-	return schema.NestedAttributeObject{
-		Attributes: map[string]schema.Attribute{
-			"name": computed("Name of the bucket; unique within the list, so a good `for_each` key."),
-			"creation_date": computed("When the bucket was created, as the API reports it " +
-				"(an ISO 8601 timestamp such as `2024-01-02T03:04:05.678Z`)."),
-			"location": computed("Location of the bucket, such as `enam` or `weur`."),
-			"jurisdiction": computed("Jurisdiction of the bucket (`default`, `eu`, `fedramp` or `us`). " +
-				"Pass it to `r2_bucket_cors` as `jurisdiction` to read the bucket's CORS policy."),
-			"storage_class": computed("Default storage class of new objects: `Standard` or `InfrequentAccess`."),
-		},
-	}
-}()
+var bucketObject = schema.NestedAttributeObject{
+	Attributes: map[string]schema.Attribute{
+		"name": computedString("Name of the bucket; unique within the list, so a good `for_each` key."),
+		"creation_date": computedString("When the bucket was created, as the API reports it " +
+			"(an ISO 8601 timestamp such as `2024-01-02T03:04:05.678Z`)."),
+		"location": computedString("Location of the bucket, such as `enam` or `weur`."),
+		"jurisdiction": computedString("Jurisdiction of the bucket (`default`, `eu`, `fedramp` or `us`). " +
+			"Pass it to `r2_bucket_cors` as `jurisdiction` to read the bucket's CORS policy."),
+		"storage_class": computedString("Default storage class of new objects: `Standard` or `InfrequentAccess`."),
+	},
+}
 
 var bucketAttrTypes = corsstate.NestedObjectType(bucketObject).AttrTypes
+
+// computedString is a string attribute the data source sets, as the bucket
+// objects of r2_buckets and r2_bucket_cors_policies have them.
+func computedString(desc string) schema.StringAttribute {
+	return schema.StringAttribute{Computed: true, MarkdownDescription: desc}
+}
 
 // nameContainsValidators reject the empty string, which would filter nothing
 // while looking like a filter, and substrings longer than any bucket name.

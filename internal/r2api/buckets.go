@@ -106,23 +106,21 @@ func (c *Client) ListBuckets(ctx context.Context, accountID, jurisdiction, nameC
 			return nil, onPage(e, page, len(out))
 		}
 		if read += int64(len(raw)); read > c.maxListBytes {
-			return nil, onPage(&Error{StatusCode: ex.status, Attempts: ex.attempts, Permanent: true,
-				Reason: fmt.Sprintf("the API's pages came to more than the %d bytes a bucket list may take; "+
-					"stopped rather than read without end", c.maxListBytes)}, page, len(out))
+			return nil, onPage(ex.refused(true, fmt.Sprintf("the API's pages came to more than the %d bytes a bucket list may take; "+
+				"stopped rather than read without end", c.maxListBytes)), page, len(out))
 		}
 		buckets, cursor, err := DecodeBucketList(raw)
 		if err != nil {
 			return nil, onPage(decodeError(err, raw, ex), page, len(out))
 		}
 		if len(buckets) > listPageSize {
-			return nil, onPage(&Error{StatusCode: ex.status, Attempts: ex.attempts, Permanent: true,
-				Reason: fmt.Sprintf("the API sent %d buckets on one page, more than the %d asked for", len(buckets), listPageSize)},
-				page, len(out))
+			return nil, onPage(ex.refused(true, fmt.Sprintf("the API sent %d buckets on one page, more than the %d asked for",
+				len(buckets), listPageSize)), page, len(out))
 		}
 		for _, b := range buckets {
 			if seenName[b.Name] {
-				return nil, onPage(&Error{StatusCode: ex.status, Attempts: ex.attempts,
-					Reason: fmt.Sprintf("the API listed bucket %q twice; its paging is inconsistent", b.Name)}, page, len(out))
+				return nil, onPage(ex.refused(false, fmt.Sprintf("the API listed bucket %q twice; its paging is inconsistent", b.Name)),
+					page, len(out))
 			}
 			seenName[b.Name] = true
 		}
@@ -132,13 +130,11 @@ func (c *Client) ListBuckets(ctx context.Context, accountID, jurisdiction, nameC
 			break
 		}
 		if len(cursor) > maxCursorBytes {
-			return nil, onPage(&Error{StatusCode: ex.status, Attempts: ex.attempts, Permanent: true,
-				Reason: fmt.Sprintf("the API returned a next-page cursor of %d bytes, more than the %d this provider follows",
-					len(cursor), maxCursorBytes)}, page, len(out)-len(buckets))
+			return nil, onPage(ex.refused(true, fmt.Sprintf("the API returned a next-page cursor of %d bytes, more than the %d this provider follows",
+				len(cursor), maxCursorBytes)), page, len(out)-len(buckets))
 		}
 		if seenCursor[cursor] {
-			return nil, onPage(&Error{StatusCode: ex.status, Attempts: ex.attempts,
-				Reason: fmt.Sprintf("the API returned next-page cursor %q again; stopped rather than loop forever", cursor)},
+			return nil, onPage(ex.refused(false, fmt.Sprintf("the API returned next-page cursor %q again; stopped rather than loop forever", cursor)),
 				page, len(out)-len(buckets))
 		}
 		seenCursor[cursor] = true
@@ -148,6 +144,13 @@ func (c *Client) ListBuckets(ctx context.Context, accountID, jurisdiction, nameC
 	// the order a promise of ours, not of the server.
 	slices.SortFunc(out, func(a, b Bucket) int { return strings.Compare(a.Name, b.Name) })
 	return out, nil
+}
+
+// refused is the error for a page the provider will not go on from, with
+// the wire facts of the call that fetched it; permanent ones are not worth
+// another run either.
+func (ex *exchange) refused(permanent bool, reason string) *Error {
+	return &Error{StatusCode: ex.status, Attempts: ex.attempts, Permanent: permanent, Reason: reason}
 }
 
 // onPage says which page failed when it was not the first, since a failure
