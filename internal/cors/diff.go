@@ -4,7 +4,6 @@ import (
 	_ "embed" // DiffDoc
 	"encoding/json"
 	"fmt"
-	"math/big"
 	"sort"
 	"strings"
 )
@@ -61,7 +60,8 @@ type Diff struct {
 // value. With id pairing, rules whose order among the paired rules changed
 // are reported as moved (the fewest moves that explain the new order).
 func Compare(live, approved []Rule) Diff {
-	d := Diff{Equal: Equivalent(live, approved)}
+	equal, decided := equivalent(live, approved)
+	d := Diff{Equal: equal}
 	pairs, byID := pairRules(live, approved)
 	paired := map[int]bool{}
 	for _, p := range pairs {
@@ -116,6 +116,12 @@ func Compare(live, approved []Rule) Diff {
 	// entry sets Access-Control-Allow-Origin: "*" or the request's origin).
 	// A policy that is not equal always says why, so a review never reads
 	// "not equal" with nothing to act on.
+	if !decided && !d.Equal {
+		d.Changes = append(d.Changes, Change{Kind: ChangeChanged, LiveIndex: -1, ApprovedIndex: -1,
+			Message: "The policies are not identical, and they combine too many origin and header patterns to check " +
+				"every request within this provider's bound, so they are reported as different (never equal by guess); " +
+				"compare them rule by rule, or split them into fewer patterns."})
+	}
 	if !d.Equal && len(d.Changes) == 0 {
 		d.Changes = append(d.Changes, Change{Kind: ChangeChanged, LiveIndex: -1, ApprovedIndex: -1,
 			Message: "The live policy answers some preflight differently from the approved one although no rule " +
@@ -294,8 +300,8 @@ func sameNumber(a, b *json.Number) bool {
 	if a == nil || b == nil {
 		return a == nil && b == nil
 	}
-	x, _, errX := big.ParseFloat(string(*a), 10, 512, big.ToNearestEven)
-	y, _, errY := big.ParseFloat(string(*b), 10, 512, big.ToNearestEven)
+	x, errX := parseNumber(*a)
+	y, errY := parseNumber(*b)
 	if errX != nil || errY != nil {
 		return *a == *b
 	}
@@ -317,5 +323,8 @@ func sameString(a, b *string) bool {
 // methods and origins as sets, headers and expose headers as sets of names
 // in any case, max ages by value, ids ignored; null and empty lists alike.
 func SameRule(a, b Rule) bool {
-	return len(fieldChanges(&a, &b, false)) == 0
+	am, ao, ah := allowedLists(&a)
+	bm, bo, bh := allowedLists(&b)
+	return sameSet(ao, bo, false) && sameSet(am, bm, false) && sameSet(ah, bh, true) &&
+		sameSet(a.ExposeHeaders, b.ExposeHeaders, true) && sameNumber(a.MaxAgeSeconds, b.MaxAgeSeconds)
 }

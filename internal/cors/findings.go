@@ -118,11 +118,12 @@ var fixedProbes = []string{"null"}
 // order; none means nothing to report. See FindingsDoc. It never panics.
 func Findings(rules []Rule) []Finding {
 	var out []Finding
-	access := attackerAccess(rules)
+	open := strangerOrigins(rules)
+	access := attackerAccess(rules, open)
 	ids := map[string]int{}
 	for i := range rules {
 		r := &rules[i]
-		f := ruleFindings{index: i, rule: r}
+		f := ruleFindings{index: i, rule: r, open: open}
 		f.access(access[i])
 		f.methods()
 		f.origins()
@@ -146,6 +147,9 @@ func Findings(rules []Rule) []Finding {
 type ruleFindings struct {
 	index int
 	rule  *Rule
+	// open maps each wildcard origin entry to an origin a stranger could
+	// serve that it matches ("" when none).
+	open  map[string]string
 	found []Finding
 }
 
@@ -219,7 +223,7 @@ type reach struct {
 // A request without headers is what an attacker sends; it is allowed by
 // the first rule whose origins and methods match, so the cost is one pass
 // over the entries per probe, and probes are at most one per entry.
-func attackerAccess(rules []Rule) map[int]*reach {
+func attackerAccess(rules []Rule, open map[string]string) map[int]*reach {
 	var probes []string
 	seen := map[string]bool{}
 	for _, r := range rules {
@@ -227,11 +231,7 @@ func attackerAccess(rules []Rule) map[int]*reach {
 			continue
 		}
 		for _, o := range r.Allowed.Origins {
-			if seen[o] {
-				continue
-			}
-			seen[o] = true
-			if p, ok := strangerOrigin(o); ok && !seen[p] {
+			if p := open[o]; p != "" && !seen[p] {
 				seen[p] = true
 				probes = append(probes, p)
 			}
@@ -267,6 +267,22 @@ func attackerAccess(rules []Rule) map[int]*reach {
 		}
 	}
 	return out
+}
+
+// strangerOrigins asks strangerOrigin once per distinct origin entry.
+func strangerOrigins(rules []Rule) map[string]string {
+	open := map[string]string{}
+	for _, r := range rules {
+		if r.Allowed == nil {
+			continue
+		}
+		for _, o := range r.Allowed.Origins {
+			if _, done := open[o]; !done {
+				open[o], _ = strangerOrigin(o)
+			}
+		}
+	}
+	return open
 }
 
 func firstMatching(patterns []string, origin string) (string, bool) {
@@ -342,7 +358,7 @@ func (f *ruleFindings) origins() {
 			f.add(CodeSharedHostingOrigin, "allows %q: anyone can get a subdomain of %s and run a page there. List your own hosts (https://app.%s) or put the wildcard under a name of your own (https://*.myapp.%s).",
 				o, domain, domain, domain)
 		}
-		_, open := strangerOrigin(o)
+		open := f.open[o] != ""
 		switch {
 		case isLoopback(host):
 			f.add(CodeLoopbackOrigin, "allows the loopback origin %q, usually a development leftover: any program on a visitor's machine can serve it. Remove it from production buckets.", o)
@@ -399,7 +415,7 @@ func (f *ruleFindings) maxAge() {
 	if f.rule.MaxAgeSeconds == nil {
 		return
 	}
-	n, _, err := big.ParseFloat(string(*f.rule.MaxAgeSeconds), 10, 512, big.ToNearestEven)
+	n, err := parseNumber(*f.rule.MaxAgeSeconds)
 	if err != nil {
 		return
 	}

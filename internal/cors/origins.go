@@ -58,6 +58,9 @@ func splitHostWildcard(entry string) (hw hostWildcard, ok bool) {
 // matches, a browser can send and keep says yes to.
 func (hw hostWildcard) originFor(hosts []string, keep func(host string) bool) (string, bool) {
 	for _, scheme := range hw.schemes {
+		if ValidateOrigin(scheme+"://x.example"+hw.port) != nil {
+			continue // The port (or what stands there) fails whatever the host.
+		}
 		for _, h := range hosts {
 			o := scheme + "://" + h + hw.port
 			if wildcardMatch(hw.entry, o, false) && ValidateOrigin(o) == nil && keep(h) {

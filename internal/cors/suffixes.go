@@ -78,7 +78,7 @@ var suffixes = sync.OnceValue(func() *suffixIndex {
 		}
 	}
 	for _, s := range OpenSuffixes {
-		add(suffix{name: s, wildcard: true})
+		add(suffix{name: s}) // The label above one is whoever chose it.
 	}
 	// A domain's own entry first: it gives the shortest probe.
 	for name, list := range idx.below {

@@ -149,6 +149,11 @@ func validateHost(h string) error {
 		}
 		return nil // IPv6 literal.
 	}
+	// One trailing dot is a fully qualified name, which browsers keep; an
+	// empty label anywhere else names no host.
+	if strings.HasPrefix(h, ".") || strings.Contains(h, "..") {
+		return fmt.Errorf("the host %q has an empty label (a leading dot or two dots in a row), so no site has it, e.g. %s", h, originExample)
+	}
 	for i := 0; i < len(h); i++ {
 		c := h[i]
 		switch {
