@@ -219,7 +219,7 @@ func fieldChanges(l, a *Rule, withID bool) []Change {
 	set("expose_headers", l.ExposeHeaders, a.ExposeHeaders, true)
 	if !sameNumber(l.MaxAgeSeconds, a.MaxAgeSeconds) {
 		c := Change{Kind: ChangeChanged, Field: "max_age_seconds",
-			Message: fmt.Sprintf("max_age_seconds is %s; the approved policy has %s.", numberText(l.MaxAgeSeconds), numberText(a.MaxAgeSeconds))}
+			Message: fmt.Sprintf("max_age_seconds %s; the approved policy %s.", numberText(l.MaxAgeSeconds, "is"), numberText(a.MaxAgeSeconds, "has"))}
 		if l.MaxAgeSeconds != nil {
 			c.Added = []string{string(*l.MaxAgeSeconds)}
 		}
@@ -230,7 +230,7 @@ func fieldChanges(l, a *Rule, withID bool) []Change {
 	}
 	if withID && !sameString(l.ID, a.ID) {
 		c := Change{Kind: ChangeChanged, Field: "id",
-			Message: fmt.Sprintf("id is %s; the approved policy has %s (the id changes no preflight answer).", stringText(l.ID), stringText(a.ID))}
+			Message: fmt.Sprintf("id %s; the approved policy %s (the id changes no preflight answer).", stringText(l.ID, "is"), stringText(a.ID, "has"))}
 		if l.ID != nil {
 			c.Added = []string{*l.ID}
 		}
@@ -288,11 +288,16 @@ func quoteList(ss []string) string {
 	return andList(q)
 }
 
-func numberText(n *json.Number) string {
+// numberText says what a max age is, after verb ("is 600", "has 600"), or
+// that it is not set.
+func numberText(n *json.Number, verb string) string {
 	if n == nil {
-		return "none"
+		if verb == "is" {
+			return "is not set (no Access-Control-Max-Age is sent)"
+		}
+		return "does not set it"
 	}
-	return string(*n)
+	return verb + " " + string(*n)
 }
 
 // sameNumber compares two max ages by value; null equals only null.
@@ -308,11 +313,15 @@ func sameNumber(a, b *json.Number) bool {
 	return x.Cmp(y) == 0
 }
 
-func stringText(s *string) string {
+// stringText is numberText for an id.
+func stringText(s *string, verb string) string {
 	if s == nil {
-		return "none"
+		if verb == "is" {
+			return "is not set"
+		}
+		return "has none"
 	}
-	return fmt.Sprintf("%q", *s)
+	return fmt.Sprintf("%s %q", verb, *s)
 }
 
 func sameString(a, b *string) bool {

@@ -93,7 +93,7 @@ func TestCompare(t *testing.T) {
 		{
 			"max age null versus zero",
 			[]Rule{cdn}, []Rule{withAge(cdn, "0")}, false,
-			[]string{"changed:0/0:max_age_seconds:+[]-[0]"}, "max_age_seconds is none; the approved policy has 0",
+			[]string{"changed:0/0:max_age_seconds:+[]-[0]"}, "max_age_seconds is not set (no Access-Control-Max-Age is sent); the approved policy has 0",
 		},
 		{
 			"expose headers in any case",
@@ -161,6 +161,15 @@ func TestEquivalentFindsTheWitness(t *testing.T) {
 		{"the length threshold of a wildcard", []Rule{rule(strs("GET"), strs("https://a*a"), nil)}, []Rule{rule(strs("GET"), strs("https://a*"), nil)}, false},
 		{"header classes combine", []Rule{rule(strs("PUT"), strs("*"), strs("x-a", "x-b")), rule(strs("PUT"), strs("*"), strs("x-a")), withAge(rule(strs("PUT"), strs("*"), strs("x-b", "x-c")), "5")},
 			[]Rule{rule(strs("PUT"), strs("*"), strs("x-a", "x-b")), rule(strs("PUT"), strs("*"), strs("x-a")), rule(strs("PUT"), strs("*"), strs("x-b", "x-c"))}, false},
+		// The preflight that rule 1 allows leads to a GET that rule 0
+		// answers, so rule 1's expose headers never reach a browser.
+		{"expose headers no real response carries", []Rule{
+			rule(strs("GET"), strs("https://a.example.com"), nil),
+			{Allowed: allow(strs("GET"), strs("https://a.example.com"), strs("range")), ExposeHeaders: strs("content-range")},
+		}, []Rule{
+			rule(strs("GET"), strs("https://a.example.com"), nil),
+			rule(strs("GET"), strs("https://a.example.com"), strs("range")),
+		}, true},
 		{"methods as sets in Allow-Methods", []Rule{rule(strs("GET", "HEAD"), strs("*"), nil)}, []Rule{rule(strs("HEAD", "GET"), strs("*"), nil)}, true},
 	}
 	for _, tc := range cases {
