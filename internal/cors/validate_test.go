@@ -130,6 +130,11 @@ func FuzzEvaluate(f *testing.F) {
 		if got.Allowed != (got.RuleIndex == 0) {
 			t.Fatalf("Allowed %v with RuleIndex %d", got.Allowed, got.RuleIndex)
 		}
+		// The real request is answered by a rule no later than the one
+		// that allowed its preflight, and only when that preflight passed.
+		if got.Allowed != (got.ResponseRuleIndex >= 0) || got.ResponseRuleIndex > got.RuleIndex {
+			t.Fatalf("ResponseRuleIndex %d with RuleIndex %d", got.ResponseRuleIndex, got.RuleIndex)
+		}
 		if got.Allowed && origin != "*" && got.AllowOrigin != reqOrigin {
 			t.Fatalf("AllowOrigin %q for origin %q", got.AllowOrigin, reqOrigin)
 		}
