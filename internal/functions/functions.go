@@ -201,7 +201,9 @@ func rulesParameter(name, doc string) function.DynamicParameter {
 		MarkdownDescription: doc + " A list of objects `{id, allowed = {methods, origins, headers}, expose_headers, " +
 			"max_age_seconds}`: `allowed`, `allowed.methods` and `allowed.origins` are required, and the optional " +
 			"`id`, `allowed.headers`, `expose_headers` and `max_age_seconds` may be left out (they read as null), " +
-			"so rules written by hand or read with `jsondecode(file(...))` work as they are.",
+			"so rules written by hand or read with `jsondecode(file(...))` work as they are. Rules a bucket cannot hold " +
+			"(more than 100, or more than 64 KB as S3's XML: R2 follows S3's limits) are refused, so no call runs " +
+			"unbounded; `max_age_seconds` takes the data sources' bounds (0 to 1e9).",
 	}
 }
 
