@@ -67,6 +67,16 @@ func TestExamplesRunAgainstTheDemoSeed(t *testing.T) {
 		"TF_VAR_account_id=" + fakeapi.ExampleAccountID, "TF_VAR_bucket_name=example-bucket",
 		"TF_VAR_cloudflare_api_token=demo-token"}
 
+	guide, err := os.ReadFile(filepath.Join(repoRoot, "docs", "guides", "cors-review.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, symptom := range []string{"Missing newline after argument", "Invalid single-argument block definition", "examples/review-terraform-1.5"} {
+		if !bytes.Contains(guide, []byte(symptom)) {
+			t.Errorf("docs/guides/cors-review.md does not name %q", symptom)
+		}
+	}
+
 	examples := collectExamples(t)
 	for name := range exampleShows {
 		if !slices.ContainsFunc(examples, func(e example) bool { return e.name == name }) {

@@ -174,7 +174,10 @@ API token %q.
 Try it (from the repository root):
 
   go run ./internal/fakeapi/cmd/fakeapi -listen 127.0.0.1:8787 -seed examples/demo/seed.json
+  eval "$(make -s dev-provider)"   # in another shell: Terraform uses the local build, offline
   CLOUDFLARE_BASE_URL=http://127.0.0.1:8787/client/v4 CLOUDFLARE_API_TOKEN=demo-token terraform plan
+
+README.md's "Try a local build by hand" has the whole recipe.
 `, fakeapi.ExampleAccountID, defaultToken)
 }
 
