@@ -271,7 +271,12 @@ func BuiltProvider(t *testing.T) LocalCLI {
 	if err := SetupTerraformCLI(); err != nil {
 		t.Fatal(err)
 	}
-	rc, err := localprovider.Install(context.Background(), "", t.TempDir(), localprovider.R2)
+	p := localprovider.R2
+	if host := os.Getenv("TF_ACC_PROVIDER_HOST"); host != "" {
+		// OpenTofu's lane: "r2tf/r2" means registry.opentofu.org/r2tf/r2 there.
+		p.Address = host + "/r2tf/r2"
+	}
+	rc, err := localprovider.Install(context.Background(), "", t.TempDir(), p)
 	if err != nil {
 		t.Fatalf("building the provider: %v", err)
 	}

@@ -115,5 +115,5 @@ func unexpectedPolicyDiagnostic(err error, account, bucket, jurisdiction string)
 // readErrorDiagnostic explains a failed read (see apiErrorDiagnostic).
 func readErrorDiagnostic(err error, account, bucket, jurisdiction string) (summary, detail string) {
 	return apiErrorDiagnostic(err, "Cannot Read R2 Bucket CORS Policy",
-		"when reading the CORS policy of "+where{account: account, bucket: bucket, jurisdiction: jurisdiction}.String())
+		"when reading the CORS policy of "+where{account: account, bucket: bucket, jurisdiction: jurisdiction}.String(), jurisdiction)
 }

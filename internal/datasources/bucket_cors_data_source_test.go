@@ -265,8 +265,8 @@ func TestBucketCORS_validationSendsNoRequest(t *testing.T) {
 		{"bucket leading hyphen", acctest.AccountID, "-media", "", acctest.ErrorRegexp("bucket_name", "starting and ending with a letter or digit")},
 		{"bucket trailing hyphen", acctest.AccountID, "media-", "", acctest.ErrorRegexp("bucket_name", "starting and ending with a letter or digit")},
 		{"bucket underscore", acctest.AccountID, "my_bucket", "", acctest.ErrorRegexp("bucket_name", "lowercase letters, digits and hyphens")},
-		{"unknown jurisdiction", acctest.AccountID, "media", "mars", acctest.ErrorRegexp("jurisdiction", `value must be one of: ["default" "eu" "fedramp" "us"]`)},
-		{"jurisdiction case", acctest.AccountID, "media", "EU", acctest.ErrorRegexp("jurisdiction", "value must be one of")},
+		{"unknown jurisdiction", acctest.AccountID, "media", "mars", acctest.ErrorRegexp(`jurisdiction must be one of "default", "eu", "fedramp", "us"; got "mars".`)},
+		{"jurisdiction case", acctest.AccountID, "media", "EU", acctest.ErrorRegexp(`jurisdiction is "EU"; jurisdictions are lowercase: "eu".`)},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

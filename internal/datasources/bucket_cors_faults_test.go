@@ -123,7 +123,7 @@ func TestBucketCORS_connectionRefused(t *testing.T) {
 	acctest.Run(t, resource.TestStep{
 		Config: acctest.ProviderConfig(nil, acctest.WithBaseURL(base), acctest.WithToken("x")) +
 			acctest.BucketCORSConfig("media"),
-		ExpectError: acctest.ErrorRegexp("Cloudflare gave no usable answer", "connection refused", "Retrying will not help",
-			"The requests went to "+base+", set by the provider's base_url attribute"),
+		ExpectError: acctest.ErrorRegexp("Nothing is listening at "+base+" (connection refused)", "Retrying will not help",
+			"The requests went to "+base+", set by the provider's base_url attribute", "Is the server it names running"),
 	})
 }

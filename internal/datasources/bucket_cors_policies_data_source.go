@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
@@ -108,7 +107,7 @@ func (d *corsPoliciesDataSource) Schema(_ context.Context, _ datasource.SchemaRe
 				Optional:    true,
 				Validators: []validator.Set{
 					setvalidator.SizeAtLeast(1),
-					setvalidator.ValueStringsAre(stringvalidator.OneOf(Jurisdictions...)),
+					setvalidator.ValueStringsAre(jurisdictionValidators()...),
 				},
 			},
 			"name_contains": schema.StringAttribute{

@@ -288,7 +288,9 @@ func TestBucketCORSPolicies_validationSendsNothing(t *testing.T) {
 		want []string
 	}{
 		"unknown jurisdiction": {[]acctest.DataOption{acctest.Jurisdictions("default", "mars")},
-			[]string{"jurisdictions", `value must be one of: ["default" "eu" "fedramp" "us"]`}},
+			[]string{`jurisdictions contains "mars"; each must be one of "default", "eu", "fedramp", "us".`}},
+		"jurisdiction case": {[]acctest.DataOption{acctest.Jurisdictions("EU")},
+			[]string{`jurisdictions contains "EU"; jurisdictions are lowercase: "eu".`}},
 		"no jurisdiction": {[]acctest.DataOption{acctest.Jurisdictions()}, []string{"jurisdictions", "at least 1"}},
 		"bad account":     {[]acctest.DataOption{acctest.Account("NOT-AN-ACCOUNT")}, []string{"account_id", "32 lowercase hexadecimal"}},
 		"empty filter":    {[]acctest.DataOption{acctest.Args(`name_contains = ""`)}, []string{"name_contains", "length must be between 1 and 64"}},

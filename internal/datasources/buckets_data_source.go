@@ -170,5 +170,5 @@ func bucketsToState(buckets []r2api.Bucket) (types.List, diag.Diagnostics) {
 // listErrorDiagnostic explains a failed list (see apiErrorDiagnostic).
 func listErrorDiagnostic(err error, account, jurisdiction, nameContains string) (summary, detail string) {
 	return apiErrorDiagnostic(err, "Cannot List R2 Buckets",
-		"when listing the buckets of "+where{account: account, jurisdiction: jurisdiction, nameContains: nameContains}.String())
+		"when listing the buckets of "+where{account: account, jurisdiction: jurisdiction, nameContains: nameContains}.String(), jurisdiction)
 }

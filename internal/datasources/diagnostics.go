@@ -1,24 +1,43 @@
 package datasources
 
 import (
+	"errors"
 	"fmt"
+	"net/http"
+	"strconv"
 	"strings"
+	"syscall"
 
 	"github.com/r2tf/terraform-provider-r2/internal/r2api"
 )
 
 // apiErrorDiagnostic explains a failed call: what the API said, where we
 // asked ("what" completes "Cloudflare answered HTTP 403 ..."), and what to do
-// about it. summary is used unless the error has a more telling one.
-func apiErrorDiagnostic(err error, summary, what string) (string, string) {
+// about it. jurisdiction is the one the call sent ("" for none), so that a
+// hint does not ask for what is already set. summary is used unless the
+// error has a more telling one.
+func apiErrorDiagnostic(err error, summary, what, jurisdiction string) (string, string) {
 	apiErr, ok := r2api.AsError(err)
 	if !ok {
 		return summary, fmt.Sprintf("The call failed %s: %s", what, err)
 	}
+	base := apiErr.BaseURL
+	if base == "" {
+		base = r2api.DefaultBaseURL
+	}
+	// Neither of these is Cloudflare's answer: nothing answered at all, or
+	// an http server answered an https request.
+	refused := apiErr.StatusCode == 0 && errors.Is(apiErr, syscall.ECONNREFUSED)
+	plainHTTP := apiErr.StatusCode == 0 && errors.Is(apiErr, http.ErrSchemeMismatch)
 	var b strings.Builder
-	if apiErr.StatusCode != 0 {
+	switch {
+	case apiErr.StatusCode != 0:
 		fmt.Fprintf(&b, "Cloudflare answered HTTP %d", apiErr.StatusCode)
-	} else {
+	case refused:
+		fmt.Fprintf(&b, "Nothing is listening at %s (connection refused)", base)
+	case plainHTTP:
+		fmt.Fprintf(&b, "The server at %s speaks plain http, not https,", base)
+	default:
 		b.WriteString("Cloudflare gave no usable answer")
 	}
 	fmt.Fprintf(&b, " %s.", what)
@@ -41,8 +60,14 @@ func apiErrorDiagnostic(err error, summary, what string) (string, string) {
 	switch {
 	case apiErr.HasCode(r2api.CodeBucketNotFound):
 		summary = "R2 Bucket Not Found"
-		b.WriteString("\n\nCheck the bucket name and account. A bucket created in the eu, fedramp or us " +
-			"jurisdiction is invisible without it: set jurisdiction = \"eu\" (or \"fedramp\", \"us\") on this data source.")
+		if jurisdiction == "" || jurisdiction == "default" {
+			b.WriteString("\n\nCheck the bucket name and account. A bucket created in the eu, fedramp or us " +
+				"jurisdiction is invisible without it: set jurisdiction = \"eu\" (or \"fedramp\", \"us\") on this data source.")
+		} else {
+			fmt.Fprintf(&b, "\n\nCheck the bucket name and account. It was looked for in the %q jurisdiction only: "+
+				"a bucket in another jurisdiction is invisible there. Set jurisdiction to the bucket's (%s), "+
+				"or leave it out for the default jurisdiction.", jurisdiction, otherJurisdictions(jurisdiction))
+		}
 	case apiErr.HasCode(r2api.CodeNotEntitled): // Before IsAuth: it is a 403 too.
 		summary = "R2 Jurisdiction or Feature Not Available"
 		b.WriteString("\n\nThe account is not entitled to this: most likely the jurisdiction, which the account may " +
@@ -65,10 +90,38 @@ func apiErrorDiagnostic(err error, summary, what string) (string, string) {
 		b.WriteString("\n\nThis is likely a passing problem with the API or the network; run the plan again later.")
 	}
 	if baseURLMayBeAtFault(apiErr) {
-		fmt.Fprintf(&b, "\n\nThe requests went to %s, set by %s, not to Cloudflare's %s. Check it: "+
-			"the API's paths start with /client/v4.", apiErr.BaseURL, baseURLSource(apiErr.BaseURLSource), r2api.DefaultBaseURL)
+		fmt.Fprintf(&b, "\n\nThe requests went to %s, set by %s, not to Cloudflare's %s. ",
+			apiErr.BaseURL, baseURLSource(apiErr.BaseURLSource), r2api.DefaultBaseURL)
+		switch {
+		case refused:
+			b.WriteString("Is the server it names running, on that port? (The bundled fake: " +
+				"go run ./internal/fakeapi/cmd/fakeapi -listen ADDRESS.) Or correct the address.")
+		case plainHTTP:
+			fmt.Fprintf(&b, "The server there does not speak TLS: write it as %s (http is allowed on loopback addresses only).",
+				"http://"+strings.TrimPrefix(apiErr.BaseURL, "https://"))
+		case apiErr.StatusCode == 0:
+			b.WriteString("Check it.")
+		default:
+			b.WriteString("Check it: the API's paths start with /client/v4.")
+		}
 	}
 	return summary, b.String()
+}
+
+// otherJurisdictions lists the jurisdictions other than j and default, as
+// "a", "b" or "c".
+func otherJurisdictions(j string) string {
+	var q []string
+	for _, o := range Jurisdictions {
+		if o != j && o != "default" {
+			q = append(q, strconv.Quote(o))
+		}
+	}
+	q = append([]string{strconv.Quote("default")}, q...)
+	if len(q) == 1 {
+		return q[0]
+	}
+	return strings.Join(q[:len(q)-1], ", ") + " or " + q[len(q)-1]
 }
 
 // baseURLMayBeAtFault reports whether a base URL other than the default

@@ -2,7 +2,9 @@ package datasources
 
 import (
 	"errors"
+	"net/http"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/r2tf/terraform-provider-r2/internal/r2api"
@@ -122,6 +124,24 @@ func TestAPIErrorDiagnostic(t *testing.T) {
 			lacks:    []string{"The requests went to"},
 		},
 		{
+			name: "nothing listening at a loopback base URL",
+			err: &r2api.Error{Reason: "no usable answer: dial tcp 127.0.0.1:8787: connect: connection refused", Attempts: 1, Permanent: true,
+				BaseURL: "http://127.0.0.1:8787/client/v4", BaseURLSource: "CLOUDFLARE_BASE_URL", Err: syscall.ECONNREFUSED},
+			summary: "Cannot Test",
+			contains: []string{"Nothing is listening at http://127.0.0.1:8787/client/v4 (connection refused) when doing the test call.",
+				"set by the CLOUDFLARE_BASE_URL environment variable", "Is the server it names running"},
+			lacks: []string{"Cloudflare gave no usable answer", "paths start with /client/v4"},
+		},
+		{
+			name: "https at a plain http server",
+			err: &r2api.Error{Reason: "no usable answer: http: server gave HTTP response to HTTPS client", Attempts: 1, Permanent: true,
+				BaseURL: "https://127.0.0.1:8787/client/v4", BaseURLSource: "base_url", Err: http.ErrSchemeMismatch},
+			summary: "Cannot Test",
+			contains: []string{"The server at https://127.0.0.1:8787/client/v4 speaks plain http, not https, when doing the test call.",
+				"write it as http://127.0.0.1:8787/client/v4"},
+			lacks: []string{"Cloudflare gave no usable answer", "paths start with /client/v4"},
+		},
+		{
 			name:     "plain error",
 			err:      errors.New("boom"),
 			summary:  "Cannot Test",
@@ -130,7 +150,7 @@ func TestAPIErrorDiagnostic(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			summary, detail := apiErrorDiagnostic(tc.err, "Cannot Test", what)
+			summary, detail := apiErrorDiagnostic(tc.err, "Cannot Test", what, "")
 			if summary != tc.summary {
 				t.Errorf("summary = %q, want %q", summary, tc.summary)
 			}
@@ -184,12 +204,19 @@ func TestErrorDiagnosticWrappers(t *testing.T) {
 			want: `Cloudflare answered HTTP 400 when reading the CORS policy of account ` + acct + `, bucket "media", jurisdiction "eu".`},
 		{name: "read of a missing bucket", wantSummary: "R2 Bucket Not Found",
 			want: `when reading the CORS policy of account ` + acct + `, bucket "media", jurisdiction "default" (no cf-r2-jurisdiction header sent).`},
+		{name: "read of a missing bucket in eu", wantSummary: "R2 Bucket Not Found",
+			want: `It was looked for in the "eu" jurisdiction only: a bucket in another jurisdiction is invisible there. ` +
+				`Set jurisdiction to the bucket's ("default", "fedramp" or "us"), or leave it out for the default jurisdiction.`},
 		{name: "list", wantSummary: "Cannot List R2 Buckets",
 			want: `Cloudflare answered HTTP 400 when listing the buckets of account ` + acct + `, jurisdiction "default" (no cf-r2-jurisdiction header sent), name_contains "assets".`},
 	}
 	cases[0].summary, cases[0].detail = readErrorDiagnostic(failure, acct, "media", "eu")
 	cases[1].summary, cases[1].detail = readErrorDiagnostic(notFound, acct, "media", "")
-	cases[2].summary, cases[2].detail = listErrorDiagnostic(failure, acct, "", "assets")
+	cases[2].summary, cases[2].detail = readErrorDiagnostic(notFound, acct, "media", "eu")
+	cases[3].summary, cases[3].detail = listErrorDiagnostic(failure, acct, "", "assets")
+	if strings.Contains(cases[2].detail, `set jurisdiction = "eu"`) {
+		t.Errorf("a read in eu is told to set the jurisdiction it has:\n%s", cases[2].detail)
+	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			if tc.summary != tc.wantSummary {

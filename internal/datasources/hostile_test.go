@@ -50,7 +50,7 @@ func TestBucketCORS_wrongBaseURLFromEnvironment(t *testing.T) {
 	t.Setenv("CLOUDFLARE_BASE_URL", base)
 	acctest.Run(t, resource.TestStep{
 		Config: acctest.ProviderConfig(nil, acctest.WithToken("x")) + acctest.BucketCORSConfig("media"),
-		ExpectError: acctest.ErrorRegexp("Cloudflare gave no usable answer", "connection refused", "Retrying will not help",
+		ExpectError: acctest.ErrorRegexp("Nothing is listening at "+base+" (connection refused)", "Retrying will not help",
 			"The requests went to "+base+", set by the CLOUDFLARE_BASE_URL environment variable"),
 	})
 }
@@ -83,7 +83,7 @@ func TestBucketCORS_permanentFailuresEndTheReadAtOnce(t *testing.T) {
 			want: "stopped after 3 redirects"},
 		{name: "redirect to another host", fault: &fakeapi.Fault{Status: 302, Header: map[string]string{"Location": "http://localhost:1" + path}},
 			want: "refusing to follow a redirect to http://localhost:1"},
-		{name: "https at an http server", https: true, want: "server gave HTTP response to HTTPS client"},
+		{name: "https at an http server", https: true, want: "speaks plain http, not https"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -100,6 +100,13 @@ func TestBucketCORS_permanentFailuresEndTheReadAtOnce(t *testing.T) {
 				Config:      acctest.ProviderConfig(s, acctest.WithBaseURL(base)) + acctest.BucketCORSConfig("media"),
 				ExpectError: acctest.ErrorRegexp(tc.want, "Retrying will not help", "The requests went to "+base),
 			})
+			if tc.https {
+				// The hint is the scheme, not the API's path.
+				acctest.Run(t, resource.TestStep{
+					Config:      acctest.ProviderConfig(s, acctest.WithBaseURL(base)) + acctest.BucketCORSConfig("media"),
+					ExpectError: acctest.ErrorRegexp("write it as " + s.URL()),
+				})
+			}
 			if n := s.RequestCount(); tc.fault != nil && n > 4 {
 				t.Errorf("the fake saw %d requests; want one attempt (at most 4 requests with its redirects)", n)
 			}

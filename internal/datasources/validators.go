@@ -7,9 +7,12 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"slices"
+	"strconv"
+	"strings"
 	"unicode/utf8"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/r2tf/terraform-provider-r2/internal/r2api"
 )
@@ -37,8 +40,60 @@ func bucketNameValidators() []validator.String {
 		want: "an R2 bucket name: 3 to 64 lowercase letters, digits and hyphens, starting and ending with a letter or digit"}}
 }
 
+// jurisdictionValidators accept one of Jurisdictions, for jurisdiction and
+// for each element of jurisdictions.
 func jurisdictionValidators() []validator.String {
-	return []validator.String{stringvalidator.OneOf(Jurisdictions...)}
+	return []validator.String{jurisdictionValidator{}}
+}
+
+// jurisdictionValidator says what to write instead: "EU" is the likeliest
+// mistake, and Terraform's element path (jurisdictions[Value("EU")]) and a
+// Go-quoted list read as noise to a user.
+type jurisdictionValidator struct{}
+
+func (jurisdictionValidator) Description(context.Context) string {
+	return "must be one of " + quotedList(Jurisdictions)
+}
+
+func (v jurisdictionValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (jurisdictionValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	value := req.ConfigValue.ValueString()
+	if slices.Contains(Jurisdictions, value) {
+		return
+	}
+	// An element of a set: name the set, whose path is the parent's.
+	inSet := false
+	if steps := req.Path.Steps(); len(steps) > 0 {
+		_, inSet = steps[len(steps)-1].(path.PathStepElementKeyValue)
+	}
+	fix := strings.ToLower(strings.TrimSpace(value))
+	var detail string
+	switch {
+	case inSet && slices.Contains(Jurisdictions, fix):
+		detail = fmt.Sprintf("%s contains %q; jurisdictions are lowercase: %q.", req.Path.ParentPath(), value, fix)
+	case inSet:
+		detail = fmt.Sprintf("%s contains %q; each must be one of %s.", req.Path.ParentPath(), value, quotedList(Jurisdictions))
+	case slices.Contains(Jurisdictions, fix):
+		detail = fmt.Sprintf("%s is %q; jurisdictions are lowercase: %q.", req.Path, value, fix)
+	default:
+		detail = fmt.Sprintf("%s must be one of %s; got %q.", req.Path, quotedList(Jurisdictions), value)
+	}
+	resp.Diagnostics.AddAttributeError(req.Path, "Invalid Attribute Value", detail)
+}
+
+// quotedList writes ss as "a", "b", "c".
+func quotedList(ss []string) string {
+	q := make([]string, len(ss))
+	for i, s := range ss {
+		q[i] = strconv.Quote(s)
+	}
+	return strings.Join(q, ", ")
 }
 
 // patternValidator checks a string against one pattern and reports one
@@ -65,9 +120,14 @@ func (v patternValidator) ValidateString(_ context.Context, req validator.String
 	if n := utf8.RuneCountInString(value); n > 80 {
 		shown = string([]rune(value)[:80]) + "…"
 	}
-	got := fmt.Sprintf("%q (%d characters)", shown, utf8.RuneCountInString(value))
-	if value == "" {
+	var got string
+	switch n := utf8.RuneCountInString(value); n {
+	case 0:
 		got = "an empty string"
+	case 1:
+		got = fmt.Sprintf("%q (1 character)", shown)
+	default:
+		got = fmt.Sprintf("%q (%d characters)", shown, n)
 	}
 	resp.Diagnostics.AddAttributeError(req.Path, "Invalid Attribute Value",
 		fmt.Sprintf("%s must be %s; got %s.", req.Path, v.want, got))

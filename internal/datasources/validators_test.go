@@ -21,6 +21,7 @@ func TestNameValidatorsGiveOneClearError(t *testing.T) {
 	}{
 		{"bucket_name", bucketNameValidators(), "", "bucket_name must be an R2 bucket name: 3 to 64 lowercase letters, digits and hyphens, starting and ending with a letter or digit; got an empty string."},
 		{"bucket_name", bucketNameValidators(), "ab", `got "ab" (2 characters).`},
+		{"bucket_name", bucketNameValidators(), "x", `got "x" (1 character).`},
 		{"bucket_name", bucketNameValidators(), "-media", `got "-media" (6 characters).`},
 		{"bucket_name", bucketNameValidators(), strings.Repeat("a", 100), `(100 characters).`},
 		{"bucket_name", bucketNameValidators(), "abc", ""},
@@ -44,6 +45,40 @@ func TestNameValidatorsGiveOneClearError(t *testing.T) {
 			t.Errorf("%s %q: want no error, got %q", tc.attr, tc.value, diags)
 		case tc.want != "" && (len(diags) != 1 || !strings.Contains(diags[0], tc.want)):
 			t.Errorf("%s %q: want one error containing %q, got %q", tc.attr, tc.value, tc.want, diags)
+		}
+	}
+}
+
+// A jurisdiction in the wrong case names the lowercase one; in the
+// jurisdictions set the message names the set, not Terraform's element path.
+func TestJurisdictionValidatorNamesTheFix(t *testing.T) {
+	cases := []struct {
+		path  path.Path
+		value string
+		want  string // "" for valid
+	}{
+		{path.Root("jurisdiction"), "eu", ""},
+		{path.Root("jurisdiction"), "EU", `jurisdiction is "EU"; jurisdictions are lowercase: "eu".`},
+		{path.Root("jurisdiction"), "mars", `jurisdiction must be one of "default", "eu", "fedramp", "us"; got "mars".`},
+		{path.Root("jurisdictions").AtSetValue(types.StringValue("EU")), "EU", `jurisdictions contains "EU"; jurisdictions are lowercase: "eu".`},
+		{path.Root("jurisdictions").AtSetValue(types.StringValue("mars")), "mars",
+			`jurisdictions contains "mars"; each must be one of "default", "eu", "fedramp", "us".`},
+		{path.Root("jurisdictions").AtSetValue(types.StringValue("us")), "us", ""},
+	}
+	for _, tc := range cases {
+		var diags []string
+		for _, v := range jurisdictionValidators() {
+			var resp validator.StringResponse
+			v.ValidateString(context.Background(), validator.StringRequest{Path: tc.path, ConfigValue: types.StringValue(tc.value)}, &resp)
+			for _, d := range resp.Diagnostics.Errors() {
+				diags = append(diags, d.Detail())
+			}
+		}
+		switch {
+		case tc.want == "" && len(diags) > 0:
+			t.Errorf("%s: want no error, got %q", tc.path, diags)
+		case tc.want != "" && (len(diags) != 1 || diags[0] != tc.want):
+			t.Errorf("%s: want one error %q, got %q", tc.path, tc.want, diags)
 		}
 	}
 }

@@ -2,9 +2,7 @@ package provider_test
 
 import (
 	"bufio"
-	"encoding/json"
 	"errors"
-	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -87,22 +85,8 @@ func TestDriftReviewExample(t *testing.T) {
 // tests that run through the testing framework.
 func skipBelowFunctions(t *testing.T, tf string) {
 	t.Helper()
-	out, err := exec.Command(tf, "version", "-json").Output()
-	if err != nil {
-		t.Fatalf("%s version: %v", tf, err)
-	}
-	var v struct {
-		Version string `json:"terraform_version"`
-	}
-	if err := json.Unmarshal(out, &v); err != nil {
-		t.Fatalf("%s version -json: %v", tf, err)
-	}
-	var major, minor int
-	if _, err := fmt.Sscanf(v.Version, "%d.%d", &major, &minor); err != nil {
-		t.Fatalf("version %q: %v", v.Version, err)
-	}
-	if major == 1 && minor < 8 {
-		t.Skipf("Terraform %s cannot call provider functions (1.8 and later can)", v.Version)
+	if !acctest.CLICallsFunctions(t, tf) {
+		t.Skip("this Terraform cannot call provider functions (1.8 and later can)")
 	}
 }
 

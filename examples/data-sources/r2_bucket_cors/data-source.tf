@@ -1,7 +1,7 @@
 # Read the CORS policy of a bucket in the default jurisdiction.
-data "r2_bucket_cors" "assets" {
+data "r2_bucket_cors" "example" {
   account_id  = "023e105f4ecef8ad9ca31a8372d0c353"
-  bucket_name = "assets"
+  bucket_name = "example-bucket"
 }
 
 # A bucket created in the EU jurisdiction is only visible with jurisdiction set.
@@ -12,14 +12,19 @@ data "r2_bucket_cors" "eu_assets" {
 }
 
 # A bucket without a CORS policy reads as an empty list, not an error.
-output "assets_has_cors_policy" {
-  value = length(data.r2_bucket_cors.assets.rules) > 0
+data "r2_bucket_cors" "no_policy" {
+  account_id  = "023e105f4ecef8ad9ca31a8372d0c353"
+  bucket_name = "no-cors-bucket"
+}
+
+output "no_policy_rules" {
+  value = data.r2_bucket_cors.no_policy.rules # []
 }
 
 # Origins that any rule allows to write.
-output "assets_write_origins" {
+output "example_write_origins" {
   value = distinct(flatten([
-    for rule in data.r2_bucket_cors.assets.rules : rule.allowed.origins
+    for rule in data.r2_bucket_cors.example.rules : rule.allowed.origins
     if length(setintersection(rule.allowed.methods, ["PUT", "POST", "DELETE"])) > 0
   ]))
 }

@@ -1,6 +1,6 @@
 data "r2_bucket_cors" "uploads" {
   account_id  = "023e105f4ecef8ad9ca31a8372d0c353"
-  bucket_name = "uploads"
+  bucket_name = "example-bucket"
 }
 
 # What R2 would answer the browser's preflight for a PUT with a content-type

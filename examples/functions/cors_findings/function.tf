@@ -1,13 +1,13 @@
 data "r2_bucket_cors" "uploads" {
   account_id  = "023e105f4ecef8ad9ca31a8372d0c353"
-  bucket_name = "uploads"
+  bucket_name = "public-uploads"
 }
 
 locals {
   findings = provider::r2::cors_findings(data.r2_bucket_cors.uploads.rules)
 }
 
-# Every finding, one line each: "high any-origin-write: Rule 1 ("uploads") lets any origin PUT: ..."
+# Every finding, one line each: "high any-origin-write: Rule 0 ("Anyone may upload") lets any origin PUT and POST: ..."
 output "findings" {
   value = [for f in local.findings : "${f.severity} ${f.code}: ${f.message}"]
 }

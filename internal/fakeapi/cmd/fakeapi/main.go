@@ -35,8 +35,17 @@ func main() {
 			fmt.Fprintln(os.Stderr, "fakeapi:", err)
 		}
 		stop()
-		os.Exit(2)
+		os.Exit(exitCode(err))
 	}
+}
+
+// exitCode is 0 for -h, which is an answer and not a failure (go run would
+// otherwise end the help with "exit status 2"), and 2 for any error.
+func exitCode(err error) int {
+	if err == nil || errors.Is(err, flag.ErrHelp) {
+		return 0
+	}
+	return 2
 }
 
 // run is main without the process: it serves until ctx is done.
@@ -133,17 +142,31 @@ The seed file (-seed) describes what the fake serves, as JSON:
     "tokens":      [{"token": "demo-token", "accounts": []}],
     "global_keys": [{"email": "me@example.com", "key": "...", "accounts": []}],
     "accounts": {
-      "<32 hex account id>": {"buckets": [
-        {"name": "assets", "jurisdiction": "eu", "location": "weur",
-         "storage_class": "Standard", "creation_date": "2026-01-02T03:04:05.000Z",
-         "cors_rules": [{"allowed": {"methods": ["GET"], "origins": ["*"]}}]}
-      ]}
+      "<32 hex account id>": {
+        "not_entitled_jurisdictions": ["fedramp"],
+        "buckets": [
+          {"name": "assets", "jurisdiction": "eu", "location": "weur",
+           "storage_class": "Standard", "creation_date": "2026-01-02T03:04:05.000Z",
+           "cors_rules": [{"id": "reads", "allowed": {"methods": ["GET"], "origins": ["*"], "headers": ["range"]},
+                           "exposeHeaders": ["etag"], "maxAgeSeconds": 3600}]}
+        ]
+      }
     }
   }
 
-A token or key with empty "accounts" may read every account. "cors_rules" are served
-as written (camelCase, as the API sends them); leave them out for a bucket without a
-CORS policy. examples/demo/seed.json is the seed make demo uses.
+A token or key with empty "accounts" may read every account.
+"not_entitled_jurisdictions": jurisdictions the account may not use: a request in one
+  of them is answered 403 (code 10042), as R2 answers FedRAMP without a contract.
+"jurisdiction": default, eu, fedramp or us (left out: default). Bucket names follow
+  R2's rule: 3 to 64 lowercase letters, digits and hyphens, starting and ending with
+  a letter or digit.
+"cors_rules" are served as written, so they are camelCase as the API sends them
+  ("exposeHeaders", "maxAgeSeconds"), while the seed's own members are snake_case;
+  leave them out for a bucket without a CORS policy. "cors_result", rarely needed, is
+  a raw result object served instead (an answer that breaks the schema on purpose).
+An unknown member, a value of the wrong type or a name R2 would refuse is an error
+that names its path, e.g. accounts["..."].buckets[0].cors_rules[0]: unknown member
+"max_age_seconds". examples/demo/seed.json is the seed make demo uses.
 
 Without -seed the fake serves account %s with no buckets and accepts the
 API token %q.
@@ -151,7 +174,10 @@ API token %q.
 Try it (from the repository root):
 
   go run ./internal/fakeapi/cmd/fakeapi -listen 127.0.0.1:8787 -seed examples/demo/seed.json
+  eval "$(make -s dev-provider)"   # in another shell: Terraform uses the local build, offline
   CLOUDFLARE_BASE_URL=http://127.0.0.1:8787/client/v4 CLOUDFLARE_API_TOKEN=demo-token terraform plan
+
+README.md's "Try a local build by hand" has the whole recipe.
 `, fakeapi.ExampleAccountID, defaultToken)
 }
 

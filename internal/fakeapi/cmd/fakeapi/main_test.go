@@ -158,7 +158,14 @@ func TestRunWithoutSeedAndHelp(t *testing.T) {
 	if err := run(context.Background(), []string{"-h"}, &help); !errors.Is(err, flag.ErrHelp) {
 		t.Fatalf("-h: %v", err)
 	}
-	for _, want := range []string{"The seed file (-seed)", `"cors_rules"`, "examples/demo/seed.json", "go run ./internal/fakeapi/cmd/fakeapi"} {
+	if code := exitCode(flag.ErrHelp); code != 0 {
+		t.Errorf("-h exits %d, want 0", code)
+	}
+	if code := exitCode(errors.New("bad flag")); code != 2 {
+		t.Errorf("an error exits %d, want 2", code)
+	}
+	for _, want := range []string{"The seed file (-seed)", `"cors_rules"`, "examples/demo/seed.json", "go run ./internal/fakeapi/cmd/fakeapi",
+		`"not_entitled_jurisdictions": ["fedramp"]`, `"maxAgeSeconds"`, "snake_case"} {
 		if !strings.Contains(help.String(), want) {
 			t.Errorf("-h lacks %q", want)
 		}
