@@ -49,7 +49,11 @@ type Change struct {
 type Diff struct {
 	// Equal reports whether both policies answer every preflight the same
 	// way (see Equivalent); Changes may still list textual differences then.
-	Equal   bool
+	Equal bool
+	// Decided is false when the policies combine too many patterns to
+	// decide within equivalenceBudget: Equal then says whether they are
+	// identical.
+	Decided bool
 	Changes []Change
 }
 
@@ -61,7 +65,7 @@ type Diff struct {
 // are reported as moved (the fewest moves that explain the new order).
 func Compare(live, approved []Rule) Diff {
 	equal, decided := equivalent(live, approved)
-	d := Diff{Equal: equal}
+	d := Diff{Equal: equal, Decided: decided}
 	pairs, byID := pairRules(live, approved)
 	paired := map[int]bool{}
 	for _, p := range pairs {
