@@ -69,7 +69,11 @@ func (r Result) Targets() []Target {
 			Measured: fmt.Sprintf("%s (trivial provider: %s)", Dur(Median(r.Schema)), Dur(Median(r.TrivialSchema))),
 			Pass:     Median(r.Schema) < TargetSchemaTime, Known: len(r.Schema) > 0,
 		})
-	return append(ts, r.sweepTargets()...)
+	ts = append(ts, r.sweepTargets()...)
+	if len(r.Functions) > 0 {
+		ts = append(ts, r.functionTarget())
+	}
+	return ts
 }
 
 // Dur formats a duration for the tables: milliseconds below 10 s.
@@ -201,6 +205,13 @@ func (r Result) Results(chart string) string {
 			"a `Retry-After` of the seconds left, then lets all pass, as Cloudflare does once a user is over its limit. " +
 			"\"Each read alone\" is the same provider without the pause all requests share (`cmd/nopause-provider`).\n\n")
 		r.WriteStorms(&b)
+	}
+	if len(r.Functions) > 0 {
+		b.WriteString("\n### The review functions on the largest policies\n\n" +
+			"Each function on policies at a bucket's bounds (100 rules, 64 KB as S3's XML), shaped to make it work hardest " +
+			"(`internal/cors/corstest`), and the refusal of a policy past them; in process, median of `testing.Benchmark` runs. " +
+			"A `cors_diff` that cannot decide within its step budget reports \"not equal\" unless the policies are identical.\n\n")
+		r.WriteFunctions(&b)
 	}
 	b.WriteString("\n### Where the time goes, as measured\n\n")
 	b.WriteString("From the fake's request log (answer times; a request arrives one latency before its answer), medians per N:\n\n")

@@ -30,6 +30,9 @@ type Result struct {
 	// Sweeps and Storms are the r2_bucket_cors_policies scenarios (sweep.go).
 	Sweeps []SweepResult
 	Storms []StormResult
+	// Functions are the review functions on the largest policies
+	// (functions.go).
+	Functions []FunctionResult
 }
 
 // SizeResult holds the plans of one N.

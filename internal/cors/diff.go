@@ -4,7 +4,6 @@ import (
 	_ "embed" // DiffDoc
 	"encoding/json"
 	"fmt"
-	"math/big"
 	"sort"
 	"strings"
 )
@@ -50,7 +49,11 @@ type Change struct {
 type Diff struct {
 	// Equal reports whether both policies answer every preflight the same
 	// way (see Equivalent); Changes may still list textual differences then.
-	Equal   bool
+	Equal bool
+	// Decided is false when the policies combine too many patterns to
+	// decide within equivalenceBudget: Equal then says whether they are
+	// identical.
+	Decided bool
 	Changes []Change
 }
 
@@ -61,7 +64,8 @@ type Diff struct {
 // value. With id pairing, rules whose order among the paired rules changed
 // are reported as moved (the fewest moves that explain the new order).
 func Compare(live, approved []Rule) Diff {
-	d := Diff{Equal: Equivalent(live, approved)}
+	equal, decided := equivalent(live, approved)
+	d := Diff{Equal: equal, Decided: decided}
 	pairs, byID := pairRules(live, approved)
 	paired := map[int]bool{}
 	for _, p := range pairs {
@@ -116,6 +120,12 @@ func Compare(live, approved []Rule) Diff {
 	// entry sets Access-Control-Allow-Origin: "*" or the request's origin).
 	// A policy that is not equal always says why, so a review never reads
 	// "not equal" with nothing to act on.
+	if !decided && !d.Equal {
+		d.Changes = append(d.Changes, Change{Kind: ChangeChanged, LiveIndex: -1, ApprovedIndex: -1,
+			Message: "The policies are not identical, and they combine too many origin and header patterns to check " +
+				"every request within this provider's bound, so they are reported as different (never equal by guess); " +
+				"compare them rule by rule, or split them into fewer patterns."})
+	}
 	if !d.Equal && len(d.Changes) == 0 {
 		d.Changes = append(d.Changes, Change{Kind: ChangeChanged, LiveIndex: -1, ApprovedIndex: -1,
 			Message: "The live policy answers some preflight differently from the approved one although no rule " +
@@ -213,7 +223,7 @@ func fieldChanges(l, a *Rule, withID bool) []Change {
 	set("expose_headers", l.ExposeHeaders, a.ExposeHeaders, true)
 	if !sameNumber(l.MaxAgeSeconds, a.MaxAgeSeconds) {
 		c := Change{Kind: ChangeChanged, Field: "max_age_seconds",
-			Message: fmt.Sprintf("max_age_seconds is %s; the approved policy has %s.", numberText(l.MaxAgeSeconds), numberText(a.MaxAgeSeconds))}
+			Message: fmt.Sprintf("max_age_seconds %s; the approved policy %s.", numberText(l.MaxAgeSeconds, "is"), numberText(a.MaxAgeSeconds, "has"))}
 		if l.MaxAgeSeconds != nil {
 			c.Added = []string{string(*l.MaxAgeSeconds)}
 		}
@@ -224,7 +234,7 @@ func fieldChanges(l, a *Rule, withID bool) []Change {
 	}
 	if withID && !sameString(l.ID, a.ID) {
 		c := Change{Kind: ChangeChanged, Field: "id",
-			Message: fmt.Sprintf("id is %s; the approved policy has %s (the id changes no preflight answer).", stringText(l.ID), stringText(a.ID))}
+			Message: fmt.Sprintf("id %s; the approved policy %s (the id changes no preflight answer).", stringText(l.ID, "is"), stringText(a.ID, "has"))}
 		if l.ID != nil {
 			c.Added = []string{*l.ID}
 		}
@@ -282,11 +292,16 @@ func quoteList(ss []string) string {
 	return andList(q)
 }
 
-func numberText(n *json.Number) string {
+// numberText says what a max age is, after verb ("is 600", "has 600"), or
+// that it is not set.
+func numberText(n *json.Number, verb string) string {
 	if n == nil {
-		return "none"
+		if verb == "is" {
+			return "is not set (no Access-Control-Max-Age is sent)"
+		}
+		return "does not set it"
 	}
-	return string(*n)
+	return verb + " " + string(*n)
 }
 
 // sameNumber compares two max ages by value; null equals only null.
@@ -294,19 +309,23 @@ func sameNumber(a, b *json.Number) bool {
 	if a == nil || b == nil {
 		return a == nil && b == nil
 	}
-	x, _, errX := big.ParseFloat(string(*a), 10, 512, big.ToNearestEven)
-	y, _, errY := big.ParseFloat(string(*b), 10, 512, big.ToNearestEven)
+	x, errX := parseNumber(*a)
+	y, errY := parseNumber(*b)
 	if errX != nil || errY != nil {
 		return *a == *b
 	}
 	return x.Cmp(y) == 0
 }
 
-func stringText(s *string) string {
+// stringText is numberText for an id.
+func stringText(s *string, verb string) string {
 	if s == nil {
-		return "none"
+		if verb == "is" {
+			return "is not set"
+		}
+		return "has none"
 	}
-	return fmt.Sprintf("%q", *s)
+	return fmt.Sprintf("%s %q", verb, *s)
 }
 
 func sameString(a, b *string) bool {
@@ -317,5 +336,8 @@ func sameString(a, b *string) bool {
 // methods and origins as sets, headers and expose headers as sets of names
 // in any case, max ages by value, ids ignored; null and empty lists alike.
 func SameRule(a, b Rule) bool {
-	return len(fieldChanges(&a, &b, false)) == 0
+	am, ao, ah := allowedLists(&a)
+	bm, bo, bh := allowedLists(&b)
+	return sameSet(ao, bo, false) && sameSet(am, bm, false) && sameSet(ah, bh, true) &&
+		sameSet(a.ExposeHeaders, b.ExposeHeaders, true) && sameNumber(a.MaxAgeSeconds, b.MaxAgeSeconds)
 }

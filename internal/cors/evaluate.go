@@ -35,39 +35,58 @@ type Result struct {
 	// RuleID is the matching rule's id; nil when none matched or it has none.
 	RuleID *string
 
-	AllowOrigin   string
-	AllowMethods  string
-	AllowHeaders  string
+	AllowOrigin  string
+	AllowMethods string
+	AllowHeaders string
+	MaxAge       *json.Number
+
+	// ResponseRuleIndex is the rule that answers the real request the
+	// preflight lets through: the first whose origin and method match, as
+	// request headers are checked only in the preflight. It may come before
+	// RuleIndex; -1 when the preflight fails (no real request is sent).
+	ResponseRuleIndex int
+	// ResponseRuleID is that rule's id; nil when none or it has none.
+	ResponseRuleID *string
+	// ExposeHeaders is Access-Control-Expose-Headers on the real response,
+	// from the response rule: browsers read it there, never on a preflight.
 	ExposeHeaders string
-	MaxAge        *json.Number
 }
 
 // noMatch is the answer to a preflight no rule allows.
-var noMatch = Result{RuleIndex: -1}
+var noMatch = Result{RuleIndex: -1, ResponseRuleIndex: -1}
 
 // Evaluate returns what R2 would answer to req under rules; see Semantics.
 // It does not validate req (use ValidateOrigin, ValidateMethod and
 // ValidateHeader first): input no browser could send simply fails to match,
 // unless a `*` entry matches it. It never panics.
 func Evaluate(rules []Rule, req Request) Result {
+	response := -1
 	for i := range rules {
 		r := &rules[i]
 		if r.Allowed == nil {
 			continue
 		}
 		star, ok := matchOrigin(r.Allowed.Origins, req.Origin)
-		if !ok || !contains(r.Allowed.Methods, req.Method) || !allHeadersMatch(r.Allowed.Headers, req.Headers) {
+		if !ok || !contains(r.Allowed.Methods, req.Method) {
+			continue
+		}
+		if response < 0 {
+			response = i
+		}
+		if !allHeadersMatch(r.Allowed.Headers, req.Headers) {
 			continue
 		}
 		res := Result{
-			Allowed:       true,
-			RuleIndex:     i,
-			RuleID:        r.ID,
-			AllowOrigin:   req.Origin,
-			AllowMethods:  strings.Join(r.Allowed.Methods, ", "),
-			AllowHeaders:  lowerJoin(req.Headers),
-			ExposeHeaders: strings.Join(r.ExposeHeaders, ", "),
-			MaxAge:        r.MaxAgeSeconds,
+			Allowed:           true,
+			RuleIndex:         i,
+			RuleID:            r.ID,
+			AllowOrigin:       req.Origin,
+			AllowMethods:      strings.Join(r.Allowed.Methods, ", "),
+			AllowHeaders:      lowerJoin(req.Headers),
+			MaxAge:            r.MaxAgeSeconds,
+			ResponseRuleIndex: response,
+			ResponseRuleID:    rules[response].ID,
+			ExposeHeaders:     strings.Join(rules[response].ExposeHeaders, ", "),
 		}
 		if star {
 			res.AllowOrigin = "*"

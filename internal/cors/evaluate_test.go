@@ -32,6 +32,9 @@ func TestEvaluate(t *testing.T) {
 		rules []Rule
 		req   Request
 		want  Result
+		// response says want sets the response rule; otherwise it is the
+		// preflight's rule.
+		response bool
 	}{
 		{
 			name:  "first match wins over a later, broader rule",
@@ -206,6 +209,20 @@ func TestEvaluate(t *testing.T) {
 				AllowMethods: "HEAD, GET", MaxAge: np("1.5e3")},
 		},
 		{
+			// The preflight passes by rule 1, but request headers are not
+			// checked on the real GET, which rule 0 answers: it exposes
+			// nothing (S3's documented behaviour).
+			name: "expose headers come from the rule that answers the real request",
+			rules: []Rule{
+				{ID: sp("plain"), Allowed: allow(strs("GET"), strs("https://a.example.com"), nil)},
+				{ID: sp("ranges"), Allowed: allow(strs("GET"), strs("https://a.example.com"), strs("range")), ExposeHeaders: strs("content-range")},
+			},
+			req: Request{Origin: "https://a.example.com", Method: "GET", Headers: strs("range")},
+			want: Result{Allowed: true, RuleIndex: 1, RuleID: sp("ranges"), AllowOrigin: "https://a.example.com", AllowMethods: "GET",
+				AllowHeaders: "range", ResponseRuleIndex: 0, ResponseRuleID: sp("plain")},
+			response: true,
+		},
+		{
 			name:  "several expose headers joined",
 			rules: []Rule{{Allowed: allow(strs("GET"), strs("*"), nil), ExposeHeaders: strs("ETag", "Content-Encoding")}},
 			req:   Request{Origin: "https://a.example", Method: "GET"},
@@ -214,9 +231,13 @@ func TestEvaluate(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
+			want := tc.want
+			if !tc.response {
+				want.ResponseRuleIndex, want.ResponseRuleID = want.RuleIndex, want.RuleID
+			}
 			got := Evaluate(tc.rules, tc.req)
-			if !reflect.DeepEqual(got, tc.want) {
-				t.Errorf("Evaluate =\n %s\nwant\n %s", show(got), show(tc.want))
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("Evaluate =\n %s\nwant\n %s", show(got), show(want))
 			}
 		})
 	}
@@ -230,8 +251,8 @@ func show(r Result) string {
 	if r.MaxAge != nil {
 		age = string(*r.MaxAge)
 	}
-	return fmt.Sprintf("{Allowed:%v RuleIndex:%d RuleID:%s AllowOrigin:%q AllowMethods:%q AllowHeaders:%q ExposeHeaders:%q MaxAge:%s}",
-		r.Allowed, r.RuleIndex, id, r.AllowOrigin, r.AllowMethods, r.AllowHeaders, r.ExposeHeaders, age)
+	return fmt.Sprintf("{Allowed:%v RuleIndex:%d RuleID:%s AllowOrigin:%q AllowMethods:%q AllowHeaders:%q MaxAge:%s ResponseRuleIndex:%d ExposeHeaders:%q}",
+		r.Allowed, r.RuleIndex, id, r.AllowOrigin, r.AllowMethods, r.AllowHeaders, age, r.ResponseRuleIndex, r.ExposeHeaders)
 }
 
 // TestEvaluateOddInput checks that input no browser sends neither panics nor

@@ -4,11 +4,8 @@ import (
 	_ "embed" // FindingsDoc
 	"fmt"
 	"math/big"
-	"net/netip"
 	"sort"
 	"strings"
-
-	"golang.org/x/net/publicsuffix"
 )
 
 // FindingsDoc is the catalogue's documentation in Markdown: how the findings
@@ -60,6 +57,7 @@ const (
 	CodeSharedHostingOrigin  = "shared-hosting-origin"
 	CodeNullOrigin           = "null-origin"
 	CodeInsecureOrigin       = "insecure-origin"
+	CodeInternalOrigin       = "internal-origin"
 	CodeAnyHeaderWrite       = "any-header-write"
 	CodeMaxAgeOverMaximum    = "max-age-over-maximum"
 	CodeAnyOrigin            = "any-origin"
@@ -83,7 +81,8 @@ var Catalogue = []Check{
 	{CodeAllMethods, Medium, "The rule allows all five methods."},
 	{CodeSharedHostingOrigin, Medium, "An origin wildcard on shared hosting, where anyone can get a subdomain (`https://*.workers.dev`)."},
 	{CodeNullOrigin, Medium, "The `null` origin, which any page can send from a sandboxed iframe."},
-	{CodeInsecureOrigin, Medium, "An `http://` origin other than loopback."},
+	{CodeInsecureOrigin, Medium, "An origin that admits plain `http://` (spelt out, or a scheme that is a wildcard or missing), other than loopback."},
+	{CodeInternalOrigin, Medium, "An origin wildcard over names no registry hands out (`https://*.internal`): any host on your network. Medium with a write method, low without."},
 	{CodeAnyHeaderWrite, Medium, "`*` request headers together with a write method."},
 	{CodeMaxAgeOverMaximum, Medium, "`max_age_seconds` above 86400, the documented maximum."},
 	{CodeAnyOrigin, Low, "An arbitrary origin may read (GET or HEAD) (decided by evaluating the policy)."},
@@ -110,21 +109,21 @@ var (
 	maximumSeconds    = big.NewFloat(86400)
 )
 
-// fixedProbes are origins no policy should trust: a site anyone could run
-// (.invalid never resolves, so no real site is named), over https and http,
-// and the opaque origin `null` that any page can send from a sandboxed
-// iframe.
-var fixedProbes = []string{"https://r2-review.invalid", "http://r2-review.invalid", "null"}
+// fixedProbes are origins no policy should trust whatever its entries: the
+// opaque origin `null`, which any page can send from a sandboxed iframe.
+// The others come from the entries (strangerOrigin).
+var fixedProbes = []string{"null"}
 
 // Findings reviews a policy and returns what is wrong with it, in rule
 // order; none means nothing to report. See FindingsDoc. It never panics.
 func Findings(rules []Rule) []Finding {
 	var out []Finding
-	access := attackerAccess(rules)
+	open := strangerOrigins(rules)
+	access := attackerAccess(rules, open)
 	ids := map[string]int{}
 	for i := range rules {
 		r := &rules[i]
-		f := ruleFindings{index: i, rule: r}
+		f := ruleFindings{index: i, rule: r, open: open}
 		f.access(access[i])
 		f.methods()
 		f.origins()
@@ -148,15 +147,23 @@ func Findings(rules []Rule) []Finding {
 type ruleFindings struct {
 	index int
 	rule  *Rule
+	// open maps each wildcard origin entry to an origin a stranger could
+	// serve that it matches ("" when none).
+	open  map[string]string
 	found []Finding
 }
 
 // add records a finding whose message is the rule's label followed by
 // format.
 func (f *ruleFindings) add(code, format string, args ...any) {
+	f.addSeverity(code, severityOf(code), format, args...)
+}
+
+// addSeverity is add for a code whose severity depends on the rule.
+func (f *ruleFindings) addSeverity(code string, severity Severity, format string, args ...any) {
 	f.found = append(f.found, Finding{
 		Code:      code,
-		Severity:  severityOf(code),
+		Severity:  severity,
 		RuleIndex: f.index,
 		RuleID:    f.rule.ID,
 		Message:   ruleLabel(f.index, f.rule.ID) + " " + fmt.Sprintf(format, args...),
@@ -210,40 +217,72 @@ type reach struct {
 }
 
 // attackerAccess evaluates the policy, as R2 would, for every origin an
-// attacker could send (fixedProbes, and the origins derived from each
-// wildcard entry by probeFor) and every method, and attributes each allowed
-// preflight to the rule that answers it.
-func attackerAccess(rules []Rule) map[int]*reach {
-	probes := append([]string{}, fixedProbes...)
+// attacker could send (fixedProbes, and for each wildcard entry an origin a
+// stranger could serve that it matches, from strangerOrigin) and every
+// method, and attributes each allowed preflight to the rule that answers it.
+// A request without headers is what an attacker sends; it is allowed by
+// the first rule whose origins and methods match, so the cost is one pass
+// over the entries per probe, and probes are at most one per entry.
+func attackerAccess(rules []Rule, open map[string]string) map[int]*reach {
+	var probes []string
+	seen := map[string]bool{}
 	for _, r := range rules {
 		if r.Allowed == nil {
 			continue
 		}
 		for _, o := range r.Allowed.Origins {
-			if p, ok := probeFor(o); ok && !contains(probes, p) {
+			if p := open[o]; p != "" && !seen[p] {
+				seen[p] = true
 				probes = append(probes, p)
 			}
 		}
 	}
+	// The fixed probes last: an example of a site reads better than null.
+	probes = append(probes, fixedProbes...)
 	out := map[int]*reach{}
-	for _, m := range Methods {
-		for _, p := range probes {
-			res := Evaluate(rules, Request{Origin: p, Method: m})
-			if !res.Allowed {
-				continue
+	matching := make([]bool, len(rules))
+	for _, p := range probes {
+		for i := range rules {
+			_, matching[i] = false, false
+			if rules[i].Allowed != nil {
+				_, matching[i] = matchOrigin(rules[i].Allowed.Origins, p)
 			}
-			a := out[res.RuleIndex]
-			if a == nil {
-				entry, _ := firstMatching(rules[res.RuleIndex].Allowed.Origins, p)
-				a = &reach{origin: p, entry: entry}
-				out[res.RuleIndex] = a
-			}
-			if !contains(a.methods, m) {
-				a.methods = append(a.methods, m)
+		}
+		for _, m := range Methods {
+			for i := range rules {
+				if !matching[i] || !contains(rules[i].Allowed.Methods, m) {
+					continue
+				}
+				a := out[i]
+				if a == nil {
+					entry, _ := firstMatching(rules[i].Allowed.Origins, p)
+					a = &reach{origin: p, entry: entry}
+					out[i] = a
+				}
+				if !contains(a.methods, m) {
+					a.methods = append(a.methods, m)
+				}
+				break
 			}
 		}
 	}
 	return out
+}
+
+// strangerOrigins asks strangerOrigin once per distinct origin entry.
+func strangerOrigins(rules []Rule) map[string]string {
+	open := map[string]string{}
+	for _, r := range rules {
+		if r.Allowed == nil {
+			continue
+		}
+		for _, o := range r.Allowed.Origins {
+			if _, done := open[o]; !done {
+				open[o], _ = strangerOrigin(o)
+			}
+		}
+	}
+	return open
 }
 
 func firstMatching(patterns []string, origin string) (string, bool) {
@@ -265,7 +304,7 @@ func (f *ruleFindings) access(a *reach) {
 			writes = append(writes, m)
 		}
 	}
-	how := fmt.Sprintf("origin entry %q matches %s, a site anyone could run", a.entry, a.origin)
+	how := fmt.Sprintf("origin entry %q matches %s, a site anyone could register and run", a.entry, a.origin)
 	if a.origin == "null" {
 		how = fmt.Sprintf("origin entry %q matches the origin null, which any page can send from a sandboxed iframe", a.entry)
 	}
@@ -276,67 +315,6 @@ func (f *ruleFindings) access(a *reach) {
 	}
 	f.add(CodeAnyOrigin, "lets any origin read (%s): %s. If the bucket is not meant to be read by every site's scripts, list the sites in allowed.origins.",
 		andList(a.methods), how)
-}
-
-// probeFor derives, from an origin entry with one wildcard, an origin an
-// attacker could own that the entry matches, if there is one: the wildcard
-// covers the rest of the host (https://example.*), the registrable part of
-// the name (https://*example.com, https://*.com), or a label directly under
-// a shared-hosting domain (https://*.workers.dev). An entry whose wildcard
-// stays under a domain of its own (https://*.example.com,
-// https://*-app.example.workers.dev) gives none.
-func probeFor(entry string) (string, bool) {
-	probe, ok := probeCandidate(entry)
-	if !ok {
-		return "", false
-	}
-	// Only an origin a browser can send, from a host that is not the
-	// visitor's own machine (every *.localhost name is), is an attacker's.
-	_, rest, _ := strings.Cut(probe, "://")
-	host := rest
-	if i := strings.IndexAny(host, ":/"); i >= 0 {
-		host = host[:i]
-	}
-	if ValidateOrigin(probe) != nil || isLoopback(host) {
-		return "", false
-	}
-	return probe, true
-}
-
-// probeCandidate is probeFor before the check that a browser could send it.
-func probeCandidate(entry string) (string, bool) {
-	before, after, found := strings.Cut(entry, "*")
-	if !found || strings.Contains(after, "*") {
-		return "", false
-	}
-	prefix := before
-	if !strings.Contains(before, "://") {
-		if before != "" {
-			return "", false // A wildcard inside the scheme: the fixed probes try it.
-		}
-		prefix = "https://"
-	}
-	if _, afterScheme, _ := strings.Cut(before, "://"); strings.ContainsAny(afterScheme, ":/") {
-		return "", false // A wildcard in the port or path: no host of an attacker's.
-	}
-	host := after
-	if i := strings.IndexAny(host, ":/"); i >= 0 {
-		host = host[:i]
-	}
-	switch {
-	case host == "":
-		return prefix + "r2-review.invalid" + after, true
-	case strings.HasPrefix(host, "."):
-		if owned := host[1:]; publicSuffix(owned) || sharedHosting(owned) {
-			return prefix + "r2-review" + after, true
-		}
-	default:
-		_, owned, _ := strings.Cut(host, ".")
-		if publicSuffix(owned) || sharedHosting(owned) {
-			return prefix + "r2-review" + after, true
-		}
-	}
-	return "", false
 }
 
 func (f *ruleFindings) methods() {
@@ -380,106 +358,25 @@ func (f *ruleFindings) origins() {
 			f.add(CodeSharedHostingOrigin, "allows %q: anyone can get a subdomain of %s and run a page there. List your own hosts (https://app.%s) or put the wildcard under a name of your own (https://*.myapp.%s).",
 				o, domain, domain, domain)
 		}
+		open := f.open[o] != ""
 		switch {
 		case isLoopback(host):
 			f.add(CodeLoopbackOrigin, "allows the loopback origin %q, usually a development leftover: any program on a visitor's machine can serve it. Remove it from production buckets.", o)
 		case scheme == "http":
 			f.add(CodeInsecureOrigin, "allows %q over plain http, which anyone on the network path can impersonate; use https://%s.", o, strings.TrimPrefix(o, "http://"))
+		case !open:
+			if example, ok := plainHTTPOrigin(o); ok {
+				f.add(CodeInsecureOrigin, "allows %q, which also matches plain http origins such as %s, which anyone on the network path can impersonate; write the scheme: %s.", o, example, httpsEntry(o))
+			}
+		}
+		if example, ok := internalOrigin(o); ok && !open {
+			severity := Low
+			if len(writeMethods(a.Methods)) > 0 {
+				severity = Medium
+			}
+			f.addSeverity(CodeInternalOrigin, severity, "allows %q, which matches %s: a name no public registry hands out, so any host on your network (or a visitor's) can serve it. List the internal sites by name.", o, example)
 		}
 	}
-}
-
-// originNeverMatches says why an origin entry can never match a browser's
-// origin (or would be rejected by R2), or "" when it can match.
-func originNeverMatches(o string) string {
-	switch n := strings.Count(o, "*"); {
-	case n > 1:
-		return "has more than one `*`: R2 allows one wildcard per origin (S3 rejects more), and matches nothing with it"
-	case n == 1 && wildcardPort(o):
-		return "wildcards the port: R2 rejects that (400 MalformedXML); list each port, e.g. http://localhost:3000"
-	}
-	var first string
-	for _, filler := range []string{"x", "https://x", "s"} {
-		filled := strings.Replace(o, "*", filler, 1)
-		err := ValidateOrigin(filled)
-		if err == nil {
-			return ""
-		}
-		if first == "" {
-			// "origin "https://a/" has a path ..." reads "has a path ...".
-			first = strings.TrimPrefix(strings.TrimPrefix(err.Error(), fmt.Sprintf("origin %q", filled)), ":")
-			first = strings.TrimSpace(first)
-		}
-	}
-	return "no browser's Origin header can match (" + first + ")"
-}
-
-// wildcardPort reports whether an origin entry's `*` is in its port
-// (http://localhost:*, http://[::1]:8*).
-func wildcardPort(o string) bool {
-	_, authority, ok := strings.Cut(o, "://")
-	if !ok {
-		return false
-	}
-	if end := strings.LastIndexByte(authority, ']'); end >= 0 {
-		authority = authority[end+1:] // After an IPv6 literal, only a port.
-	}
-	_, port, hasPort := strings.Cut(authority, ":")
-	return hasPort && strings.Contains(port, "*")
-}
-
-// originHost splits an origin entry into its scheme and host (without port).
-func originHost(o string) (scheme, host string) {
-	scheme, rest, ok := strings.Cut(o, "://")
-	if !ok {
-		return "", ""
-	}
-	host = rest
-	if strings.HasPrefix(host, "[") {
-		if end := strings.IndexByte(host, ']'); end >= 0 {
-			return scheme, host[:end+1]
-		}
-	}
-	if i := strings.IndexAny(host, ":/"); i >= 0 {
-		host = host[:i]
-	}
-	return scheme, host
-}
-
-// sharedWildcard reports whether a host pattern's wildcard covers a label
-// directly under a shared-hosting domain, and which.
-func sharedWildcard(host string) (string, bool) {
-	_, after, found := strings.Cut(host, "*")
-	if !found {
-		return "", false
-	}
-	owned := strings.TrimPrefix(after, ".")
-	if !strings.HasPrefix(after, ".") {
-		_, owned, _ = strings.Cut(after, ".")
-	}
-	return owned, sharedHosting(owned)
-}
-
-// publicSuffix reports whether anyone may register names directly under
-// domain: a public suffix of the Public Suffix List (com, co.uk, and the
-// list's private section, such as workers.dev), per
-// golang.org/x/net/publicsuffix, which ships a copy of the list.
-func publicSuffix(domain string) bool {
-	domain = strings.ToLower(strings.TrimSuffix(domain, "."))
-	if domain == "" {
-		return false
-	}
-	ps, _ := publicsuffix.PublicSuffix(domain)
-	return ps == domain
-}
-
-func isLoopback(host string) bool {
-	h := strings.TrimSuffix(strings.TrimPrefix(host, "["), "]")
-	if h == "localhost" || strings.HasSuffix(h, ".localhost") {
-		return true
-	}
-	a, err := netip.ParseAddr(h)
-	return err == nil && a.IsLoopback()
 }
 
 func (f *ruleFindings) headers() {
@@ -518,7 +415,7 @@ func (f *ruleFindings) maxAge() {
 	if f.rule.MaxAgeSeconds == nil {
 		return
 	}
-	n, _, err := big.ParseFloat(string(*f.rule.MaxAgeSeconds), 10, 512, big.ToNearestEven)
+	n, err := parseNumber(*f.rule.MaxAgeSeconds)
 	if err != nil {
 		return
 	}

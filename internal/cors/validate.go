@@ -12,6 +12,40 @@ import (
 // originExample is shown in every origin error, so the fix is obvious.
 const originExample = "https://app.example.com or http://localhost:3000"
 
+// ValidateRequestMethod checks a method a browser could ask for in a
+// preflight (Access-Control-Request-Method): any HTTP method token, as the
+// question "would R2 allow PATCH?" has an answer (no). The five methods
+// browsers normalise must be uppercase, as browsers send them; the methods
+// fetch forbids (CONNECT, TRACE, TRACK) are never sent.
+func ValidateRequestMethod(m string) error {
+	if m == "" {
+		return fmt.Errorf("method is empty: it must be one of %s (or another method, which R2 refuses)", strings.Join(Methods, ", "))
+	}
+	for i := 0; i < len(m); i++ {
+		if !isTokenChar(m[i]) {
+			return fmt.Errorf("method %q has the invalid character %q: a method is a token such as GET or PATCH", m, m[i:i+1])
+		}
+	}
+	up := strings.ToUpper(m)
+	switch {
+	case up != m && (contains(Methods, up) || up == "OPTIONS"):
+		return fmt.Errorf("method %q is not what a browser sends: browsers send it in uppercase, use %q", m, up)
+	case up == "CONNECT" || up == "TRACE" || up == "TRACK":
+		return fmt.Errorf("method %q is never sent by a browser (fetch forbids it): ask about %s", m, strings.Join(Methods, ", "))
+	}
+	return nil
+}
+
+// ValidateRequestOrigin checks an Origin header a browser could send: an
+// origin (ValidateOrigin) or the opaque origin "null", which sandboxed
+// iframes, data: URLs and local files send.
+func ValidateRequestOrigin(o string) error {
+	if o == "null" {
+		return nil
+	}
+	return ValidateOrigin(o)
+}
+
 // ValidateMethod checks that m is one of Methods, exactly: R2 compares methods
 // case-sensitively, so "get" would never match a rule.
 func ValidateMethod(m string) error {
@@ -61,6 +95,11 @@ func ValidateOrigin(o string) error {
 	if err := validateHost(host); err != nil {
 		return fmt.Errorf("origin %q: %w", o, err)
 	}
+	if canonical, err := canonicalIP(host); err != nil {
+		return fmt.Errorf("origin %q: %w, e.g. %s", o, err, originExample)
+	} else if canonical != host {
+		return fmt.Errorf("origin %q: browsers write this address as %s, so they send %s://%s%s: use that", o, canonical, scheme, canonical, rest[len(host):])
+	}
 	if hasPort {
 		if err := validatePort(scheme, port); err != nil {
 			return fmt.Errorf("origin %q: %w, e.g. %s://%s", o, err, scheme, host)
@@ -109,6 +148,11 @@ func validateHost(h string) error {
 			return fmt.Errorf("the host must be lowercase, as browsers send it, e.g. %s", strings.ToLower(h))
 		}
 		return nil // IPv6 literal.
+	}
+	// One trailing dot is a fully qualified name, which browsers keep; an
+	// empty label anywhere else names no host.
+	if strings.HasPrefix(h, ".") || strings.Contains(h, "..") {
+		return fmt.Errorf("the host %q has an empty label (a leading dot or two dots in a row), so no site has it, e.g. %s", h, originExample)
 	}
 	for i := 0; i < len(h); i++ {
 		c := h[i]
@@ -199,4 +243,123 @@ func ValidateMaxAge(n json.Number) error {
 			"(the API documents at most 86400)", s, maxAgeRange)
 	}
 	return nil
+}
+
+// canonicalIP returns the form in which a browser serialises host when it is
+// an IP address (the WHATWG URL standard), host itself when it is a name,
+// and an error when no browser accepts it: a host whose last label is a
+// number is parsed as IPv4 (127.1 is 127.0.0.1), and an IPv6 literal is
+// written with the longest run of zeros compressed and no embedded IPv4.
+func canonicalIP(host string) (string, error) {
+	if strings.HasPrefix(host, "[") {
+		a, err := netip.ParseAddr(host[1 : len(host)-1])
+		if err != nil {
+			return "", err
+		}
+		return "[" + ipv6String(a) + "]", nil
+	}
+	if !endsInNumber(host) {
+		return host, nil
+	}
+	a, ok := parseWHATWGIPv4(host)
+	if !ok {
+		return "", fmt.Errorf("the host %q ends in a number but is not an IPv4 address, so no browser accepts it", host)
+	}
+	return a.String(), nil
+}
+
+// endsInNumber is the URL standard's test: the last label (ignoring one
+// trailing dot) is decimal digits or 0x followed by hex digits.
+func endsInNumber(host string) bool {
+	labels := strings.Split(strings.TrimSuffix(host, "."), ".")
+	last := labels[len(labels)-1]
+	if last == "" {
+		return false
+	}
+	if strings.Trim(last, "0123456789") == "" {
+		return true
+	}
+	if len(last) >= 2 && (last[:2] == "0x" || last[:2] == "0X") {
+		return strings.Trim(last[2:], "0123456789abcdefABCDEF") == ""
+	}
+	return false
+}
+
+// parseWHATWGIPv4 parses host as the URL standard's IPv4 parser does: one to
+// four parts, each decimal, octal (leading 0) or hex (0x); the last part
+// fills the remaining bytes.
+func parseWHATWGIPv4(host string) (netip.Addr, bool) {
+	parts := strings.Split(host, ".")
+	if parts[len(parts)-1] == "" && len(parts) > 1 {
+		parts = parts[:len(parts)-1]
+	}
+	if len(parts) > 4 {
+		return netip.Addr{}, false
+	}
+	nums := make([]uint64, len(parts))
+	for i, p := range parts {
+		base := 10
+		switch {
+		case p == "":
+			return netip.Addr{}, false
+		case len(p) >= 2 && (p[:2] == "0x" || p[:2] == "0X"):
+			base, p = 16, p[2:]
+		case len(p) >= 2 && p[0] == '0':
+			base, p = 8, p[1:]
+		}
+		if p == "" {
+			nums[i] = 0
+			continue
+		}
+		if len(p) > 12 { // Beyond 2^32 in any base: not an address.
+			return netip.Addr{}, false
+		}
+		n, err := strconv.ParseUint(p, base, 64)
+		if err != nil {
+			return netip.Addr{}, false
+		}
+		nums[i] = n
+	}
+	last := len(nums) - 1
+	for _, n := range nums[:last] {
+		if n > 255 {
+			return netip.Addr{}, false
+		}
+	}
+	if nums[last] >= 1<<(8*(5-len(nums))) {
+		return netip.Addr{}, false
+	}
+	v := nums[last]
+	for i, n := range nums[:last] {
+		v += n << (8 * (3 - i))
+	}
+	return netip.AddrFrom4([4]byte{byte(v >> 24), byte(v >> 16), byte(v >> 8), byte(v)}), true
+}
+
+// ipv6String writes an IPv6 address as browsers serialise it: lowercase hex
+// pieces without leading zeros, the first longest run of two or more zero
+// pieces as "::", never an embedded IPv4 part (net/netip writes
+// ::ffff:1.2.3.4 where browsers write ::ffff:102:304).
+func ipv6String(a netip.Addr) string {
+	b := a.As16()
+	var pieces [8]string
+	start, length := -1, 1
+	for i := 0; i < 8; i++ {
+		v := uint16(b[2*i])<<8 | uint16(b[2*i+1])
+		pieces[i] = strconv.FormatUint(uint64(v), 16)
+		if v != 0 {
+			continue
+		}
+		j := i
+		for j < 8 && b[2*j] == 0 && b[2*j+1] == 0 {
+			j++
+		}
+		if j-i > length {
+			start, length = i, j-i
+		}
+	}
+	if start < 0 {
+		return strings.Join(pieces[:], ":")
+	}
+	return strings.Join(pieces[:start], ":") + "::" + strings.Join(pieces[start+length:], ":")
 }

@@ -37,6 +37,10 @@ func TestValidateOrigin(t *testing.T) {
 		"https://[2001:db8::1]",
 		"https://xn--bcher-kva.example",
 		"http://my_host:1",
+		"http://1.2.3.4",
+		"https://[::ffff:102:304]",
+		"http://[1:0:0:2::3]",
+		"https://1e100.net",
 	} {
 		if err := ValidateOrigin(o); err != nil {
 			t.Errorf("ValidateOrigin(%q) = %v", o, err)
@@ -73,6 +77,18 @@ func TestValidateOrigin(t *testing.T) {
 		"http://[fe80::1%25eth0]":   "not a valid IPv6",
 		"http://[::ABCD]":           "lowercase",
 		"null":                      "no scheme",
+		// Addresses a browser writes otherwise, and hosts it refuses.
+		"http://127.1":             "as 127.0.0.1, so they send http://127.0.0.1",
+		"http://127.000.0.1:8080":  "send http://127.0.0.1:8080",
+		"http://0x7f.0.0.1":        "as 127.0.0.1",
+		"http://2130706433":        "as 127.0.0.1",
+		"http://[::0:1]":           "as [::1]",
+		"http://[0:0:0:0:0:0:0:1]": "as [::1]",
+		"http://[::ffff:1.2.3.4]":  "as [::ffff:102:304]",
+		"http://[1:0:0:2:0:0:0:3]": "as [1:0:0:2::3]",
+		"https://x.10.0.0.1":       "ends in a number but is not an IPv4 address",
+		"https://256.0.0.1":        "not an IPv4 address",
+		"https://1.2.3.4.5":        "not an IPv4 address",
 	}
 	for o, want := range cases {
 		err := ValidateOrigin(o)
@@ -114,6 +130,11 @@ func FuzzEvaluate(f *testing.F) {
 		if got.Allowed != (got.RuleIndex == 0) {
 			t.Fatalf("Allowed %v with RuleIndex %d", got.Allowed, got.RuleIndex)
 		}
+		// The real request is answered by a rule no later than the one
+		// that allowed its preflight, and only when that preflight passed.
+		if got.Allowed != (got.ResponseRuleIndex >= 0) || got.ResponseRuleIndex > got.RuleIndex {
+			t.Fatalf("ResponseRuleIndex %d with RuleIndex %d", got.ResponseRuleIndex, got.RuleIndex)
+		}
 		if got.Allowed && origin != "*" && got.AllowOrigin != reqOrigin {
 			t.Fatalf("AllowOrigin %q for origin %q", got.AllowOrigin, reqOrigin)
 		}
@@ -148,5 +169,33 @@ func TestValidateMaxAge(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), "0 to 1e9") {
 			t.Errorf("ValidateMaxAge(%.40s) = %v, want an error saying %q and naming the range", n, err, want)
 		}
+	}
+}
+
+// A browser may ask about any method token and send the origin null: those
+// are questions with an answer, not mistakes; what no browser sends is.
+func TestValidateRequest(t *testing.T) {
+	for _, m := range append(strs("PATCH", "OPTIONS", "PROPFIND", "patch"), Methods...) {
+		if err := ValidateRequestMethod(m); err != nil {
+			t.Errorf("ValidateRequestMethod(%q) = %v", m, err)
+		}
+	}
+	for m, want := range map[string]string{
+		"get":     `use "GET"`,
+		"options": `use "OPTIONS"`,
+		"TRACE":   "never sent",
+		"connect": "never sent",
+		"":        "empty",
+		"GET PUT": "invalid character",
+	} {
+		if err := ValidateRequestMethod(m); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("ValidateRequestMethod(%q) = %v, want an error containing %q", m, err, want)
+		}
+	}
+	if err := ValidateRequestOrigin("null"); err != nil {
+		t.Errorf("ValidateRequestOrigin(null) = %v", err)
+	}
+	if err := ValidateRequestOrigin("http://127.1"); err == nil || !strings.Contains(err.Error(), "http://127.0.0.1") {
+		t.Errorf("ValidateRequestOrigin(http://127.1) = %v, want the canonical form named", err)
 	}
 }

@@ -296,6 +296,11 @@ func numberFrom(ctx context.Context, v attr.Value, path string) (*json.Number, e
 		return nil, nil
 	}
 	s, err := formatNumber(f)
+	if err == nil {
+		// The same bounds as an answer of the API: a review must not pass
+		// a baseline the data sources would refuse to read.
+		err = cors.ValidateMaxAge(s)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}

@@ -38,8 +38,8 @@ func TestRulesFromValueRoundTrip(t *testing.T) {
 		"several rules in order, varied numbers": {
 			{ID: fvString("a"), Allowed: &cors.Allowed{Methods: []string{"GET", "HEAD"}, Origins: []string{"*"}}, MaxAgeSeconds: fvNumber("0")},
 			{ID: fvString("b"), Allowed: &cors.Allowed{Methods: []string{"PUT"}, Origins: []string{"https://*.example.com", "https://x.example"}, Headers: []string{"*"}}, MaxAgeSeconds: fvNumber("1.5")},
-			{Allowed: &cors.Allowed{Methods: []string{"DELETE"}, Origins: []string{"https://ü.example"}}, MaxAgeSeconds: fvNumber("-0.5")},
-			{ID: fvString("big"), MaxAgeSeconds: fvNumber("123456789012345678901234567890")},
+			{Allowed: &cors.Allowed{Methods: []string{"DELETE"}, Origins: []string{"https://ü.example"}}, MaxAgeSeconds: fvNumber("0.5")},
+			{ID: fvString("big"), MaxAgeSeconds: fvNumber("9.87654321125e+08")},
 			{ID: fvString("tiny"), MaxAgeSeconds: fvNumber("1e-07")},
 		},
 	}
@@ -109,17 +109,20 @@ func TestRulesFromValueErrors(t *testing.T) {
 		in   attr.Value
 		want string
 	}{
-		"unknown list":       {types.ListUnknown(RuleObjectType), "rules is unknown"},
-		"unknown rule":       {types.ListValueMust(RuleObjectType, []attr.Value{types.ObjectUnknown(RuleAttrTypes)}), "rules[0] is unknown"},
-		"null rule":          {types.ListValueMust(RuleObjectType, []attr.Value{types.ObjectNull(RuleAttrTypes)}), "rules[0] is null"},
-		"unknown id":         {with("id", types.StringUnknown()), "rules[0].id is unknown"},
-		"unknown allowed":    {with("allowed", types.ObjectUnknown(AllowedAttrTypes)), "rules[0].allowed is unknown"},
-		"unknown origins":    {allowedWith("origins", types.ListUnknown(types.StringType)), "rules[0].allowed.origins is unknown"},
-		"unknown origin":     {allowedWith("origins", types.ListValueMust(types.StringType, []attr.Value{types.StringValue("*"), types.StringUnknown()})), "rules[0].allowed.origins[1] is unknown"},
-		"null method":        {allowedWith("methods", types.ListValueMust(types.StringType, []attr.Value{types.StringNull()})), "rules[0].allowed.methods[0] is null"},
-		"unknown expose":     {with("expose_headers", types.ListUnknown(types.StringType)), "rules[0].expose_headers is unknown"},
-		"unknown max age":    {with("max_age_seconds", types.NumberUnknown()), "rules[0].max_age_seconds is unknown"},
-		"infinite max age":   {with("max_age_seconds", types.NumberValue(new(big.Float).SetInf(false))), "not a finite number"},
+		"unknown list":     {types.ListUnknown(RuleObjectType), "rules is unknown"},
+		"unknown rule":     {types.ListValueMust(RuleObjectType, []attr.Value{types.ObjectUnknown(RuleAttrTypes)}), "rules[0] is unknown"},
+		"null rule":        {types.ListValueMust(RuleObjectType, []attr.Value{types.ObjectNull(RuleAttrTypes)}), "rules[0] is null"},
+		"unknown id":       {with("id", types.StringUnknown()), "rules[0].id is unknown"},
+		"unknown allowed":  {with("allowed", types.ObjectUnknown(AllowedAttrTypes)), "rules[0].allowed is unknown"},
+		"unknown origins":  {allowedWith("origins", types.ListUnknown(types.StringType)), "rules[0].allowed.origins is unknown"},
+		"unknown origin":   {allowedWith("origins", types.ListValueMust(types.StringType, []attr.Value{types.StringValue("*"), types.StringUnknown()})), "rules[0].allowed.origins[1] is unknown"},
+		"null method":      {allowedWith("methods", types.ListValueMust(types.StringType, []attr.Value{types.StringNull()})), "rules[0].allowed.methods[0] is null"},
+		"unknown expose":   {with("expose_headers", types.ListUnknown(types.StringType)), "rules[0].expose_headers is unknown"},
+		"unknown max age":  {with("max_age_seconds", types.NumberUnknown()), "rules[0].max_age_seconds is unknown"},
+		"infinite max age": {with("max_age_seconds", types.NumberValue(new(big.Float).SetInf(false))), "not a finite number"},
+		// The data sources' bounds: -5 was an error only from the API.
+		"negative max age":   {with("max_age_seconds", types.NumberValue(big.NewFloat(-5))), "rules[0].max_age_seconds: maxAgeSeconds -5 is outside the range this provider accepts"},
+		"huge max age":       {with("max_age_seconds", types.NumberValue(big.NewFloat(1e12))), "outside the range"},
 		"wrong element type": {types.ListValueMust(types.StringType, []attr.Value{types.StringValue("x")}), "rules[0] is a string: want an object"},
 	}
 	for name, tc := range cases {

@@ -23,8 +23,10 @@ var evaluateResult = []attribute{
 	{"allow_origin", "String", "`Access-Control-Allow-Origin`.", types.StringType},
 	{"allow_methods", "String", "`Access-Control-Allow-Methods`.", types.StringType},
 	{"allow_headers", "String", "`Access-Control-Allow-Headers`.", types.StringType},
-	{"expose_headers", "String", "`Access-Control-Expose-Headers`.", types.StringType},
 	{"max_age", "Number", "`Access-Control-Max-Age`, in seconds.", types.NumberType},
+	{"response_rule_index", "Number", "the 0-based index of the rule that answers the real request the preflight lets through: the first whose origin and method match, as request headers are checked only in the preflight; it may come before `rule_index`. Null when the preflight fails (the browser then sends no real request).", types.Int64Type},
+	{"response_rule_id", "String", "that rule's `id`; null when none or it has none.", types.StringType},
+	{"expose_headers", "String", "`Access-Control-Expose-Headers` on the real response, from the response rule: browsers read it there, never on a preflight.", types.StringType},
 }
 
 // EvaluateResultAttrTypes is the type of the object cors_evaluate returns.
@@ -40,7 +42,9 @@ func evaluateDefinition() function.Definition {
 			"CORS rules: whether it is allowed, which rule decided, and the `Access-Control-*` response headers.\n\n" +
 			preflightNote +
 			"The result is an object:\n\n" + attrDocs(evaluateResult) + "\n" +
-			"Each header attribute is null when R2 would not send that header; all are null when nothing matched.\n\n" +
+			"Each header attribute is null when R2 would not send that header; all are null when nothing matched. " +
+			"`allowed`, `rule_index`, `rule_id`, `allow_*` and `max_age` answer the preflight; `expose_headers` is " +
+			"what the real response carries (the only place a browser reads it).\n\n" +
 			"## Semantics\n\n" + cors.Semantics,
 		Parameters: preflightParameters(),
 		Return:     function.ObjectReturn{AttributeTypes: EvaluateResultAttrTypes},
@@ -72,14 +76,16 @@ func resultValue(r cors.Result) (types.Object, diag.Diagnostics) {
 		}
 	}
 	return types.ObjectValue(EvaluateResultAttrTypes, map[string]attr.Value{
-		"allowed":        types.BoolValue(r.Allowed),
-		"rule_index":     optIndex(r.RuleIndex),
-		"rule_id":        types.StringPointerValue(r.RuleID),
-		"allow_origin":   optString(r.AllowOrigin),
-		"allow_methods":  optString(r.AllowMethods),
-		"allow_headers":  optString(r.AllowHeaders),
-		"expose_headers": optString(r.ExposeHeaders),
-		"max_age":        maxAge,
+		"allowed":             types.BoolValue(r.Allowed),
+		"rule_index":          optIndex(r.RuleIndex),
+		"rule_id":             types.StringPointerValue(r.RuleID),
+		"allow_origin":        optString(r.AllowOrigin),
+		"allow_methods":       optString(r.AllowMethods),
+		"allow_headers":       optString(r.AllowHeaders),
+		"max_age":             maxAge,
+		"response_rule_index": optIndex(r.ResponseRuleIndex),
+		"response_rule_id":    types.StringPointerValue(r.ResponseRuleID),
+		"expose_headers":      optString(r.ExposeHeaders),
 	})
 }
 

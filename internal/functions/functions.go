@@ -68,12 +68,15 @@ func preflightParameters() []function.Parameter {
 		function.StringParameter{
 			Name: "origin",
 			MarkdownDescription: "The request's `Origin` header, as a browser sends it: `scheme://host[:port]` with scheme " +
-				"`http` or `https`, lowercase, no path and no default port, e.g. `https://app.example.com`.",
+				"`http` or `https`, lowercase, no path and no default port, an address as browsers write it " +
+				"(`http://127.0.0.1`, not `http://127.1`), e.g. `https://app.example.com`; or `null`, which sandboxed " +
+				"iframes, `data:` URLs and local files send.",
 		},
 		function.StringParameter{
 			Name: "method",
-			MarkdownDescription: "The method the browser asks for (`Access-Control-Request-Method`): one of " +
-				"`GET`, `PUT`, `POST`, `DELETE`, `HEAD`, in uppercase.",
+			MarkdownDescription: "The method the browser asks for (`Access-Control-Request-Method`), as it sends it: " +
+				"`GET`, `PUT`, `POST`, `DELETE` and `HEAD` (uppercase) are the methods a rule can allow; any other " +
+				"(`PATCH`, `OPTIONS`) is allowed by no rule, so the answer is `false`.",
 		},
 		function.ListParameter{
 			Name:        "request_headers",
@@ -105,12 +108,12 @@ func preflight(ctx context.Context, args function.ArgumentsData) (rules []cors.R
 	}
 	known = !origin.IsUnknown() && !method.IsUnknown()
 	if !origin.IsUnknown() {
-		if err := cors.ValidateOrigin(origin.ValueString()); err != nil {
+		if err := cors.ValidateRequestOrigin(origin.ValueString()); err != nil {
 			return nil, req, false, function.NewArgumentFuncError(argOrigin, err.Error())
 		}
 	}
 	if !method.IsUnknown() {
-		if err := cors.ValidateMethod(method.ValueString()); err != nil {
+		if err := cors.ValidateRequestMethod(method.ValueString()); err != nil {
 			return nil, req, false, function.NewArgumentFuncError(argMethod, err.Error())
 		}
 	}
@@ -198,7 +201,9 @@ func rulesParameter(name, doc string) function.DynamicParameter {
 		MarkdownDescription: doc + " A list of objects `{id, allowed = {methods, origins, headers}, expose_headers, " +
 			"max_age_seconds}`: `allowed`, `allowed.methods` and `allowed.origins` are required, and the optional " +
 			"`id`, `allowed.headers`, `expose_headers` and `max_age_seconds` may be left out (they read as null), " +
-			"so rules written by hand or read with `jsondecode(file(...))` work as they are.",
+			"so rules written by hand or read with `jsondecode(file(...))` work as they are. Rules a bucket cannot hold " +
+			"(more than 100, or more than 64 KB as S3's XML: R2 follows S3's limits) are refused, so no call runs " +
+			"unbounded; `max_age_seconds` takes the data sources' bounds (0 to 1e9).",
 	}
 }
 

@@ -54,6 +54,9 @@ output "nothing" {
 				"allow_headers":  knownvalue.StringExact("content-type, x-amz-date"),
 				"expose_headers": knownvalue.StringExact("ETag"),
 				"max_age":        knownvalue.Int64Exact(3600),
+
+				"response_rule_index": knownvalue.Int64Exact(0),
+				"response_rule_id":    knownvalue.StringExact("app uploads"),
 			})),
 			statecheck.ExpectKnownOutputValue("anyone_reads", knownvalue.ObjectExact(map[string]knownvalue.Check{
 				"allowed":        knownvalue.Bool(true),
@@ -64,6 +67,9 @@ output "nothing" {
 				"allow_headers":  knownvalue.Null(),
 				"expose_headers": knownvalue.Null(),
 				"max_age":        knownvalue.Null(),
+
+				"response_rule_index": knownvalue.Int64Exact(1),
+				"response_rule_id":    knownvalue.Null(),
 			})),
 			statecheck.ExpectKnownOutputValue("nothing", knownvalue.ObjectExact(map[string]knownvalue.Check{
 				"allowed":        knownvalue.Bool(false),
@@ -74,6 +80,9 @@ output "nothing" {
 				"allow_headers":  knownvalue.Null(),
 				"expose_headers": knownvalue.Null(),
 				"max_age":        knownvalue.Null(),
+
+				"response_rule_index": knownvalue.Null(),
+				"response_rule_id":    knownvalue.Null(),
 			})),
 		},
 	})
@@ -95,12 +104,20 @@ output "app_put_unlisted_header" {
 output "no_rules" {
   value = provider::r2::cors_allows([], "https://a.example", "GET", [])
 }
+output "sandboxed_iframe_reads" {
+  value = provider::r2::cors_allows(local.rules, "null", "GET", [])
+}
+output "patch" {
+  value = provider::r2::cors_allows(local.rules, "https://app.example.com", "PATCH", [])
+}
 `,
 		ConfigStateChecks: []statecheck.StateCheck{
 			statecheck.ExpectKnownOutputValue("evil_put", knownvalue.Bool(false)),
 			statecheck.ExpectKnownOutputValue("app_put", knownvalue.Bool(true)),
 			statecheck.ExpectKnownOutputValue("app_put_unlisted_header", knownvalue.Bool(false)),
 			statecheck.ExpectKnownOutputValue("no_rules", knownvalue.Bool(false)),
+			statecheck.ExpectKnownOutputValue("sandboxed_iframe_reads", knownvalue.Bool(true)),
+			statecheck.ExpectKnownOutputValue("patch", knownvalue.Bool(false)),
 		},
 	})
 }
@@ -108,9 +125,11 @@ output "no_rules" {
 func TestCORSAllows_badArguments(t *testing.T) {
 	t.Parallel()
 	expectCallErrors(t, rulesLocal, map[string]callError{
-		"origin with a path":  {`provider::r2::cors_allows(local.rules, "https://evil.example/", "GET", [])`, acctest.ErrorRegexp(`Invalid value for "origin" parameter`, "has a path")},
-		"lowercase method":    {`provider::r2::cors_allows(local.rules, "https://a.example", "get", [])`, acctest.ErrorRegexp(`Invalid value for "method" parameter`, `use "GET"`)},
-		"unknown method":      {`provider::r2::cors_evaluate(local.rules, "https://a.example", "OPTIONS", [])`, acctest.ErrorRegexp(`Invalid value for "method" parameter`, "must be one of GET, PUT, POST, DELETE, HEAD")},
+		"origin with a path":        {`provider::r2::cors_allows(local.rules, "https://evil.example/", "GET", [])`, acctest.ErrorRegexp(`Invalid value for "origin" parameter`, "has a path")},
+		"lowercase method":          {`provider::r2::cors_allows(local.rules, "https://a.example", "get", [])`, acctest.ErrorRegexp(`Invalid value for "method" parameter`, `use "GET"`)},
+		"a method no browser sends": {`provider::r2::cors_evaluate(local.rules, "https://a.example", "TRACE", [])`, acctest.ErrorRegexp(`Invalid value for "method" parameter`, "never sent by a browser")},
+		"an address browsers write otherwise": {`provider::r2::cors_allows(local.rules, "http://127.1:8080", "GET", [])`,
+			acctest.ErrorRegexp(`Invalid value for "origin" parameter`, "http://127.0.0.1:8080")},
 		"origin without host": {`provider::r2::cors_allows(local.rules, "app.example.com", "GET", [])`, acctest.ErrorRegexp(`Invalid value for "origin" parameter`)},
 	})
 }

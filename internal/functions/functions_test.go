@@ -27,6 +27,16 @@ func strList(ss ...string) types.List {
 }
 
 // testRules is a realistic policy: an app that may upload, then public reads.
+// rulesValue is rules as the data sources put them in state.
+func rulesValue(t *testing.T, rules []cors.Rule) types.Dynamic {
+	t.Helper()
+	l, err := corsstate.RulesToState(rules)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return types.DynamicValue(l)
+}
+
 func testRules(t *testing.T) types.Dynamic {
 	t.Helper()
 	l, err := corsstate.RulesToState([]cors.Rule{
@@ -74,6 +84,11 @@ func result(want map[string]attr.Value) types.Object {
 	for k, v := range want {
 		all[k] = v
 	}
+	// The real request is answered by the preflight's rule unless a case
+	// says otherwise.
+	if _, ok := all["response_rule_index"]; !ok {
+		all["response_rule_index"], all["response_rule_id"] = all["rule_index"], all["rule_id"]
+	}
 	return types.ObjectValueMust(EvaluateResultAttrTypes, all)
 }
 
@@ -106,6 +121,26 @@ func TestCORSEvaluate(t *testing.T) {
 				"rule_index":    types.Int64Value(1),
 				"allow_origin":  types.StringValue("*"),
 				"allow_methods": types.StringValue("GET, HEAD"),
+			}),
+		},
+		{
+			// S3 checks request headers only on the preflight: the real GET
+			// is answered by the first rule whose origin and method match.
+			name: "expose headers come from the rule that answers the real request",
+			args: []attr.Value{rulesValue(t, []cors.Rule{
+				{ID: sp("plain"), Allowed: &cors.Allowed{Methods: []string{"GET"}, Origins: []string{"https://a.example.com"}}},
+				{ID: sp("ranges"), Allowed: &cors.Allowed{Methods: []string{"GET"}, Origins: []string{"https://a.example.com"}, Headers: []string{"range"}},
+					ExposeHeaders: []string{"content-range"}},
+			}), types.StringValue("https://a.example.com"), types.StringValue("GET"), strList("range")},
+			want: result(map[string]attr.Value{
+				"allowed":             types.BoolValue(true),
+				"rule_index":          types.Int64Value(1),
+				"rule_id":             types.StringValue("ranges"),
+				"allow_origin":        types.StringValue("https://a.example.com"),
+				"allow_methods":       types.StringValue("GET"),
+				"allow_headers":       types.StringValue("range"),
+				"response_rule_index": types.Int64Value(0),
+				"response_rule_id":    types.StringValue("plain"),
 			}),
 		},
 		{
@@ -158,6 +193,10 @@ func TestCORSAllows(t *testing.T) {
 		{"foreign upload", "https://evil.example", "PUT", strList(), false},
 		{"foreign read", "https://evil.example", "GET", strList(), true},
 		{"foreign delete", "https://evil.example", "DELETE", strList(), false},
+		// Questions a browser can ask, answered rather than refused.
+		{"a sandboxed iframe's origin", "null", "GET", strList(), true},
+		{"a method no rule can allow", "https://app.example.com", "PATCH", strList(), false},
+		{"OPTIONS", "https://app.example.com", "OPTIONS", strList(), false},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -183,7 +222,9 @@ func TestArgumentErrors(t *testing.T) {
 	}{
 		{"origin with a path", []attr.Value{rules, types.StringValue("https://a.example/"), method, hdrs}, argOrigin, `has a path ("/")`},
 		{"origin without a scheme", []attr.Value{rules, types.StringValue("a.example"), method, hdrs}, argOrigin, "no scheme"},
-		{"unknown method", []attr.Value{rules, origin, types.StringValue("PATCH"), hdrs}, argMethod, "GET, PUT, POST, DELETE, HEAD"},
+		{"a method no browser sends", []attr.Value{rules, origin, types.StringValue("TRACE"), hdrs}, argMethod, "never sent by a browser"},
+		{"an address browsers write otherwise", []attr.Value{rules, types.StringValue("http://127.1"), method, hdrs}, argOrigin, "http://127.0.0.1"},
+		{"an IPv6 address browsers write otherwise", []attr.Value{rules, types.StringValue("http://[0::1]:8080"), method, hdrs}, argOrigin, "http://[::1]:8080"},
 		{"lowercase method", []attr.Value{rules, origin, types.StringValue("get"), hdrs}, argMethod, `use "GET"`},
 		{"bad header name", []attr.Value{rules, origin, method, strList("content type")}, argRequestHeaders, "request_headers[0]"},
 		{"null header name", []attr.Value{rules, origin, method, types.ListValueMust(types.StringType, []attr.Value{types.StringNull()})}, argRequestHeaders, "request_headers[0] is null"},
@@ -195,7 +236,7 @@ func TestArgumentErrors(t *testing.T) {
 			[]attr.Value{types.ObjectValueMust(map[string]attr.Type{"allow": types.StringType}, map[string]attr.Value{"allow": types.StringValue("x")})})), origin, method, hdrs},
 			argRules, `rules[0] has the unexpected attribute "allow"`},
 		{"null headers", []attr.Value{rules, origin, method, types.ListNull(types.StringType)}, argRequestHeaders, "request_headers must not be null"},
-		{"bad method is reported even when the rules are unknown", []attr.Value{types.DynamicUnknown(), origin, types.StringValue("OPTIONS"), hdrs}, argMethod, "must be one of"},
+		{"bad method is reported even when the rules are unknown", []attr.Value{types.DynamicUnknown(), origin, types.StringValue("options"), hdrs}, argMethod, `use "OPTIONS"`},
 	}
 	for _, f := range []function.Function{corsEvaluate, corsAllows} {
 		for _, tc := range cases {

@@ -216,6 +216,12 @@ func rulesArgument(ctx context.Context, v types.Dynamic, pos int64, name string)
 		return nil, false, nil
 	}
 	rules, err := corsstate.RulesFromNamedValue(ctx, v, name)
+	if err == nil {
+		err = cors.CheckPolicySize(rules)
+		if err != nil {
+			err = fmt.Errorf("%s: %w", name, err)
+		}
+	}
 	if err != nil {
 		return nil, false, function.NewArgumentFuncError(pos, err.Error())
 	}

@@ -54,7 +54,7 @@ output "self_equal" {
 				"rule_index": knownvalue.Int64Exact(1),
 				"rule_id":    knownvalue.StringExact("uploads"),
 				"message": knownvalue.StringRegexp(regexp.MustCompile(
-					`^Rule 1 \("uploads"\) lets any origin PUT: origin entry "https://\*" matches https://r2-review.invalid, a site anyone could run\. `)),
+					`^Rule 1 \("uploads"\) lets any origin PUT: origin entry "https://\*" matches https://r2-review.com, a site anyone could register and run\. `)),
 			})),
 			statecheck.ExpectKnownOutputValue("equal", knownvalue.Bool(false)),
 			statecheck.ExpectKnownOutputValue("changes", acctest.StringList(

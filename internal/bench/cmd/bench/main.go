@@ -56,6 +56,7 @@ type flags struct {
 	sweepSizes  []int
 	limitedUpTo int
 	storms      bool
+	functions   bool
 }
 
 func parseFlags() (flags, error) {
@@ -65,6 +66,7 @@ func parseFlags() (flags, error) {
 		"r2_bucket_cors_policies sweep (\"\" for none)")
 	flag.IntVar(&f.limitedUpTo, "sweep-limited-upto", 1000, "sweeps larger than this run only with the rate limit off "+
 		"(with it on, a sweep over 1200 requests waits five minutes per 1200)")
+	flag.BoolVar(&f.functions, "functions", true, "time the review functions on the largest policies a bucket can hold")
 	flag.BoolVar(&f.storms, "storms", true, "run the 429 storms (a sweep of 1000 buckets, needs 1000 in -sweep-sizes)")
 	flag.DurationVar(&f.latency, "latency", 20*time.Millisecond, "latency the fake adds to every request")
 	flag.IntVar(&f.runs, "runs", 5, "plans per size and provider")
@@ -211,6 +213,14 @@ func run(ctx context.Context) error {
 
 	if err := runSweeps(ctx, h, f, &res); err != nil {
 		return err
+	}
+
+	if f.functions {
+		logf("review functions on the largest policies")
+		res.Functions = bench.MeasureFunctions(3)
+		for _, fr := range res.Functions {
+			logf("%-28s %-34s %s", fr.Function, fr.Policy, fr.PerCall)
+		}
 	}
 
 	for i := range f.schemaRuns {

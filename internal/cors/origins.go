@@ -1,0 +1,300 @@
+package cors
+
+import (
+	"fmt"
+	"net/netip"
+	"strings"
+)
+
+// What an origin entry lets in. Each question is answered by building an
+// origin the entry matches and checking it as a browser and the DNS would
+// (ValidateOrigin, registrableLabel), so an answer always comes with an
+// example, and a wrong guess about a pattern's shape cannot make it look
+// safer than the origin it admits.
+
+// hostWildcard is an origin entry whose one `*` stands in the host:
+// scheme://head*tail[port].
+type hostWildcard struct {
+	entry   string
+	schemes []string // the schemes the entry admits, https first
+	head    string   // the host's text before the `*`
+	tail    string   // the host's text after it
+	port    string   // what follows the host: ":8443", or ""
+}
+
+// splitHostWildcard splits an entry whose `*` can stand in the host; ok is
+// false when its host is fixed (a `*` in the scheme, port or path) or the
+// entry matches nothing (more than one `*`, a scheme no browser sends).
+// An entry without a scheme (*.example.com) admits both http and https.
+func splitHostWildcard(entry string) (hw hostWildcard, ok bool) {
+	before, after, found := strings.Cut(entry, "*")
+	if !found || strings.Contains(after, "*") {
+		return hw, false
+	}
+	hw.entry = entry
+	if scheme, head, hasScheme := strings.Cut(before, "://"); hasScheme {
+		if (scheme != "http" && scheme != "https") || strings.ContainsAny(head, ":/[") {
+			return hw, false
+		}
+		hw.schemes, hw.head = []string{scheme}, head
+	} else {
+		if strings.Contains(after, "://") {
+			return hw, false // The `*` is in the scheme.
+		}
+		for _, s := range []string{"https", "http"} {
+			if strings.HasPrefix(s+"://", before) {
+				hw.schemes = append(hw.schemes, s)
+			}
+		}
+	}
+	hw.tail = after
+	if i := strings.IndexAny(after, ":/"); i >= 0 {
+		hw.tail, hw.port = after[:i], after[i:]
+	}
+	return hw, len(hw.schemes) > 0
+}
+
+// originFor returns the first origin built from the hosts that the entry
+// matches, a browser can send and keep says yes to.
+func (hw hostWildcard) originFor(hosts []string, keep func(host string) bool) (string, bool) {
+	for _, scheme := range hw.schemes {
+		if ValidateOrigin(scheme+"://x.example"+hw.port) != nil {
+			continue // The port (or what stands there) fails whatever the host.
+		}
+		for _, h := range hosts {
+			o := scheme + "://" + h + hw.port
+			if wildcardMatch(hw.entry, o, false) && ValidateOrigin(o) == nil && keep(h) {
+				return o, true
+			}
+		}
+	}
+	return "", false
+}
+
+// hostWith returns the host head + filler + tail, with a dot after a head
+// that does not end in one, so filler starts a label of its own.
+func (hw hostWildcard) hostWith(filler string) string {
+	if hw.head != "" && !strings.HasSuffix(hw.head, ".") {
+		return hw.head + "." + filler + hw.tail
+	}
+	return hw.head + filler + hw.tail
+}
+
+// maxSuffixTries bounds the public suffixes tried per entry; the first that
+// fits nearly always works, and the bound keeps a hostile entry cheap.
+const maxSuffixTries = 64
+
+// strangerOrigin returns an origin that entry matches and a stranger could
+// serve: a name whose registrable label (strangerToken's) anyone may
+// register or create. The `*` may cover labels above any public suffix
+// (https://*.amazonaws.com covers s3.amazonaws.com, a suffix of the list),
+// part of a label (https://*example.com, https://*com), or a whole label
+// under a wildcard rule of the list (*.ck) or an open suffix (nip.io).
+func strangerOrigin(entry string) (string, bool) {
+	hw, ok := splitHostWildcard(entry)
+	if !ok {
+		return "", false
+	}
+	idx := suffixes()
+	var fillers []string
+	// under returns a filler that, followed by tail, puts the stranger's
+	// label directly above s (or, for a wildcard suffix, above a child of
+	// s): r2-review.s3 for .amazonaws.com.
+	under := func(s suffix, tail string) string {
+		full := strangerToken + "." + s.name
+		if s.wildcard {
+			full = strangerToken + ".zz." + s.name
+		}
+		return strings.TrimSuffix(full, tail)
+	}
+	switch t := hw.tail; {
+	case t == "":
+		fillers = append(fillers, strangerToken+".com")
+	case t[0] == '.':
+		// Whole labels above t: any suffix at or below t will do.
+		for _, s := range idx.below[t[1:]] {
+			fillers = append(fillers, under(s, t))
+			if len(fillers) == maxSuffixTries {
+				break
+			}
+		}
+	default:
+		// The `*` ends inside a label: part ends it, rest follows.
+		part, rest, _ := strings.Cut(t, ".")
+		if rest == "" {
+			// The top-level domain ends with part (https://*com).
+			for _, s := range idx.tlds {
+				if strings.HasSuffix(s.name, part) && len(fillers) < maxSuffixTries {
+					fillers = append(fillers, under(s, t))
+				}
+			}
+			break
+		}
+		// The label above rest ends with part: the stranger's own label
+		// when rest is a suffix (https://*example.com), else a suffix's
+		// (https://*3.amazonaws.com covers s3.amazonaws.com).
+		for _, s := range idx.below[rest] {
+			switch {
+			case s.name == rest && s.wildcard:
+				fillers = append(fillers, strangerToken+".zz")
+			case s.name == rest:
+				fillers = append(fillers, strangerToken)
+			case strings.HasSuffix(s.name, t):
+				fillers = append(fillers, under(s, t))
+			}
+			if len(fillers) == maxSuffixTries {
+				break
+			}
+		}
+	}
+	hosts := make([]string, len(fillers))
+	for i, f := range fillers {
+		hosts[i] = hw.hostWith(f)
+	}
+	return hw.originFor(hosts, strangerCanServe)
+}
+
+// internalOrigin returns an origin that entry matches whose name no public
+// registry hands out (https://*.internal, https://*.home.arpa): any host on
+// the visitor's network could serve it.
+func internalOrigin(entry string) (string, bool) {
+	hw, ok := splitHostWildcard(entry)
+	if !ok {
+		return "", false
+	}
+	var host string
+	switch part, rest, _ := strings.Cut(hw.tail, "."); {
+	case hw.tail == "":
+		host = hw.hostWith(strangerToken + ".internal")
+	case part != "" && rest == "": // The top-level domain ends with part.
+		host = hw.hostWith(strangerToken + ".")
+	default:
+		host = hw.hostWith(strangerToken)
+	}
+	return hw.originFor([]string{host}, func(h string) bool {
+		_, reach := registrableLabel(h)
+		return reach == reachInternal
+	})
+}
+
+// plainHTTPOrigin returns a plain-http origin, not loopback, that an entry
+// whose scheme is a wildcard or missing matches (*.example.com,
+// http*://app.example.com, *://app.example.com). Entries that spell out
+// http:// are reported as such.
+func plainHTTPOrigin(entry string) (string, bool) {
+	const want = "http://"
+	before, after, found := strings.Cut(entry, "*")
+	if !found || strings.Contains(after, "*") || len(before) >= len(want) || !strings.HasPrefix(want, before) {
+		return "", false
+	}
+	rest := want[len(before):]
+	var candidates []string
+	for k := 0; k <= len(rest); k++ {
+		if strings.HasPrefix(after, rest[k:]) {
+			candidates = append(candidates, before+rest[:k]+after)
+		}
+	}
+	for _, filler := range []string{"x", "x.", strangerToken + ".com"} {
+		candidates = append(candidates, want+filler+after)
+	}
+	for _, o := range candidates {
+		_, host := originHost(o)
+		if wildcardMatch(entry, o, false) && ValidateOrigin(o) == nil && !isLoopback(host) {
+			return o, true
+		}
+	}
+	return "", false
+}
+
+// httpsEntry is entry with its scheme part written as https://, the fix
+// for an entry that also admits http.
+func httpsEntry(entry string) string {
+	if _, rest, ok := strings.Cut(entry, "://"); ok {
+		return "https://" + rest
+	}
+	return "https://" + entry
+}
+
+// originNeverMatches says why an origin entry can never match a browser's
+// origin (or would be rejected by R2), or "" when it can match.
+func originNeverMatches(o string) string {
+	switch n := strings.Count(o, "*"); {
+	case n > 1:
+		return "has more than one `*`: R2 allows one wildcard per origin (S3 rejects more), and matches nothing with it"
+	case n == 1 && wildcardPort(o):
+		return "wildcards the port: R2 rejects that (400 MalformedXML); list each port, e.g. http://localhost:3000"
+	}
+	var first string
+	// Fillers for a `*` in the host, in a scheme (*://, http*://), before
+	// a scheme, or before the digits of an address (https://*0.0.1).
+	for _, filler := range []string{"x", "https://x", "s", "https", "http", "1", "1.1", "1.1.1", "https://1.1"} {
+		filled := strings.Replace(o, "*", filler, 1)
+		err := ValidateOrigin(filled)
+		if err == nil {
+			return ""
+		}
+		if first == "" {
+			// "origin "https://a/" has a path ..." reads "has a path ...".
+			first = strings.TrimPrefix(strings.TrimPrefix(err.Error(), fmt.Sprintf("origin %q", filled)), ":")
+			first = strings.TrimSpace(first)
+		}
+	}
+	return "no browser's Origin header can match (" + first + ")"
+}
+
+// wildcardPort reports whether an origin entry's `*` is in its port
+// (http://localhost:*, http://[::1]:8*).
+func wildcardPort(o string) bool {
+	_, authority, ok := strings.Cut(o, "://")
+	if !ok {
+		return false
+	}
+	if end := strings.LastIndexByte(authority, ']'); end >= 0 {
+		authority = authority[end+1:] // After an IPv6 literal, only a port.
+	}
+	_, port, hasPort := strings.Cut(authority, ":")
+	return hasPort && strings.Contains(port, "*")
+}
+
+// originHost splits an origin entry into its scheme and host (without port).
+func originHost(o string) (scheme, host string) {
+	scheme, rest, ok := strings.Cut(o, "://")
+	if !ok {
+		return "", ""
+	}
+	host = rest
+	if strings.HasPrefix(host, "[") {
+		if end := strings.IndexByte(host, ']'); end >= 0 {
+			return scheme, host[:end+1]
+		}
+	}
+	if i := strings.IndexAny(host, ":/"); i >= 0 {
+		host = host[:i]
+	}
+	return scheme, host
+}
+
+// sharedWildcard reports whether a host pattern's wildcard covers a label
+// directly under a shared-hosting domain, and which.
+func sharedWildcard(host string) (string, bool) {
+	_, after, found := strings.Cut(host, "*")
+	if !found {
+		return "", false
+	}
+	owned := strings.TrimPrefix(after, ".")
+	if !strings.HasPrefix(after, ".") {
+		_, owned, _ = strings.Cut(after, ".")
+	}
+	return owned, sharedHosting(owned)
+}
+
+// isLoopback reports whether a host is the visitor's own machine: localhost,
+// a name under it, or a loopback address.
+func isLoopback(host string) bool {
+	h := strings.TrimSuffix(strings.TrimPrefix(host, "["), "]")
+	if h == "localhost" || strings.HasSuffix(h, ".localhost") {
+		return true
+	}
+	a, err := netip.ParseAddr(h)
+	return err == nil && a.IsLoopback()
+}

@@ -1,0 +1,149 @@
+package cors
+
+import (
+	"strings"
+	"sync"
+
+	psl "github.com/weppos/publicsuffix-go/publicsuffix"
+)
+
+// Who may get a name under a domain decides whether an origin wildcard lets
+// strangers in. The Public Suffix List answers it for the public DNS; it
+// comes from github.com/weppos/publicsuffix-go, the one copy this package
+// reads, because it exports its rules (DefaultRules): a wildcard is judged by
+// every public suffix it can cover (https://*.amazonaws.com covers
+// s3.amazonaws.com), which needs the list itself, not only a lookup.
+
+// OpenSuffixes are domains the Public Suffix List lacks under which anyone
+// can serve a page at a name of their choosing, so an origin wildcard that
+// can reach below one is as open as `*`: wildcard DNS services, where every
+// name resolves to the address written in it (app.203.0.113.7.nip.io), and
+// Tor's onion names, which anyone can create.
+var OpenSuffixes = []string{
+	"nip.io",     // wildcard DNS
+	"sslip.io",   // wildcard DNS
+	"xip.io",     // wildcard DNS (the original service)
+	"traefik.me", // wildcard DNS
+	"onion",      // Tor onion services
+}
+
+// internalSuffixes are public-list entries that nobody can register: names
+// only a local network resolves (RFC 8375's home.arpa is on the list as a
+// suffix, yet no registry hands out names under it).
+var internalSuffixes = []string{"home.arpa"}
+
+// strangerToken is the label the findings put where an attacker chooses the
+// name, so that a probe origin reads as someone else's site.
+const strangerToken = "r2-review"
+
+// suffixIndex holds the list arranged for the questions the findings ask.
+type suffixIndex struct {
+	// below maps a domain to the list's suffixes at or below it, itself
+	// first when it is one: "amazonaws.com" -> s3.amazonaws.com, ...
+	below map[string][]suffix
+	// tlds are the top-level domains the list knows.
+	tlds []suffix
+	list *psl.List
+}
+
+// suffix is one public suffix: a name under which strangers register
+// names, or, when wildcard, a name each of whose children is one.
+type suffix struct {
+	name     string
+	wildcard bool
+}
+
+var suffixes = sync.OnceValue(func() *suffixIndex {
+	idx := &suffixIndex{below: map[string][]suffix{}, list: psl.DefaultList}
+	add := func(s suffix) {
+		name := s.name
+		for {
+			idx.below[name] = append(idx.below[name], s)
+			dot := strings.IndexByte(name, '.')
+			if dot < 0 {
+				break
+			}
+			name = name[dot+1:]
+		}
+		if !strings.Contains(s.name, ".") {
+			idx.tlds = append(idx.tlds, s)
+		}
+	}
+	for _, r := range psl.DefaultRules() {
+		switch r.Type {
+		case psl.NormalType:
+			add(suffix{name: r.Value})
+		case psl.WildcardType:
+			add(suffix{name: r.Value, wildcard: true})
+		}
+	}
+	for _, s := range OpenSuffixes {
+		add(suffix{name: s}) // The label above one is whoever chose it.
+	}
+	// A domain's own entry first: it gives the shortest probe.
+	for name, list := range idx.below {
+		for i, s := range list {
+			if s.name == name && i > 0 {
+				list[0], list[i] = list[i], list[0]
+				break
+			}
+		}
+	}
+	return idx
+})
+
+// hostReach says who can serve a page at a DNS name.
+type hostReach int
+
+const (
+	reachNone     hostReach = iota // not a name a browser reaches: an IP address, loopback, or invalid
+	reachOwner                     // someone in particular: a registered name and its subdomains
+	reachInternal                  // any host on the visitor's network: a name no registry hands out
+)
+
+// registrableLabel returns the label of host that its registrant chose (the
+// one directly above its public suffix), and what kind of name it is. A name
+// under an open suffix returns the label directly above that suffix.
+func registrableLabel(host string) (string, hostReach) {
+	host = strings.TrimSuffix(host, ".")
+	if host == "" || strings.HasPrefix(host, "[") || endsInNumber(host) || isLoopback(host) {
+		return "", reachNone
+	}
+	for _, s := range internalSuffixes {
+		if host == s || strings.HasSuffix(host, "."+s) {
+			return "", reachInternal
+		}
+	}
+	for _, s := range OpenSuffixes {
+		if strings.HasSuffix(host, "."+s) {
+			return labelAbove(host, s), reachOwner
+		}
+	}
+	idx := suffixes()
+	tld := host[strings.LastIndexByte(host, '.')+1:]
+	if len(idx.below[tld]) == 0 {
+		return "", reachInternal
+	}
+	rule := idx.list.Find(host, &psl.FindOptions{DefaultRule: psl.DefaultRule})
+	if rule == nil {
+		return "", reachInternal
+	}
+	ps := rule.Decompose(host)[1]
+	if ps == "" || ps == host {
+		return "", reachNone // A public suffix itself serves no page of anyone's.
+	}
+	return labelAbove(host, ps), reachOwner
+}
+
+// labelAbove returns the label of host directly above its suffix s.
+func labelAbove(host, s string) string {
+	rest := strings.TrimSuffix(host, "."+s)
+	return rest[strings.LastIndexByte(rest, '.')+1:]
+}
+
+// strangerCanServe reports whether a stranger could serve a page at host:
+// a registrable name whose registrant's label is strangerToken's.
+func strangerCanServe(host string) bool {
+	label, reach := registrableLabel(host)
+	return reach == reachOwner && strings.Contains(label, strangerToken)
+}

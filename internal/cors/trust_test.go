@@ -1,0 +1,346 @@
+package cors
+
+import (
+	"math/rand/v2"
+	"strings"
+	"testing"
+
+	"golang.org/x/net/publicsuffix"
+)
+
+// Policies a review once passed although a stranger's site could write, and
+// the false alarms that teach people to ignore it: each case failed before
+// the fix it names.
+func TestFindingsTrust(t *testing.T) {
+	put, get := strs("PUT"), strs("GET")
+	cases := []struct {
+		name    string
+		rule    Rule
+		want    []string // codes on rule 0, each "code" or "code:severity"
+		notWant []string
+	}{
+		{"a tail without a dot", rule(put, strs("https://*com"), nil), strs("any-origin-write"), nil},
+		{"a tail inside the top-level domain", rule(put, strs("https://*om"), nil), strs("any-origin-write"), nil},
+		{"above a public suffix below the tail", rule(put, strs("https://*.amazonaws.com"), nil), strs("any-origin-write"), nil},
+		{"a label ending above a public suffix", rule(put, strs("https://*3.amazonaws.com"), nil), strs("any-origin-write"), nil},
+		{"the list's wildcard entries", rule(put, strs("https://*.ck"), nil), strs("any-origin-write"), nil},
+		{"the list's exception entries", rule(put, strs("https://*ww.ck"), nil), strs("any-origin-write"), nil},
+		{"a wildcard DNS service", rule(put, strs("https://*.nip.io"), nil), strs("any-origin-write"), nil},
+		{"a wildcard DNS service, the label in the middle", rule(put, strs("https://app.*.sslip.io"), nil), strs("any-origin-write"), nil},
+		{"onion names", rule(put, strs("https://*.onion"), nil), strs("any-origin-write"), nil},
+		{"a scheme-less wildcard over a suffix", rule(put, strs("*.co.uk"), nil), strs("any-origin-write"), nil},
+		{"a port after an open wildcard", rule(get, strs("https://*.com:8443"), nil), strs("any-origin"), strs("any-origin-write")},
+		// False alarms.
+		{"a host ending in an IP address", rule(put, strs("https://*.10.0.0.1"), nil), strs("origin-never-matches"), strs("any-origin-write", "internal-origin")},
+		{"digits before an address still match one", rule(get, strs("https://*0.0.1"), nil), nil, strs("origin-never-matches", "any-origin")},
+		{"internal names with a write", rule(put, strs("https://*.corp.internal"), nil), strs("internal-origin:medium"), strs("any-origin-write")},
+		{"internal names without", rule(get, strs("https://*.internal"), nil), strs("internal-origin:low"), strs("any-origin")},
+		{"test names", rule(put, strs("https://*.test"), nil), strs("internal-origin:medium"), strs("any-origin-write")},
+		{"home.arpa, a listed suffix nobody registers under", rule(put, strs("https://*.home.arpa"), nil), strs("internal-origin:medium"), strs("any-origin-write")},
+		{"a domain of one's own", rule(put, strs("https://*.example.com"), nil), nil, strs("any-origin-write", "internal-origin", "insecure-origin")},
+		{"a domain of one's own under a suffix's parent", rule(put, strs("https://*.example.amazonaws.com"), nil), nil, strs("any-origin-write")},
+		// A scheme that is a wildcard or missing admits http.
+		{"no scheme", rule(get, strs("*.example.com"), nil), strs("insecure-origin"), strs("origin-never-matches")},
+		{"a wildcard in the scheme", rule(get, strs("http*://app.example.com"), nil), strs("insecure-origin"), strs("origin-never-matches")},
+		{"a wildcard scheme", rule(get, strs("*://app.example.com"), nil), strs("insecure-origin"), strs("origin-never-matches")},
+		{"https spelt out", rule(get, strs("https://*.example.com"), nil), nil, strs("insecure-origin")},
+		{"http to loopback", rule(get, strs("*://localhost:3000"), nil), strs("loopback-origin"), strs("insecure-origin")},
+		{"an address browsers write otherwise", rule(get, strs("http://127.1"), nil), strs("origin-never-matches"), strs("loopback-origin")},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			found := Findings([]Rule{tc.rule})
+			got := map[string]Severity{}
+			for _, f := range found {
+				if f.RuleIndex == 0 {
+					got[f.Code] = f.Severity
+				}
+			}
+			for _, w := range tc.want {
+				code, severity, _ := strings.Cut(w, ":")
+				s, ok := got[code]
+				if !ok || severity != "" && string(s) != severity {
+					t.Errorf("want %s; got %v", w, got)
+				}
+			}
+			for _, n := range tc.notWant {
+				if _, ok := got[n]; ok {
+					t.Errorf("unwanted %s; findings:\n%v", n, messages(found))
+				}
+			}
+		})
+	}
+}
+
+func messages(fs []Finding) string {
+	var b strings.Builder
+	for _, f := range fs {
+		b.WriteString(f.Message + "\n")
+	}
+	return b.String()
+}
+
+// The invariant, not examples: whenever the policy lets an origin that a
+// stranger could serve make a request, the findings report any-origin (or
+// any-origin-write for a write). Attacker origins are derived here
+// independently of the findings code: built from each entry's text around
+// its `*` with fillers that hold a label nobody's policy names ("zqx"), and
+// kept when golang.org/x/net/publicsuffix (a separate copy of the list, and
+// a separate implementation) says that label is the registrable one.
+func TestAnyOriginInvariant(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	for range 4000 {
+		checkAnyOriginInvariant(t, randomPolicy(r))
+	}
+}
+
+// FuzzAnyOriginInvariant is TestAnyOriginInvariant with policies the fuzzer
+// writes.
+func FuzzAnyOriginInvariant(f *testing.F) {
+	f.Add("https://*com", "GET", "https://*.amazonaws.com", "PUT")
+	f.Add("*.co.uk", "PUT", "https://app.*.nip.io", "POST")
+	f.Add("https://*ww.ck", "DELETE", "https://*.example.com", "PUT")
+	f.Fuzz(func(t *testing.T, o1, m1, o2, m2 string) {
+		checkAnyOriginInvariant(t, []Rule{rule(strs(m1, "GET"), strs(o1), nil), rule(strs(m2), strs(o2, o1), nil)})
+	})
+}
+
+func checkAnyOriginInvariant(t *testing.T, rules []Rule) {
+	t.Helper()
+	var found []Finding
+	findingsDone := false
+	for _, o := range attackerOrigins(rules) {
+		for _, m := range Methods {
+			if !Evaluate(rules, Request{Origin: o, Method: m}).Allowed {
+				continue
+			}
+			if !findingsDone {
+				found, findingsDone = Findings(rules), true
+			}
+			want := []string{CodeAnyOrigin, CodeAnyOriginWrite}
+			if contains(WriteMethods, m) {
+				want = want[1:]
+			}
+			ok := false
+			for _, f := range found {
+				ok = ok || contains(want, f.Code)
+			}
+			if !ok {
+				t.Fatalf("%s from %s is allowed, and no finding says so\npolicy: %+v\nfindings:\n%s", m, o, describePolicy(rules), messages(found))
+			}
+		}
+	}
+}
+
+func describePolicy(rules []Rule) string {
+	var b strings.Builder
+	for i, r := range rules {
+		if r.Allowed != nil {
+			b.WriteString(strings.Join(r.Allowed.Methods, ",") + " from " + strings.Join(r.Allowed.Origins, " "))
+		}
+		if i < len(rules)-1 {
+			b.WriteString("; ")
+		}
+	}
+	return b.String()
+}
+
+// attackerOrigins are origins a stranger could serve that the policy's
+// entries might match: the text around each entry's `*` with attacker
+// fillers between, plus the origin null, kept only when the oracle agrees.
+func attackerOrigins(rules []Rule) []string {
+	out := []string{"null", "https://zqx.com", "http://zqx.com"}
+	fillers := []string{"zqx", "zqx.", ".zqx", "zqx.s", "zqx.s3", "zqx.c", "zqx.co", "zqx.zz", "zqx.www",
+		"zqx.1.2.3.4", "https://zqx.", "https://zqx", "http://zqx.", "ttps://zqx.", "s://zqx.", "://zqx.", "zqx.com", "zqx.co.uk"}
+	for _, r := range rules {
+		if r.Allowed == nil {
+			continue
+		}
+		for _, e := range r.Allowed.Origins {
+			before, after, ok := strings.Cut(e, "*")
+			if !ok {
+				continue
+			}
+			for _, f := range fillers {
+				if o := before + f + after; strangerServes(o) {
+					out = append(out, o)
+				}
+			}
+		}
+	}
+	return out
+}
+
+// strangerServes is the test's own oracle: an origin a browser sends whose
+// registrable label is the attacker's, per golang.org/x/net/publicsuffix, or
+// a name under a wildcard DNS service or onion.
+func strangerServes(origin string) bool {
+	scheme, host, ok := strings.Cut(origin, "://")
+	if !ok || scheme != "http" && scheme != "https" {
+		return false
+	}
+	if i := strings.IndexByte(host, ':'); i >= 0 {
+		port := host[i+1:]
+		host = host[:i]
+		if port == "" || port[0] == '0' || strings.Trim(port, "0123456789") != "" || len(port) > 5 {
+			return false
+		}
+	}
+	labels := strings.Split(host, ".")
+	for _, l := range labels {
+		if l == "" || strings.Trim(l, "abcdefghijklmnopqrstuvwxyz0123456789-") != "" {
+			return false
+		}
+	}
+	last := labels[len(labels)-1]
+	if strings.Trim(last, "0123456789") == "" {
+		return false // An address, or no host a browser accepts.
+	}
+	for _, open := range []string{"nip.io", "sslip.io", "onion"} {
+		if strings.HasSuffix(host, "."+open) {
+			rest := strings.Split(strings.TrimSuffix(host, "."+open), ".")
+			return strings.Contains(rest[len(rest)-1], "zqx")
+		}
+	}
+	if _, icann := publicsuffix.PublicSuffix(last); !icann || strings.HasSuffix(host, ".home.arpa") {
+		return false // Not a name of the public DNS.
+	}
+	etld1, err := publicsuffix.EffectiveTLDPlusOne(host)
+	if err != nil {
+		return false
+	}
+	label, _, _ := strings.Cut(etld1, ".")
+	return strings.Contains(label, "zqx")
+}
+
+// randomPolicy draws one or two rules whose origins are built from pieces
+// that public suffixes, addresses, schemes and wildcards are made of.
+func randomPolicy(r *rand.Rand) []Rule {
+	pieces := []string{"https://", "http://", "*", "*.", ".", "com", "co.uk", "uk", "amazonaws.com", "s3.amazonaws.com",
+		"3.amazonaws.com", "ck", "ww.ck", "www.ck", "nip.io", "io", "example", "example.com", "app.", "-app", "internal",
+		"home.arpa", "10.0.0.1", "1", "0.1", "om", "s", ":8443", "workers.dev", "dev", "github.io", "localhost", "://"}
+	entry := func() string {
+		var b strings.Builder
+		for range 1 + r.IntN(4) {
+			b.WriteString(pieces[r.IntN(len(pieces))])
+		}
+		return b.String()
+	}
+	var rules []Rule
+	for range 1 + r.IntN(2) {
+		var origins, methods []string
+		for range 1 + r.IntN(3) {
+			origins = append(origins, entry())
+		}
+		for _, m := range Methods {
+			if r.IntN(3) == 0 {
+				methods = append(methods, m)
+			}
+		}
+		rules = append(rules, rule(methods, origins, nil))
+	}
+	return rules
+}
+
+// The witness that stands for "a header starting x- but not x-a" must not
+// case-fold into the alphabet: when the policy holds every byte below 'A',
+// the filler once became 'A', which x-a* matches in any case, and the two
+// policies below were called equal though x-b tells them apart.
+func TestEquivalentHeaderFillerNeverFoldsIntoPatterns(t *testing.T) {
+	var junk []byte
+	for c := byte(1); c < 'A'; c++ {
+		if c != '*' {
+			junk = append(junk, c)
+		}
+	}
+	live := []Rule{rule(strs("PUT"), strs("*"), strs("x-*", string(junk)))}
+	approved := []Rule{rule(strs("PUT"), strs("*"), strs("x-a*", "x-", string(junk)))}
+	req := Request{Origin: "https://a.example", Method: "PUT", Headers: strs("x-b")}
+	if Evaluate(live, req).Allowed == Evaluate(approved, req).Allowed {
+		t.Fatal("the example no longer tells the policies apart")
+	}
+	if Equivalent(live, approved) {
+		t.Error("Equivalent = true for policies that answer x-b differently")
+	}
+}
+
+// The brute-force cross-check: over a small alphabet, every origin and
+// every header list up to a length is tried; when some request tells two
+// policies apart, Equivalent must say so, and when it says equal, no
+// request may tell them apart.
+func TestEquivalentAgainstBruteForce(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	alphabet := []string{"a", "b", "A", "-"}
+	var short []string // every string over the alphabet up to length 4
+	var grow func(prefix string, n int)
+	grow = func(prefix string, n int) {
+		short = append(short, prefix)
+		if n == 0 {
+			return
+		}
+		for _, c := range alphabet {
+			grow(prefix+c, n-1)
+		}
+	}
+	grow("", 4)
+	pattern := func() string {
+		s := short[r.IntN(len(short))]
+		if r.IntN(2) == 0 {
+			i := r.IntN(len(s) + 1)
+			s = s[:i] + "*" + s[i:]
+		}
+		return s
+	}
+	policy := func() []Rule {
+		var rules []Rule
+		for range 1 + r.IntN(3) {
+			methods := strs("GET")
+			if r.IntN(2) == 0 {
+				methods = strs("GET", "PUT")
+			}
+			ru := rule(methods, strs(pattern(), pattern()), strs(pattern()))
+			if r.IntN(3) == 0 {
+				ru.ExposeHeaders = strs(short[r.IntN(len(short))])
+			}
+			if r.IntN(3) == 0 {
+				ru.MaxAgeSeconds = np("60")
+			}
+			rules = append(rules, ru)
+		}
+		return rules
+	}
+	differ := func(a, b []Rule) string {
+		for _, o := range short {
+			for _, m := range strs("GET", "PUT") {
+				for _, hs := range [][]string{nil, {short[1]}, {short[2]}} {
+					req := Request{Origin: o, Method: m, Headers: hs}
+					if !sameAnswer(Evaluate(a, req), Evaluate(b, req)) {
+						return o + " " + m
+					}
+				}
+			}
+		}
+		for i, h := range short {
+			for _, h2 := range short[i:] {
+				for _, m := range strs("GET", "PUT") {
+					req := Request{Origin: "ab", Method: m, Headers: strs(h, h2)}
+					if !sameAnswer(Evaluate(a, req), Evaluate(b, req)) {
+						return "headers " + h + ", " + h2
+					}
+				}
+			}
+		}
+		return ""
+	}
+	for range 300 {
+		a := policy()
+		b := policy()
+		if r.IntN(2) == 0 { // Often a near copy, where equal is likely.
+			b = append([]Rule{}, a...)
+			b[0] = rule(a[0].Allowed.Methods, strs(a[0].Allowed.Origins[1], a[0].Allowed.Origins[0], pattern()), a[0].Allowed.Headers)
+		}
+		if by := differ(a, b); by != "" && Equivalent(a, b) {
+			t.Fatalf("Equivalent = true, but %s tells them apart:\n%s\n%s", by, describePolicy(a), describePolicy(b))
+		}
+	}
+}
