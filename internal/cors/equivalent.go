@@ -1,6 +1,7 @@
 package cors
 
 import (
+	"encoding/binary"
 	"encoding/json"
 	"math/big"
 	"reflect"
@@ -158,19 +159,12 @@ func witnesses(patterns []string, fold bool, budget *int) ([]string, bool) {
 	}
 	// Which wild patterns each prefix and suffix admits, as bit sets.
 	words := (len(wild) + 63) / 64
-	startsWith := func(s string) []uint64 {
+	// admitted is the set of wild patterns whose part (prefix or suffix)
+	// s has, as has tells.
+	admitted := func(s string, parts []string, has func(s, part string) bool) []uint64 {
 		set := make([]uint64, words)
-		for i, before := range befores {
-			if strings.HasPrefix(s, before) {
-				set[i/64] |= 1 << (i % 64)
-			}
-		}
-		return set
-	}
-	endsWith := func(s string) []uint64 {
-		set := make([]uint64, words)
-		for i, after := range afters {
-			if strings.HasSuffix(s, after) {
+		for i, part := range parts {
+			if has(s, part) {
 				set[i/64] |= 1 << (i % 64)
 			}
 		}
@@ -182,21 +176,18 @@ func witnesses(patterns []string, fold bool, budget *int) ([]string, bool) {
 	}
 	byPrefix := make([][]uint64, len(prefixes))
 	for i, p := range prefixes {
-		byPrefix[i] = startsWith(p)
+		byPrefix[i] = admitted(p, befores, strings.HasPrefix)
 	}
 	bySuffix := make([][]uint64, len(suffixes))
 	for i, s := range suffixes {
-		bySuffix[i] = endsWith(s)
+		bySuffix[i] = admitted(s, afters, strings.HasSuffix)
 	}
 	all := append(append([]string{}, wild...), exact...)
 	seen := map[string]bool{}
 	var out []string
 	keyBuf := make([]byte, 8*words+len(exact))
 	keepLong := func(w string, set []uint64) {
-		k := keyBuf[:0]
-		for _, x := range set {
-			k = append(k, byte(x), byte(x>>8), byte(x>>16), byte(x>>24), byte(x>>32), byte(x>>40), byte(x>>48), byte(x>>56))
-		}
+		k := appendSet(keyBuf[:0], set)
 		k = append(k, make([]byte, len(exact))...) // No exact pattern holds the filler.
 		if !seen[string(k)] {
 			seen[string(k)] = true
@@ -209,15 +200,12 @@ func witnesses(patterns []string, fold bool, budget *int) ([]string, bool) {
 	keepShort := func(w string) {
 		*budget -= len(all)
 		clear(set)
-		k := keyBuf[:0]
 		for i, before := range befores {
 			if len(w) >= len(before)+len(afters[i]) && strings.HasPrefix(w, before) && strings.HasSuffix(w, afters[i]) {
 				set[i/64] |= 1 << (i % 64)
 			}
 		}
-		for _, x := range set {
-			k = append(k, byte(x), byte(x>>8), byte(x>>16), byte(x>>24), byte(x>>32), byte(x>>40), byte(x>>48), byte(x>>56))
-		}
+		k := appendSet(keyBuf[:0], set)
 		for _, e := range exact {
 			k = append(k, boolByte(e == w))
 		}
@@ -249,6 +237,14 @@ func witnesses(patterns []string, fold bool, budget *int) ([]string, bool) {
 		}
 	}
 	return out, true
+}
+
+// appendSet appends a bit set's words to a map key.
+func appendSet(k []byte, set []uint64) []byte {
+	for _, x := range set {
+		k = binary.LittleEndian.AppendUint64(k, x)
+	}
+	return k
 }
 
 func boolByte(b bool) byte {
