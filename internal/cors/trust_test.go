@@ -2,6 +2,7 @@ package cors
 
 import (
 	"math/rand/v2"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -89,7 +90,7 @@ func messages(fs []Finding) string {
 // a separate implementation) says that label is the registrable one.
 func TestAnyOriginInvariant(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
-	for range 4000 {
+	for range 20000 {
 		checkAnyOriginInvariant(t, randomPolicy(r))
 	}
 }
@@ -182,8 +183,11 @@ func strangerServes(origin string) bool {
 	if i := strings.IndexByte(host, ':'); i >= 0 {
 		port := host[i+1:]
 		host = host[:i]
-		if port == "" || port[0] == '0' || strings.Trim(port, "0123456789") != "" || len(port) > 5 {
+		if n, err := strconv.Atoi(port); err != nil || port[0] == '0' || n > 65535 {
 			return false
+		}
+		if scheme == "https" && port == "443" || scheme == "http" && port == "80" {
+			return false // Browsers leave the default port out.
 		}
 	}
 	labels := strings.Split(host, ".")
@@ -214,17 +218,32 @@ func strangerServes(origin string) bool {
 }
 
 // randomPolicy draws one or two rules whose origins are built from pieces
-// that public suffixes, addresses, schemes and wildcards are made of.
+// that public suffixes, addresses, schemes and wildcards are made of: a
+// scheme (or none, or a wildcard one), host pieces with usually one `*`
+// among them, and sometimes a port.
 func randomPolicy(r *rand.Rand) []Rule {
-	pieces := []string{"https://", "http://", "*", "*.", ".", "com", "co.uk", "uk", "amazonaws.com", "s3.amazonaws.com",
-		"3.amazonaws.com", "ck", "ww.ck", "www.ck", "nip.io", "io", "example", "example.com", "app.", "-app", "internal",
-		"home.arpa", "10.0.0.1", "1", "0.1", "om", "s", ":8443", "workers.dev", "dev", "github.io", "localhost", "://"}
+	schemes := []string{"https://", "https://", "http://", "", "*://", "http*://"}
+	hosts := []string{".", "com", "co.uk", "uk", "amazonaws.com", "s3.amazonaws.com", "3.amazonaws.com", "ck", "ww.ck",
+		"www.ck", "nip.io", "io", "example", "example.com", "app.", "-app", "internal", "home.arpa", "10.0.0.1", "1", "0.1",
+		"om", "s", "workers.dev", "dev", "github.io", "localhost", "onion", "test"}
+	ports := []string{"", "", "", ":8443", ":443", ":*"}
 	entry := func() string {
-		var b strings.Builder
-		for range 1 + r.IntN(4) {
-			b.WriteString(pieces[r.IntN(len(pieces))])
+		if r.IntN(10) == 0 {
+			return []string{"*", "null", "https://*"}[r.IntN(3)]
 		}
-		return b.String()
+		parts := make([]string, 1+r.IntN(3))
+		for i := range parts {
+			parts[i] = hosts[r.IntN(len(hosts))]
+		}
+		host := strings.Join(parts, ".")
+		if r.IntN(2) == 0 {
+			host = strings.Join(parts, "")
+		}
+		if r.IntN(5) > 0 {
+			i := r.IntN(len(host) + 1)
+			host = host[:i] + "*" + host[i:]
+		}
+		return schemes[r.IntN(len(schemes))] + host + ports[r.IntN(len(ports))]
 	}
 	var rules []Rule
 	for range 1 + r.IntN(2) {
@@ -240,107 +259,4 @@ func randomPolicy(r *rand.Rand) []Rule {
 		rules = append(rules, rule(methods, origins, nil))
 	}
 	return rules
-}
-
-// The witness that stands for "a header starting x- but not x-a" must not
-// case-fold into the alphabet: when the policy holds every byte below 'A',
-// the filler once became 'A', which x-a* matches in any case, and the two
-// policies below were called equal though x-b tells them apart.
-func TestEquivalentHeaderFillerNeverFoldsIntoPatterns(t *testing.T) {
-	var junk []byte
-	for c := byte(1); c < 'A'; c++ {
-		if c != '*' {
-			junk = append(junk, c)
-		}
-	}
-	live := []Rule{rule(strs("PUT"), strs("*"), strs("x-*", string(junk)))}
-	approved := []Rule{rule(strs("PUT"), strs("*"), strs("x-a*", "x-", string(junk)))}
-	req := Request{Origin: "https://a.example", Method: "PUT", Headers: strs("x-b")}
-	if Evaluate(live, req).Allowed == Evaluate(approved, req).Allowed {
-		t.Fatal("the example no longer tells the policies apart")
-	}
-	if Equivalent(live, approved) {
-		t.Error("Equivalent = true for policies that answer x-b differently")
-	}
-}
-
-// The brute-force cross-check: over a small alphabet, every origin and
-// every header list up to a length is tried; when some request tells two
-// policies apart, Equivalent must say so, and when it says equal, no
-// request may tell them apart.
-func TestEquivalentAgainstBruteForce(t *testing.T) {
-	r := rand.New(rand.NewPCG(3, 4))
-	alphabet := []string{"a", "b", "A", "-"}
-	var short []string // every string over the alphabet up to length 4
-	var grow func(prefix string, n int)
-	grow = func(prefix string, n int) {
-		short = append(short, prefix)
-		if n == 0 {
-			return
-		}
-		for _, c := range alphabet {
-			grow(prefix+c, n-1)
-		}
-	}
-	grow("", 4)
-	pattern := func() string {
-		s := short[r.IntN(len(short))]
-		if r.IntN(2) == 0 {
-			i := r.IntN(len(s) + 1)
-			s = s[:i] + "*" + s[i:]
-		}
-		return s
-	}
-	policy := func() []Rule {
-		var rules []Rule
-		for range 1 + r.IntN(3) {
-			methods := strs("GET")
-			if r.IntN(2) == 0 {
-				methods = strs("GET", "PUT")
-			}
-			ru := rule(methods, strs(pattern(), pattern()), strs(pattern()))
-			if r.IntN(3) == 0 {
-				ru.ExposeHeaders = strs(short[r.IntN(len(short))])
-			}
-			if r.IntN(3) == 0 {
-				ru.MaxAgeSeconds = np("60")
-			}
-			rules = append(rules, ru)
-		}
-		return rules
-	}
-	differ := func(a, b []Rule) string {
-		for _, o := range short {
-			for _, m := range strs("GET", "PUT") {
-				for _, hs := range [][]string{nil, {short[1]}, {short[2]}} {
-					req := Request{Origin: o, Method: m, Headers: hs}
-					if !sameAnswer(Evaluate(a, req), Evaluate(b, req)) {
-						return o + " " + m
-					}
-				}
-			}
-		}
-		for i, h := range short {
-			for _, h2 := range short[i:] {
-				for _, m := range strs("GET", "PUT") {
-					req := Request{Origin: "ab", Method: m, Headers: strs(h, h2)}
-					if !sameAnswer(Evaluate(a, req), Evaluate(b, req)) {
-						return "headers " + h + ", " + h2
-					}
-				}
-			}
-		}
-		return ""
-	}
-	for range 300 {
-		a := policy()
-		b := policy()
-		if r.IntN(2) == 0 { // Often a near copy, where equal is likely.
-			b = append([]Rule{}, a...)
-			b[0] = rule(a[0].Allowed.Methods, strs(a[0].Allowed.Origins[1], a[0].Allowed.Origins[0], pattern()), a[0].Allowed.Headers)
-		}
-		if by := differ(a, b); by != "" && Equivalent(a, b) {
-			t.Fatalf("Equivalent = true, but %s tells them apart:\n%s\n%s", by, describePolicy(a), describePolicy(b))
-		}
-	}
 }
