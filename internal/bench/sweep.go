@@ -29,6 +29,9 @@ const (
 	TargetSweepWall    = 2500 * time.Millisecond
 	TargetSweepSpeedup = 10.0       // ≥ 10 × faster than the for_each floor.
 	TargetSweepRSS     = 60_000_000 // Provider peak RSS ≤ 60 MB.
+	// The large sweep (issue #18): its peak RSS was 164 MB.
+	TargetSweepLargeN   = 5000
+	TargetSweepLargeRSS = 100_000_000 // Provider peak RSS ≤ 100 MB.
 )
 
 // SweepAccount is the account that holds the buckets of the sweep of size n.

@@ -103,6 +103,11 @@ func (r Result) sweepTargets() []Target {
 	reqs := t("Sweep requests = list pages + buckets, exactly")
 	conns := t(fmt.Sprintf("Sweep connections ≤ concurrency + 2 = %d", sweepConcurrency+2))
 	rss := t(fmt.Sprintf("Sweep provider peak RSS ≤ 60 MB (N=%d)", TargetSweepN))
+	large := t(fmt.Sprintf("Sweep provider peak RSS ≤ 100 MB (N=%d)", TargetSweepLargeN))
+	if l, ok := r.Sweep(TargetSweepLargeN); ok {
+		m := maxRSS(l.all())
+		large.Known, large.Measured, large.Pass = true, MB(m), m <= TargetSweepLargeRSS
+	}
 	if ok {
 		wall.Known, wall.Measured, wall.Pass = true, Dur(s.LimitedMedian()), s.LimitedMedian() <= TargetSweepWall
 		m := maxRSS(s.all())
@@ -129,5 +134,5 @@ func (r Result) sweepTargets() []Target {
 		}
 		conns.Known, conns.Measured, conns.Pass = true, fmt.Sprintf("at most %d", maxConns), maxConns <= sweepConcurrency+2
 	}
-	return []Target{wall, speed, reqs, conns, rss}
+	return []Target{wall, speed, reqs, conns, rss, large}
 }

@@ -107,10 +107,9 @@ func TestRulesToState(t *testing.T) {
 		},
 		{
 			name: "member names are exact, not case-folded",
-			body: `{"success":true,"errors":[],"messages":[],"result":{"rules":[{"id":"x","ID":"y","allowed":{"methods":["GET"],"Methods":["PUT"],"origins":["*"]},"MaxAgeSeconds":5}],"RULES":[]},"Result":null}`,
+			body: `{"success":true,"errors":[],"messages":[],"result":{"rules":[{"id":"x","allowed":{"methods":["GET"],"origins":["*"]}}]},"Result":null}`,
 			want: []attr.Value{rule(types.StringValue("x"), strs("GET"), strs("*"), nullList, nullList, types.NumberNull())},
 		},
-		{name: "only a case-variant of rules", body: `{"success":true,"errors":[],"messages":[],"result":{"Rules":[{"allowed":{"methods":["GET"],"origins":["*"]}}]}}`, want: []attr.Value{}},
 		{name: "result without rules", body: `{"success":true,"errors":[],"messages":[],"result":{}}`, want: []attr.Value{}},
 		{name: "result null", body: `{"success":true,"errors":[],"messages":[],"result":null}`, want: []attr.Value{}},
 		{name: "empty rules", body: `{"success":true,"errors":[],"messages":[],"result":{"rules":[]}}`, want: []attr.Value{}},
@@ -147,6 +146,9 @@ func TestDecodeCORSRejects(t *testing.T) {
 		{"null header", env + `{"rules":[{"allowed":{"methods":["GET"],"origins":["*"],"headers":[null]}}]}}`, `"headers": element 0 is null`},
 		{"null exposed header", env + `{"rules":[{"allowed":{"methods":["GET"],"origins":["*"]},"exposeHeaders":[null]}]}}`, `"exposeHeaders": element 0 is null`},
 		{"invalid UTF-8 origin", env + "{\"rules\":[{\"allowed\":{\"methods\":[\"GET\"],\"origins\":[\"https://\xffexample.com\"]}}]}}", "not valid UTF-8"},
+		// A case variant of a member is not ignored: it is refused (r2api's checkRenamed).
+		{"only a case-variant of rules", env + `{"Rules":[{"allowed":{"methods":["GET"],"origins":["*"]}}]}}`, `member "Rules" of result looks like a renamed "rules"`},
+		{"case variants beside the members", env + `{"rules":[{"id":"x","ID":"y","allowed":{"methods":["GET"],"origins":["*"]}}]}}`, `member "ID" looks like a renamed "id"`},
 		{"second rules list", env + `{"rules":[{"allowed":{"methods":["GET"],"origins":["https://a.example"]}}],"rules":[]}}`, `member "rules" appears twice`},
 	}
 	for _, tc := range cases {

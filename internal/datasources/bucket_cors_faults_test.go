@@ -95,7 +95,7 @@ func TestBucketCORS_faultMatrix(t *testing.T) {
 			want:   acctest.ErrorRegexp("HTTP 200", "not valid JSON", "<!DOCTYPE html><html>Just a moment...</html>")},
 		{name: "enormous body is not read whole",
 			faults: []fakeapi.Fault{{Status: 200, Body: envelope(`{"rules":[],"pad":"` + strings.Repeat("x", 9<<20) + `"}`)}},
-			want:   acctest.ErrorRegexp("larger than the 8388608 bytes this provider reads")},
+			want:   acctest.ErrorRegexp("larger than the 131072 bytes a CORS policy may take")},
 		{name: "rule breaking the schema",
 			faults: []fakeapi.Fault{{Status: 200, Body: envelope(`{"rules":[{"id":"x","allowed":{"origins":["*"]}}]}`)}},
 			want:   acctest.ErrorRegexp(`Rule 0 (id "x") of the API's answer`, `"allowed.methods" is missing`)},

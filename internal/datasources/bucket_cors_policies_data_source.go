@@ -86,7 +86,13 @@ func (d *corsPoliciesDataSource) Schema(_ context.Context, _ datasource.SchemaRe
 			"read: it lists the buckets of each jurisdiction (all pages), then reads their policies a few at a time " +
 			"(the provider's `sweep_concurrency`) through the provider's shared, rate-limited client. Use it for an " +
 			"account-wide drift review; use `r2_bucket_cors` for a few buckets you name.\n\n" +
-			"A bucket deleted between the list and its read is left out with a warning. A jurisdiction the account " +
+			"A bucket deleted between the list and its read is left out with a warning. More than a race deletes is " +
+			"an error naming the jurisdiction and the buckets: all the buckets listed in a jurisdiction, or more than " +
+			"one and more than a tenth of them, answering that they do not exist (error 10006) means a wrong " +
+			"jurisdiction, a proxy or a broken API, not an account without those buckets. " +
+			"A policy over 128 KiB (R2, as S3, stores at most 100 rules in 64 KB) fails the read naming its bucket, " +
+			"and so do the answers of one read over 16 MiB in all; split such a sweep with `jurisdictions` or " +
+			"`name_contains`. A jurisdiction the account " +
 			"may not use (FedRAMP is by contract; we assume Cloudflare answers 403 with error 10042, as below) is skipped with a warning " +
 			"when `jurisdictions` is left out, and is an error when you name it. Any other failure fails the read with " +
 			"one error that names every bucket that could not be read; nothing partial is written to state.",
@@ -257,11 +263,12 @@ func (d *corsPoliciesDataSource) readPolicies(ctx context.Context, account strin
 	var diags diag.Diagnostics
 	concurrency := d.client.SweepConcurrency()
 	budget := r2api.NewRetryBudget(sweepRetryBudget(len(swept), concurrency))
-	rctx := r2api.WithRetryBudget(ctx, budget)
+	bytes := r2api.NewByteBudget(d.client.MaxSweepBytes())
+	rctx := r2api.WithByteBudget(r2api.WithRetryBudget(ctx, budget), bytes)
 	var g errgroup.Group
 	g.SetLimit(concurrency)
 	for i := range swept {
-		if ctx.Err() != nil {
+		if ctx.Err() != nil || bytes.Spent() {
 			break
 		}
 		g.Go(func() error {
@@ -279,17 +286,36 @@ func (d *corsPoliciesDataSource) readPolicies(ctx context.Context, account strin
 			"before it finished; nothing was written to state.", account))
 		return diags
 	}
+	if bytes.Spent() {
+		diags.AddError("R2 CORS Sweep Too Large", fmt.Sprintf("The CORS policies of the %d buckets listed in account %s "+
+			"came to more than the %d bytes one read of r2_bucket_cors_policies takes in all, so the read stopped and "+
+			"nothing was written to state. This bound keeps the provider's memory in check (a policy takes ten to "+
+			"fifteen times its size once decoded). Split the sweep with jurisdictions or name_contains, one data "+
+			"source per part.", len(swept), account, d.client.MaxSweepBytes()))
+		return diags
+	}
 
 	var failed, gone []sweptBucket
+	listed, vanished := map[string]int{}, map[string][]sweptBucket{}
 	for _, b := range swept {
+		listed[b.jurisdiction]++
 		if apiErr, ok := r2api.AsError(b.err); ok && apiErr.HasCode(r2api.CodeBucketNotFound) {
 			gone = append(gone, b)
+			vanished[b.jurisdiction] = append(vanished[b.jurisdiction], b)
 		} else if b.err != nil {
 			failed = append(failed, b)
 		}
 	}
 	if len(failed) > 0 {
 		diags.AddError(sweepErrorDiagnostic(failed, len(swept), account))
+		return diags
+	}
+	for _, j := range Jurisdictions {
+		if tooManyVanished(len(vanished[j]), listed[j]) {
+			diags.AddError(vanishedDiagnostic(vanished[j], listed[j], account))
+		}
+	}
+	if diags.HasError() {
 		return diags
 	}
 	if len(gone) > 0 {
@@ -302,6 +328,35 @@ func (d *corsPoliciesDataSource) readPolicies(ctx context.Context, account strin
 			account, r2api.CodeBucketNotFound, strings.Join(names, ", ")))
 	}
 	return diags
+}
+
+// tooManyVanished says whether gone of the listed buckets of one
+// jurisdiction answering "does not exist" (10006) is more than a race
+// between the list and the reads: all of them, or more than one and more
+// than a tenth. A bucket or two deleted during a sweep is a race; most of a
+// jurisdiction vanishing within seconds of being listed is a wrong
+// jurisdiction, a proxy or a broken API, and read as a warning it would
+// leave an empty review that every check passes.
+func tooManyVanished(gone, listed int) bool {
+	return gone > 0 && (gone == listed || gone > max(1, listed/10))
+}
+
+// vanishedDiagnostic is the error for a jurisdiction whose buckets vanished
+// between the list and their reads (tooManyVanished).
+func vanishedDiagnostic(gone []sweptBucket, listed int, account string) (string, string) {
+	names := make([]string, 0, min(len(gone), failuresShownInFull))
+	for _, b := range gone[:min(len(gone), failuresShownInFull)] {
+		names = append(names, fmt.Sprintf("%q", b.bucket.Name))
+	}
+	if more := len(gone) - len(names); more > 0 {
+		names = append(names, fmt.Sprintf("and %d more", more))
+	}
+	j := gone[0].header()
+	return "R2 Buckets Vanished During the Read", fmt.Sprintf("%d of the %d buckets listed in %s answered that they do "+
+		"not exist (error %d) when their CORS policy was read: %s. A bucket or two deleted during a sweep is a race; "+
+		"this many is not, so nothing was written to state. Check that the jurisdiction is right and that nothing "+
+		"between the provider and the API (a proxy, base_url) rewrites requests, then run the plan again.",
+		len(gone), listed, where{account: account, jurisdiction: j}, r2api.CodeBucketNotFound, strings.Join(names, ", "))
 }
 
 // sweepErrorDiagnostic is the one error of a sweep with failed reads: each of

@@ -310,3 +310,54 @@ func TestBucketCORSPolicies_validationSendsNothing(t *testing.T) {
 		})
 	}
 }
+
+// Every listed bucket of a jurisdiction answering "does not exist" is not a
+// race but a wrong jurisdiction, a proxy or a broken API: the read fails
+// naming the jurisdiction and the first buckets, instead of writing an
+// empty review that every check passes.
+func TestBucketCORSPolicies_everyBucketVanishedIsAnError(t *testing.T) {
+	t.Parallel()
+	s := acctest.StartFake(t)
+	for _, name := range []string{"alpha", "beta", "gamma"} {
+		s.AddBucket(acctest.AccountID, fakeapi.Bucket{Name: name, Jurisdiction: "eu", CORSRules: `[]`})
+	}
+	s.AddBucket(acctest.AccountID, fakeapi.Bucket{Name: "home", CORSRules: `[]`})
+	s.InjectFault(fakeapi.Fault{PathContains: "a/cors", Status: 404,
+		Body: `{"success":false,"errors":[{"code":10006,"message":"The specified bucket does not exist."}],"messages":[],"result":null}`})
+	acctest.Run(t, resource.TestStep{
+		Config: acctest.ProviderConfig(s) + acctest.BucketCORSPoliciesConfig(acctest.Jurisdictions("default", "eu")),
+		ExpectError: acctest.ErrorRegexp("R2 Buckets Vanished During the Read", "3 of the 3 buckets listed in",
+			`jurisdiction "eu"`, "error 10006", `"alpha", "beta", "gamma"`, "nothing was written to state"),
+	})
+}
+
+// A policy larger than any R2 can store fails the sweep, naming the bucket
+// and its jurisdiction, as it is read.
+func TestBucketCORSPolicies_oversizedPolicyIsRefused(t *testing.T) {
+	t.Parallel()
+	s := acctest.StartFake(t)
+	s.AddBucket(acctest.AccountID, fakeapi.Bucket{Name: "small", CORSRules: `[]`})
+	s.AddBucket(acctest.AccountID, fakeapi.Bucket{Name: "huge", Jurisdiction: "eu", CORSRules: `[]`})
+	origins := strings.Repeat(`"https://a.example",`, 200<<10/19)
+	s.InjectFault(fakeapi.Fault{PathContains: "/huge/cors", Body: `{"success":true,"errors":[],"messages":[],"result":` +
+		`{"rules":[{"allowed":{"methods":["GET"],"origins":[` + origins + `"*"]}}]}}`})
+	acctest.Run(t, resource.TestStep{
+		Config: acctest.ProviderConfig(s) + acctest.BucketCORSPoliciesConfig(),
+		ExpectError: acctest.ErrorRegexp("Cannot Read R2 Bucket CORS Policies", `bucket "huge"`, `jurisdiction "eu"`,
+			"larger than the 131072 bytes a CORS policy may take", "Retrying will not help"),
+	})
+}
+
+// A result whose policy sits under another name is an error naming the
+// member, not a bucket without a policy.
+func TestBucketCORSPolicies_renamedPolicyIsAnError(t *testing.T) {
+	t.Parallel()
+	s := acctest.StartFake(t)
+	s.AddBucket(acctest.AccountID, fakeapi.Bucket{Name: "media", CORSRules: `[]`})
+	s.InjectFault(fakeapi.Fault{PathContains: "/media/cors", Body: `{"success":true,"errors":[],"messages":[],"result":` +
+		`{"corsRules":[{"allowed":{"methods":["PUT"],"origins":["*"]}}]}}`})
+	acctest.Run(t, resource.TestStep{
+		Config:      acctest.ProviderConfig(s) + acctest.BucketCORSPoliciesConfig(acctest.Jurisdictions("default")),
+		ExpectError: acctest.ErrorRegexp(`bucket "media"`, `member "corsRules" of result looks like a renamed "rules"`),
+	})
+}

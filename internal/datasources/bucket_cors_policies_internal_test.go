@@ -112,3 +112,41 @@ func TestSweep_cancelStopsReadsInFlight(t *testing.T) {
 		t.Errorf("%d requests; no read may start after the cancel", n)
 	}
 }
+
+// A race deletes a bucket or two; more than that in one jurisdiction, or
+// all of its buckets, is not a race.
+func TestSweep_vanishedThreshold(t *testing.T) {
+	cases := []struct {
+		gone, listed int
+		fails        bool
+	}{
+		{1, 1, true}, {1, 2, false}, {2, 2, true}, {1, 3, false}, {2, 3, true},
+		{2, 20, false}, {3, 20, true}, {10, 100, false}, {11, 100, true}, {500, 5000, false}, {501, 5000, true},
+	}
+	for _, tc := range cases {
+		if got := tooManyVanished(tc.gone, tc.listed); got != tc.fails {
+			t.Errorf("tooManyVanished(%d, %d) = %t, want %t", tc.gone, tc.listed, got, tc.fails)
+		}
+	}
+}
+
+// The sweep's answers have one bound in all: past it the read fails once,
+// naming the bound, rather than holding every policy however many.
+func TestSweep_totalBytesAreBounded(t *testing.T) {
+	s, d := sweepFake(t)
+	for i := range 20 {
+		s.AddBucket(acct, fakeapi.Bucket{Name: fmt.Sprintf("big-%02d", i),
+			CORSRules: `[{"allowed":{"methods":["GET"],"origins":["` + strings.Repeat("a", 1000) + `"]}}]`})
+	}
+	ctx := context.Background()
+	swept, _, _ := d.list(ctx, acct, []string{"default"}, true, "")
+	c, err := r2api.New(r2api.Config{BaseURL: s.URL(), APIToken: "tok", MaxSweepBytes: 10_000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.client = c
+	e := only(t, d.readPolicies(ctx, acct, swept), diag.SeverityError)
+	if e.Summary() != "R2 CORS Sweep Too Large" || !strings.Contains(e.Detail(), "more than the 10000 bytes") {
+		t.Errorf("error = %s: %s", e.Summary(), e.Detail())
+	}
+}

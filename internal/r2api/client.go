@@ -51,6 +51,24 @@ const (
 	bodySnippetBytes = 512
 )
 
+// Bounds of one CORS policy, from what R2 can store. R2 documents none and
+// follows S3 where it is silent: S3 allows at most 100 rules in a CORS
+// configuration of at most 64 KB of XML. The same rules take fewer bytes as
+// JSON than as XML (no closing tags), so a Get Bucket CORS Policy answer of
+// more than 128 KiB, twice that, is no policy R2 could hold: it is refused
+// as it is read, before it is decoded.
+const (
+	MaxPolicyRules = 100
+	MaxPolicyBytes = 128 << 10
+	// DefaultMaxSweepBytes bounds the answers one sweep reads in all, so
+	// that what it holds cannot grow with the account: 128 policies of
+	// MaxPolicyBytes, or some 50,000 of the usual few hundred bytes (the
+	// default rate limit reads 1200 buckets in five minutes, so that is
+	// hours of sweep). Decoded into state, a byte of policy takes some ten
+	// to fifteen of memory.
+	DefaultMaxSweepBytes = 16 << 20
+)
+
 // Config is what the provider resolved from its configuration.
 type Config struct {
 	BaseURL string
@@ -79,6 +97,7 @@ type Config struct {
 	NoSharedPause bool
 	ListTimeout   time.Duration // a whole bucket list, every page; 0 means the default
 	MaxListBytes  int64         // the bodies of a whole bucket list; 0 means the default
+	MaxSweepBytes int64         // the bodies of a whole sweep; 0 means the default
 
 	// HTTPClient replaces the shared client; tests only.
 	HTTPClient *http.Client
@@ -102,6 +121,7 @@ type Client struct {
 	gate           *gate
 	listTimeout    time.Duration
 	maxListBytes   int64
+	maxSweepBytes  int64
 }
 
 // New checks the configuration and builds the client. It sends nothing.
@@ -125,6 +145,7 @@ func New(cfg Config) (*Client, error) {
 		gate:           newGate(realClock{}, orDefault(cfg.RateLimit, DefaultRateLimit, cfg.RateLimit != 0), RateLimitWindow),
 		listTimeout:    orDefault(cfg.ListTimeout, DefaultListTimeout, cfg.ListTimeout > 0),
 		maxListBytes:   orDefault(cfg.MaxListBytes, DefaultMaxListBytes, cfg.MaxListBytes > 0),
+		maxSweepBytes:  orDefault(cfg.MaxSweepBytes, DefaultMaxSweepBytes, cfg.MaxSweepBytes > 0),
 	}
 	if strings.TrimRight(base, "/") != DefaultBaseURL {
 		c.baseURL = DisplayURL(base)
@@ -157,6 +178,10 @@ func New(cfg Config) (*Client, error) {
 
 // SweepConcurrency is how many reads a sweep of many buckets runs at once.
 func (c *Client) SweepConcurrency() int { return c.concurrency }
+
+// MaxSweepBytes is how many bytes of answers a sweep may read in all
+// (NewByteBudget).
+func (c *Client) MaxSweepBytes() int64 { return c.maxSweepBytes }
 
 func orDefault[T any](v, def T, useV bool) T {
 	if useV {
@@ -241,6 +266,7 @@ func isLoopback(host string) bool {
 // an empty, non-nil slice, not an error. jurisdiction "" sends no header.
 func (c *Client) GetBucketCORS(ctx context.Context, accountID, bucketName, jurisdiction string) ([]cors.Rule, error) {
 	ctx, ex := c.startCall(ctx)
+	ex.bodyLimit, ex.bodyLimitIs = MaxPolicyBytes, "a CORS policy may take (R2, as S3, stores at most 100 rules in 64 KB)"
 
 	var params r2.BucketCORSGetParams
 	params.AccountID.Value, params.AccountID.Present = accountID, true
@@ -273,27 +299,39 @@ func (c *Client) GetBucketCORS(ctx context.Context, accountID, bucketName, juris
 
 // DecodeCORS decodes a 2xx body of Get Bucket CORS Policy, by exact member
 // names. A result without rules is an empty policy; anything that is not the
-// envelope, says success=false or breaks the schema is an error, never a
-// silent guess.
+// envelope, says success=false, breaks the schema, holds more rules than R2
+// stores (MaxPolicyRules) or a member that looks like a renamed one
+// (checkRenamed) is an error, never a silent guess.
 func DecodeCORS(body []byte) ([]cors.Rule, error) {
 	env, err := decodeEnvelope(body, "Get Bucket CORS Policy")
 	if err != nil {
 		return nil, err
 	}
-	var rules []cors.Rule
-	if err := env.result.Field("rules", &rules); err != nil {
+	if err := checkRenamed(env.result, "", "of result", resultLookalike); err != nil {
+		return nil, fmt.Errorf("the API's answer: %w", err)
+	}
+	var raws []json.RawMessage
+	if err := env.result.Field("rules", &raws); err != nil {
 		return nil, fmt.Errorf("the API's rules cannot be read: %w", err)
 	}
 	// A result without rules (or no result at all) is a bucket without a
 	// policy, as the 404/10059 answer is: the API has sent both.
-	if rules == nil {
+	if raws == nil {
 		return []cors.Rule{}, nil
 	}
-	for i, r := range rules {
-		if err := checkRule(r); err != nil {
+	if len(raws) > MaxPolicyRules {
+		return nil, fmt.Errorf("the API's answer holds %d rules, more than the %d a CORS policy may hold", len(raws), MaxPolicyRules)
+	}
+	rules := make([]cors.Rule, len(raws))
+	for i, raw := range raws {
+		err := json.Unmarshal(raw, &rules[i])
+		if err == nil {
+			err = checkRule(raw, rules[i])
+		}
+		if err != nil {
 			name := ""
-			if r.ID != nil {
-				name = fmt.Sprintf(" (id %q)", *r.ID)
+			if id := rules[i].ID; id != nil {
+				name = fmt.Sprintf(" (id %q)", *id)
 			}
 			return nil, fmt.Errorf("rule %d%s of the API's answer: %w", i, name, err)
 		}
@@ -301,9 +339,24 @@ func DecodeCORS(body []byte) ([]cors.Rule, error) {
 	return rules, nil
 }
 
-// checkRule enforces what the schema requires of a rule, and the bounds of
-// maxAgeSeconds that keep a number cheap to carry (cors.ValidateMaxAge).
-func checkRule(r cors.Rule) error {
+// checkRule enforces what the schema requires of a rule, the bounds of
+// maxAgeSeconds that keep a number cheap to carry (cors.ValidateMaxAge), and
+// that no member of the rule (raw) looks like a renamed one.
+func checkRule(raw json.RawMessage, r cors.Rule) error {
+	rule, err := jsonexact.Decode(raw)
+	if err != nil {
+		return err
+	}
+	if err := checkRenamed(rule, "", "", ruleLookalike); err != nil {
+		return err
+	}
+	var allowed jsonexact.Object
+	if err := rule.Field("allowed", &allowed); err != nil {
+		return err
+	}
+	if err := checkRenamed(allowed, "allowed.", "", allowedLookalike); err != nil {
+		return err
+	}
 	switch {
 	case r.Allowed == nil:
 		return errors.New(`"allowed" is missing`)

@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -28,6 +29,10 @@ type exchange struct {
 	status      int
 	contentType string
 	body        []byte // the last body read, whole (bounded by maxBodyBytes)
+	// bodyLimit, when set and below the client's maxBodyBytes, bounds this
+	// call's bodies instead; bodyLimitIs says what it is ("a CORS policy may take").
+	bodyLimit   int64
+	bodyLimitIs string
 	lastErr     error  // the last transport error, when no answer came
 	reason      string // why retrying stopped early, if it did
 	permanent   bool   // lastErr is one no retry can mend
@@ -48,6 +53,50 @@ func exchangeFrom(ctx context.Context) *exchange {
 
 // errBodyTooLarge stops a read of a body over the limit; it is not retried.
 var errBodyTooLarge = errors.New("response body too large")
+
+// errSweepTooLarge is a body past the ByteBudget of the calls it belongs to.
+var errSweepTooLarge = errors.New("the sweep is too large")
+
+// IsSweepTooLarge reports whether err is a call refused because the sweep's
+// ByteBudget was spent.
+func IsSweepTooLarge(err error) bool { return errors.Is(err, errSweepTooLarge) }
+
+// ByteBudget bounds the bodies many calls read together (a sweep's), so that
+// what they hold cannot grow with the account. Safe for concurrent use.
+type ByteBudget struct {
+	left  atomic.Int64
+	total int64
+}
+
+// NewByteBudget allows n bytes of bodies in all.
+func NewByteBudget(n int64) *ByteBudget {
+	b := &ByteBudget{total: n}
+	b.left.Store(n)
+	return b
+}
+
+// Spent reports whether a body went past the budget.
+func (b *ByteBudget) Spent() bool { return b.left.Load() < 0 }
+
+type byteBudgetKey struct{}
+
+// WithByteBudget makes every call made with the returned context charge the
+// bodies it reads to b; a body past it fails its call, finally.
+func WithByteBudget(ctx context.Context, b *ByteBudget) context.Context {
+	return context.WithValue(ctx, byteBudgetKey{}, b)
+}
+
+func byteBudgetFrom(ctx context.Context) *ByteBudget {
+	b, _ := ctx.Value(byteBudgetKey{}).(*ByteBudget)
+	return b
+}
+
+// chargeBytes charges n bytes to the budget of ctx, if any, and reports
+// whether they fit.
+func chargeBytes(ctx context.Context, n int) bool {
+	b := byteBudgetFrom(ctx)
+	return b == nil || b.left.Add(-int64(n)) >= 0
+}
 
 type nextFunc = func(*http.Request) (*http.Response, error)
 
@@ -147,17 +196,31 @@ func (c *Client) attempt(ctx context.Context, req *http.Request, next nextFunc, 
 		tflog.Debug(ctx, "R2 API request failed", map[string]any{"error": ex.lastErr.Error(), "attempt": ex.attempts})
 		return nil, ex.lastErr
 	}
-	body, err := readBounded(res.Body, c.maxBodyBytes)
+	limit, limitIs := c.maxBodyBytes, "this provider reads"
+	if ex.bodyLimit > 0 && ex.bodyLimit < limit {
+		limit, limitIs = ex.bodyLimit, ex.bodyLimitIs
+	}
+	body, err := readBounded(res.Body, limit)
 	_ = res.Body.Close()
 	ex.status, ex.contentType, ex.body = res.StatusCode, res.Header.Get("Content-Type"), body
+	if err == nil && !chargeBytes(ctx, len(body)) {
+		err = errSweepTooLarge
+	}
 	if err != nil {
-		if errors.Is(err, errBodyTooLarge) {
-			ex.lastErr = fmt.Errorf("the response body is larger than the %d bytes this provider reads", c.maxBodyBytes)
-		} else {
+		tooLarge := errors.Is(err, errBodyTooLarge) || errors.Is(err, errSweepTooLarge)
+		switch {
+		case errors.Is(err, errBodyTooLarge):
+			ex.lastErr = fmt.Errorf("the response body is larger than the %d bytes %s", limit, limitIs)
+		case errors.Is(err, errSweepTooLarge):
+			ex.body = nil
+			ex.lastErr = fmt.Errorf("%w: the answers came to more than the %d bytes one sweep reads", err, byteBudgetFrom(ctx).total)
+		default:
 			ex.lastErr = fmt.Errorf("reading the response body: %w", describeTransportError(ctx, actx, err, timeout))
 		}
+		// A body over a bound would be over it again: final.
+		ex.permanent = tooLarge
 		tflog.Debug(ctx, "R2 API response body unreadable", map[string]any{"status": res.StatusCode, "error": ex.lastErr.Error()})
-		return nil, &bodyError{err: ex.lastErr, tooLarge: errors.Is(err, errBodyTooLarge)}
+		return nil, &bodyError{err: ex.lastErr, tooLarge: tooLarge}
 	}
 	ex.lastErr, ex.permanent = nil, false
 	tflog.Debug(ctx, "R2 API response", map[string]any{

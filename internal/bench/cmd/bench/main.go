@@ -62,7 +62,7 @@ type flags struct {
 func parseFlags() (flags, error) {
 	var f flags
 	sizes := flag.String("sizes", "1,100,1000", "comma-separated `list` of data source counts")
-	sweepSizes := flag.String("sweep-sizes", "100,1000", "comma-separated `list` of bucket counts for the "+
+	sweepSizes := flag.String("sweep-sizes", "100,1000,5000", "comma-separated `list` of bucket counts for the "+
 		"r2_bucket_cors_policies sweep (\"\" for none)")
 	flag.IntVar(&f.limitedUpTo, "sweep-limited-upto", 1000, "sweeps larger than this run only with the rate limit off "+
 		"(with it on, a sweep over 1200 requests waits five minutes per 1200)")
