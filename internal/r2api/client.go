@@ -58,7 +58,6 @@ const (
 // more than 128 KiB, twice that, is no policy R2 could hold: it is refused
 // as it is read, before it is decoded.
 const (
-	MaxPolicyRules = 100
 	MaxPolicyBytes = 128 << 10
 	// DefaultMaxSweepBytes bounds the answers one sweep reads in all, so
 	// that what it holds cannot grow with the account: 128 policies of
@@ -300,7 +299,7 @@ func (c *Client) GetBucketCORS(ctx context.Context, accountID, bucketName, juris
 // DecodeCORS decodes a 2xx body of Get Bucket CORS Policy, by exact member
 // names. A result without rules is an empty policy; anything that is not the
 // envelope, says success=false, breaks the schema, holds more rules than R2
-// stores (MaxPolicyRules) or a member that looks like a renamed one
+// stores (cors.MaxRules) or a member that looks like a renamed one
 // (checkRenamed) is an error, never a silent guess.
 func DecodeCORS(body []byte) ([]cors.Rule, error) {
 	env, err := decodeEnvelope(body, "Get Bucket CORS Policy")
@@ -319,8 +318,8 @@ func DecodeCORS(body []byte) ([]cors.Rule, error) {
 	if raws == nil {
 		return []cors.Rule{}, nil
 	}
-	if len(raws) > MaxPolicyRules {
-		return nil, fmt.Errorf("the API's answer holds %d rules, more than the %d a CORS policy may hold", len(raws), MaxPolicyRules)
+	if len(raws) > cors.MaxRules {
+		return nil, fmt.Errorf("the API's answer holds %d rules, more than the %d a CORS policy may hold", len(raws), cors.MaxRules)
 	}
 	rules := make([]cors.Rule, len(raws))
 	for i, raw := range raws {
