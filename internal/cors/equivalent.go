@@ -70,8 +70,14 @@ func equivalent(a, b []Rule) (equal, decided bool) {
 	if !ok {
 		return identical()
 	}
-	// Each evaluation reads every rule and origin entry of both policies.
-	budget -= len(originWitnesses) * len(methods) * len(headerSets) * (len(a) + len(b) + len(origins))
+	// Each evaluation reads every rule, origin entry and method of both
+	// policies, and matches each requested header against header entries.
+	longest := 0
+	for _, hs := range headerSets {
+		longest = max(longest, len(hs))
+	}
+	perEvaluation := len(a) + len(b) + len(origins) + len(headers)*longest
+	budget -= len(originWitnesses) * len(methods) * len(headerSets) * perEvaluation
 	if budget < 0 {
 		return identical()
 	}
@@ -187,6 +193,7 @@ func witnesses(patterns []string, fold bool, budget *int) ([]string, bool) {
 	var out []string
 	keyBuf := make([]byte, 8*words+len(exact))
 	keepLong := func(w string, set []uint64) {
+		*budget -= 40 + 4*words // A key to hash and, likely, store: about a microsecond.
 		k := appendSet(keyBuf[:0], set)
 		k = append(k, make([]byte, len(exact))...) // No exact pattern holds the filler.
 		if !seen[string(k)] {
@@ -217,22 +224,59 @@ func witnesses(patterns []string, fold bool, budget *int) ([]string, bool) {
 	for _, e := range exact {
 		keepShort(e)
 	}
+	// Longer strings: one per pair of prefix and suffix (the pairs that
+	// admit no pattern are one class, kept once).
+	*budget -= len(prefixes) * len(suffixes) * (1 + words/4)
+	if *budget < 0 {
+		return nil, false
+	}
 	long := make([]uint64, words)
+	none := false
 	for i, p := range prefixes {
 		for j, s := range suffixes {
+			empty := true
 			for w := range long {
 				long[w] = byPrefix[i][w] & bySuffix[j][w]
+				empty = empty && long[w] == 0
 			}
+			if empty && none {
+				continue
+			}
+			none = none || empty
 			keepLong(p+string(filler)+s, long)
-			// p and s overlapping by k bytes, or abutting (k = 0).
-			for k := min(len(p), len(s)); k >= 0; k-- {
-				*budget--
-				if p[len(p)-k:] == s[:k] {
-					keepShort(p + s[k:])
+		}
+		if *budget < 0 {
+			return nil, false
+		}
+	}
+	// Shorter ones: a prefix and a suffix overlapping by k >= 1 bytes. A
+	// string that is a prefix and a suffix end to end (k = 0) needs no
+	// witness of its own: if no longer pattern prefix or suffix fits it, it
+	// matches what the longer string of the pair matches; if one does, it is
+	// that longer pair overlapping, found here. The suffixes are indexed by
+	// their beginnings, so only overlapping pairs are visited; hashing those
+	// beginnings costs the square of each part's length, counted first.
+	cost := 0
+	for _, part := range append(append([]string{}, prefixes...), suffixes...) {
+		cost += len(part) * (len(part) + 1) / 2 / 16
+	}
+	*budget -= cost
+	if *budget < 0 {
+		return nil, false
+	}
+	beginning := map[string][]string{}
+	for _, s := range suffixes {
+		for k := 1; k <= len(s); k++ {
+			beginning[s[:k]] = append(beginning[s[:k]], s)
+		}
+	}
+	for _, p := range prefixes {
+		for k := 1; k <= len(p); k++ {
+			for _, s := range beginning[p[len(p)-k:]] {
+				keepShort(p + s[k:])
+				if *budget < 0 {
+					return nil, false
 				}
-			}
-			if *budget < 0 {
-				return nil, false
 			}
 		}
 	}

@@ -18,7 +18,8 @@ type hostWildcard struct {
 	entry   string
 	schemes []string // the schemes the entry admits, https first
 	head    string   // the host's text before the `*`
-	tail    string   // the host's text after it
+	tail    string   // the host's text after it, without a final dot
+	dot     string   // "." when the host ends in one (a fully qualified name)
 	port    string   // what follows the host: ":8443", or ""
 }
 
@@ -51,6 +52,9 @@ func splitHostWildcard(entry string) (hw hostWildcard, ok bool) {
 	if i := strings.IndexAny(after, ":/"); i >= 0 {
 		hw.tail, hw.port = after[:i], after[i:]
 	}
+	if t, ok := strings.CutSuffix(hw.tail, "."); ok {
+		hw.tail, hw.dot = t, "." // https://*.com. matches https://attacker.com.
+	}
 	return hw, len(hw.schemes) > 0
 }
 
@@ -63,7 +67,9 @@ func (hw hostWildcard) originFor(hosts []string, keep func(host string) bool) (s
 		}
 		for _, h := range hosts {
 			o := scheme + "://" + h + hw.port
-			if wildcardMatch(hw.entry, o, false) && ValidateOrigin(o) == nil && keep(h) {
+			// A filler may reach into the port (https://*3 matches
+			// https://attacker.com:8443), so the host is read back.
+			if _, host := originHost(o); wildcardMatch(hw.entry, o, false) && ValidateOrigin(o) == nil && keep(host) {
 				return o, true
 			}
 		}
@@ -75,9 +81,9 @@ func (hw hostWildcard) originFor(hosts []string, keep func(host string) bool) (s
 // that does not end in one, so filler starts a label of its own.
 func (hw hostWildcard) hostWith(filler string) string {
 	if hw.head != "" && !strings.HasSuffix(hw.head, ".") {
-		return hw.head + "." + filler + hw.tail
+		return hw.head + "." + filler + hw.tail + hw.dot
 	}
-	return hw.head + filler + hw.tail
+	return hw.head + filler + hw.tail + hw.dot
 }
 
 // maxSuffixTries bounds the public suffixes tried per entry; the first that
@@ -110,9 +116,17 @@ func strangerOrigin(entry string) (string, bool) {
 	switch t := hw.tail; {
 	case t == "":
 		fillers = append(fillers, strangerToken+".com")
+	case hw.port == "" && strings.Trim(t, "0123456789") == "":
+		// Digits may end a port as well as a name (https://*3).
+		fillers = append(fillers, strangerToken+".com:", strangerToken+".com:1")
+		for _, s := range idx.tlds {
+			if strings.HasSuffix(s.name, t) {
+				fillers = append(fillers, under(s, t))
+			}
+		}
 	case t[0] == '.':
 		// Whole labels above t: any suffix at or below t will do.
-		for _, s := range idx.below[t[1:]] {
+		for _, s := range idx.suffixesBelow(t[1:]) {
 			fillers = append(fillers, under(s, t))
 			if len(fillers) == maxSuffixTries {
 				break
@@ -133,7 +147,7 @@ func strangerOrigin(entry string) (string, bool) {
 		// The label above rest ends with part: the stranger's own label
 		// when rest is a suffix (https://*example.com), else a suffix's
 		// (https://*3.amazonaws.com covers s3.amazonaws.com).
-		for _, s := range idx.below[rest] {
+		for _, s := range idx.suffixesBelow(rest) {
 			switch {
 			case s.name == rest && s.wildcard:
 				fillers = append(fillers, strangerToken+".zz")

@@ -1,6 +1,7 @@
 package cors
 
 import (
+	"slices"
 	"strings"
 	"sync"
 
@@ -65,9 +66,6 @@ var suffixes = sync.OnceValue(func() *suffixIndex {
 			}
 			name = name[dot+1:]
 		}
-		if !strings.Contains(s.name, ".") {
-			idx.tlds = append(idx.tlds, s)
-		}
 	}
 	for _, r := range psl.DefaultRules() {
 		switch r.Type {
@@ -80,6 +78,15 @@ var suffixes = sync.OnceValue(func() *suffixIndex {
 	for _, s := range OpenSuffixes {
 		add(suffix{name: s}) // The label above one is whoever chose it.
 	}
+	// Every top-level domain the list knows, also those it names only as
+	// the parent of others (za, under co.za): the list's default rule makes
+	// names directly under them registrable.
+	for name := range idx.below {
+		if !strings.Contains(name, ".") {
+			idx.tlds = append(idx.tlds, suffix{name: name})
+		}
+	}
+	slices.SortFunc(idx.tlds, func(a, b suffix) int { return strings.Compare(a.name, b.name) })
 	// A domain's own entry first: it gives the shortest probe.
 	for name, list := range idx.below {
 		for i, s := range list {
@@ -91,6 +98,21 @@ var suffixes = sync.OnceValue(func() *suffixIndex {
 	}
 	return idx
 })
+
+// suffixesBelow returns the public suffixes at or below domain, domain
+// first when it is one: listed ones, and domain itself when the list's
+// rules make it one without naming it (zz.ck under the wildcard *.ck, za by
+// the default rule).
+func (idx *suffixIndex) suffixesBelow(domain string) []suffix {
+	list := idx.below[domain]
+	if len(list) > 0 && list[0].name == domain {
+		return list
+	}
+	if rule := idx.list.Find(domain, &psl.FindOptions{DefaultRule: psl.DefaultRule}); rule != nil && rule.Decompose(domain)[1] == "" {
+		return append([]suffix{{name: domain}}, list...)
+	}
+	return list
+}
 
 // hostReach says who can serve a page at a DNS name.
 type hostReach int

@@ -30,6 +30,15 @@ func TestFindingsTrust(t *testing.T) {
 		{"a wildcard DNS service, the label in the middle", rule(put, strs("https://app.*.sslip.io"), nil), strs("any-origin-write"), nil},
 		{"onion names", rule(put, strs("https://*.onion"), nil), strs("any-origin-write"), nil},
 		{"a scheme-less wildcard over a suffix", rule(put, strs("*.co.uk"), nil), strs("any-origin-write"), nil},
+		// Found by an adversarial review.
+		{"a fully qualified name", rule(put, strs("https://*.com."), nil), strs("any-origin-write"), nil},
+		{"a fully qualified name, the label's end", rule(put, strs("https://*com."), nil), strs("any-origin-write"), nil},
+		{"a wildcard that reaches into the port", rule(put, strs("https://*3"), nil), strs("any-origin-write"), nil},
+		{"a child of a wildcard entry", rule(put, strs("https://*.zz.ck"), nil), strs("any-origin-write"), nil},
+		{"a label's end under a child of a wildcard entry", rule(put, strs("https://*x.zz.ck"), nil), strs("any-origin-write"), nil},
+		{"a deeper wildcard entry", rule(put, strs("https://*.foo.kawasaki.jp"), nil), strs("any-origin-write"), nil},
+		{"a top-level domain named only as a parent", rule(put, strs("https://*x.za"), nil), strs("any-origin-write"), nil},
+		{"an exception to a wildcard entry", rule(put, strs("https://*.www.ck"), nil), nil, strs("any-origin-write")},
 		{"a port after an open wildcard", rule(get, strs("https://*.com:8443"), nil), strs("any-origin"), strs("any-origin-write")},
 		// False alarms.
 		{"a host ending in an IP address", rule(put, strs("https://*.10.0.0.1"), nil), strs("origin-never-matches"), strs("any-origin-write", "internal-origin")},
@@ -152,7 +161,8 @@ func describePolicy(rules []Rule) string {
 func attackerOrigins(rules []Rule) []string {
 	out := []string{"null", "https://zqx.com", "http://zqx.com"}
 	fillers := []string{"zqx", "zqx.", ".zqx", "zqx.s", "zqx.s3", "zqx.c", "zqx.co", "zqx.zz", "zqx.www",
-		"zqx.1.2.3.4", "https://zqx.", "https://zqx", "http://zqx.", "ttps://zqx.", "s://zqx.", "://zqx.", "zqx.com", "zqx.co.uk"}
+		"zqx.1.2.3.4", "https://zqx.", "https://zqx", "http://zqx.", "ttps://zqx.", "s://zqx.", "://zqx.", "zqx.com", "zqx.co.uk",
+		"zqx.com.", "zqx.com:", "zqx.com:1", "zqx.com:84", "zqx.zz.", "zqx.x"}
 	for _, r := range rules {
 		if r.Allowed == nil {
 			continue
@@ -190,6 +200,7 @@ func strangerServes(origin string) bool {
 			return false // Browsers leave the default port out.
 		}
 	}
+	host = strings.TrimSuffix(host, ".") // A fully qualified name is the same site.
 	labels := strings.Split(host, ".")
 	for _, l := range labels {
 		if l == "" || strings.Trim(l, "abcdefghijklmnopqrstuvwxyz0123456789-") != "" {
@@ -225,7 +236,7 @@ func randomPolicy(r *rand.Rand) []Rule {
 	schemes := []string{"https://", "https://", "http://", "", "*://", "http*://"}
 	hosts := []string{".", "com", "co.uk", "uk", "amazonaws.com", "s3.amazonaws.com", "3.amazonaws.com", "ck", "ww.ck",
 		"www.ck", "nip.io", "io", "example", "example.com", "app.", "-app", "internal", "home.arpa", "10.0.0.1", "1", "0.1",
-		"om", "s", "workers.dev", "dev", "github.io", "localhost", "onion", "test"}
+		"om", "s", "workers.dev", "dev", "github.io", "localhost", "onion", "test", "zz.ck", "za", "3", "43", "com."}
 	ports := []string{"", "", "", ":8443", ":443", ":*"}
 	entry := func() string {
 		if r.IntN(10) == 0 {

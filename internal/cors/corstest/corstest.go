@@ -24,7 +24,9 @@ type Policy struct {
 //     64 KB holds (every prefix meets every suffix);
 //   - half the origins open at the front, half at the back (every pair of
 //     them a class of its own);
-//   - request headers: each rule a different wildcard set, with writes.
+//   - request headers: each rule a different wildcard set, with writes;
+//   - request headers that combine in many ways, and a prefix and suffix
+//     that overlap at every length (found by an adversarial review).
 func Largest() []Policy {
 	return []Policy{
 		{"100 rules x 10 wildcard origins", fill(func(i, j int) string { return fmt.Sprintf("https://*.tenant-%03d-%02d.example.com", i, j) }, 10, nil)},
@@ -37,7 +39,34 @@ func Largest() []Policy {
 		}, 0, nil)},
 		{"wildcard headers", fill(func(i, j int) string { return fmt.Sprintf("https://*.t%d.example.com", i) }, 0,
 			func(i, j int) string { return fmt.Sprintf("x-%d-%d-*", i%7, j) })},
+		{"header combinations", headerCombinations()},
+		{"long overlapping prefix and suffix", []cors.Rule{{Allowed: &cors.Allowed{Methods: []string{"GET"},
+			Origins: []string{strings.Repeat("a", 31900) + "*", "*" + strings.Repeat("a", 31900)}}}}},
 	}
+}
+
+// headerCombinations is ten rules that each accept every header but one
+// of nine, among 130 others: the sets of headers that tell rules apart
+// multiply (found by an adversarial review, when Equivalent's step count
+// left header matching out).
+func headerCombinations() []cors.Rule {
+	rules := make([]cors.Rule, 10)
+	for i := range rules {
+		var headers []string
+		for j := range 130 {
+			headers = append(headers, fmt.Sprintf("filler-%03d", j))
+		}
+		for k := range 9 {
+			if k != i%9 {
+				headers = append(headers, fmt.Sprintf("k%d", k))
+			}
+		}
+		rules[i] = cors.Rule{Allowed: &cors.Allowed{Methods: []string{"GET", "PUT", "POST", "DELETE", "HEAD"}, Origins: []string{"*"}, Headers: headers}}
+	}
+	for o := range 50 {
+		rules[9].Allowed.Origins = append(rules[9].Allowed.Origins, fmt.Sprintf("o%d", o))
+	}
+	return rules
 }
 
 // fill builds MaxRules rules of PUT and GET with origins from origin(rule,
