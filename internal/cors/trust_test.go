@@ -271,3 +271,106 @@ func randomPolicy(r *rand.Rand) []Rule {
 	}
 	return rules
 }
+
+// The witness that stands for "a header starting x- but not x-a" must not
+// case-fold into the alphabet: when the policy holds every byte below 'A',
+// the filler once became 'A', which x-a* matches in any case, and the two
+// policies below were called equal though x-b tells them apart.
+func TestEquivalentHeaderFillerNeverFoldsIntoPatterns(t *testing.T) {
+	var junk []byte
+	for c := byte(1); c < 'A'; c++ {
+		if c != '*' {
+			junk = append(junk, c)
+		}
+	}
+	live := []Rule{rule(strs("PUT"), strs("*"), strs("x-*", string(junk)))}
+	approved := []Rule{rule(strs("PUT"), strs("*"), strs("x-a*", "x-", string(junk)))}
+	req := Request{Origin: "https://a.example", Method: "PUT", Headers: strs("x-b")}
+	if Evaluate(live, req).Allowed == Evaluate(approved, req).Allowed {
+		t.Fatal("the example no longer tells the policies apart")
+	}
+	if Equivalent(live, approved) {
+		t.Error("Equivalent = true for policies that answer x-b differently")
+	}
+}
+
+// The brute-force cross-check: over a small alphabet, every origin and
+// every header list up to a length is tried; when some request tells two
+// policies apart, Equivalent must say so, and when it says equal, no
+// request may tell them apart.
+func TestEquivalentAgainstBruteForce(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	alphabet := []string{"a", "b", "A", "-"}
+	var short []string // every string over the alphabet up to length 4
+	var grow func(prefix string, n int)
+	grow = func(prefix string, n int) {
+		short = append(short, prefix)
+		if n == 0 {
+			return
+		}
+		for _, c := range alphabet {
+			grow(prefix+c, n-1)
+		}
+	}
+	grow("", 4)
+	pattern := func() string {
+		s := short[r.IntN(len(short))]
+		if r.IntN(2) == 0 {
+			i := r.IntN(len(s) + 1)
+			s = s[:i] + "*" + s[i:]
+		}
+		return s
+	}
+	policy := func() []Rule {
+		var rules []Rule
+		for range 1 + r.IntN(3) {
+			methods := strs("GET")
+			if r.IntN(2) == 0 {
+				methods = strs("GET", "PUT")
+			}
+			ru := rule(methods, strs(pattern(), pattern()), strs(pattern()))
+			if r.IntN(3) == 0 {
+				ru.ExposeHeaders = strs(short[r.IntN(len(short))])
+			}
+			if r.IntN(3) == 0 {
+				ru.MaxAgeSeconds = np("60")
+			}
+			rules = append(rules, ru)
+		}
+		return rules
+	}
+	differ := func(a, b []Rule) string {
+		for _, o := range short {
+			for _, m := range strs("GET", "PUT") {
+				for _, hs := range [][]string{nil, {short[1]}, {short[2]}} {
+					req := Request{Origin: o, Method: m, Headers: hs}
+					if !sameAnswer(Evaluate(a, req), Evaluate(b, req)) {
+						return o + " " + m
+					}
+				}
+			}
+		}
+		for i, h := range short {
+			for _, h2 := range short[i:] {
+				for _, m := range strs("GET", "PUT") {
+					req := Request{Origin: "ab", Method: m, Headers: strs(h, h2)}
+					if !sameAnswer(Evaluate(a, req), Evaluate(b, req)) {
+						return "headers " + h + ", " + h2
+					}
+				}
+			}
+		}
+		return ""
+	}
+	for range 300 {
+		a := policy()
+		b := policy()
+		if r.IntN(2) == 0 { // Often a near copy, where equal is likely.
+			b = append([]Rule{}, a...)
+			b[0] = rule(a[0].Allowed.Methods, strs(a[0].Allowed.Origins[1], a[0].Allowed.Origins[0], pattern()), a[0].Allowed.Headers)
+		}
+		if by := differ(a, b); by != "" && Equivalent(a, b) {
+			t.Fatalf("Equivalent = true, but %s tells them apart:\n%s\n%s", by, describePolicy(a), describePolicy(b))
+		}
+	}
+}
