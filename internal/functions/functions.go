@@ -20,7 +20,7 @@ import (
 
 // New returns the provider's functions, for provider.Functions.
 func New() []func() function.Function {
-	all := []providerFunction{corsEvaluate, corsAllows, corsFindings, corsDiff}
+	all := []providerFunction{corsEvaluate, corsAllows, corsFindings, corsDiff, corsReview}
 	out := make([]func() function.Function, len(all))
 	for i, f := range all {
 		out[i] = func() function.Function { return f }
