@@ -257,18 +257,18 @@ func TestText(t *testing.T) {
 	want := `CORS review FAILED: 5 buckets (4 with a policy): 2 approved, 1 drifted, 1 unapproved; unaccepted findings: 1 high, 1 medium, 2 low (fail_on = low); 0 accepted; skipped jurisdictions: fedramp
 
 default/public-uploads (drifted):
-  [high any-origin-write] Rule 0 ("Anyone may upload") lets any origin PUT and POST: origin entry "*" matches https://r2-review.com, a site anyone could register and run. List only the sites that must write in allowed.origins, or remove PUT and POST from allowed.methods.
-  [drift] Rule 0 ("Anyone may upload"): allowed.origins gained "*" and lost "https://app.example.com" compared with the approved policy.
-  [drift] Rule 0 ("Anyone may upload"): allowed.methods gained "POST" compared with the approved policy.
-  [drift] Rule 0 ("Anyone may upload"): allowed.headers gained "*" and lost "content-type" compared with the approved policy.
-  [medium any-header-write] Rule 0 ("Anyone may upload") allows any request header ("*") with PUT and POST, so scripts can send any header on writes; list the headers uploads need, e.g. content-type.
+- [high any-origin-write] Rule 0 ("Anyone may upload") lets any origin PUT and POST: origin entry "*" matches https://r2-review.com, a site anyone could register and run. List only the sites that must write in allowed.origins, or remove PUT and POST from allowed.methods.
+- [drift] Rule 0 ("Anyone may upload"): allowed.origins gained "*" and lost "https://app.example.com" compared with the approved policy.
+- [drift] Rule 0 ("Anyone may upload"): allowed.methods gained "POST" compared with the approved policy.
+- [drift] Rule 0 ("Anyone may upload"): allowed.headers gained "*" and lost "content-type" compared with the approved policy.
+- [medium any-header-write] Rule 0 ("Anyone may upload") allows any request header ("*") with PUT and POST, so scripts can send any header on writes; list the headers uploads need, e.g. content-type.
 
 default/legacy-cdn (unapproved):
-  [unapproved] The bucket has a CORS policy (1 rule) and no baseline: review it, then save it as approved/default/legacy-cdn.json (cors_review's baselines["default/legacy-cdn"] holds it).
-  [low max-age-over-browser-cap] Rule 0 ("CDN reads") sets max_age_seconds to 86400, but Chromium caches a preflight for at most 7200 seconds; use 7200 or less so that the policy says what browsers do.
+- [unapproved] The bucket has a CORS policy (1 rule) and no baseline: review it, then approve it by saving its rules as approved/default/legacy-cdn.json.
+- [low max-age-over-browser-cap] Rule 0 ("CDN reads") sets max_age_seconds to 86400, but Chromium caches a preflight for at most 7200 seconds; use 7200 or less so that the policy says what browsers do.
 
 default/example-bucket (approved):
-  [low loopback-origin] Rule 0 ("Allow Local Development") allows the loopback origin "http://localhost:3000", usually a development leftover: any program on a visitor's machine can serve it. Remove it from production buckets.`
+- [low loopback-origin] Rule 0 ("Allow Local Development") allows the loopback origin "http://localhost:3000", usually a development leftover: any program on a visitor's machine can serve it. Remove it from production buckets.`
 	if got := r.Text(); got != want {
 		t.Errorf("text:\n%s\nwant:\n%s", got, want)
 	}
@@ -286,7 +286,7 @@ func TestTextLimit(t *testing.T) {
 	if !strings.HasSuffix(text, fmt.Sprintf("\n\n... and %d more (report_json and sarif list every one)", 120-MaxTextItems)) {
 		t.Errorf("text does not end with the count of the rest:\n%s", text)
 	}
-	if n := strings.Count(text, "\n  ["); n != MaxTextItems {
+	if n := strings.Count(text, "\n- ["); n != MaxTextItems {
 		t.Errorf("%d items listed, want %d", n, MaxTextItems)
 	}
 	if strings.Count(text, "default/b00 (unapproved):") != 1 {

@@ -153,8 +153,8 @@ func Run(buckets []Bucket, opts Options) (*Report, error) {
 		case len(b.Rules) > 0:
 			br.Status = StatusUnapproved
 			r.Drift = append(r.Drift, Drift{Bucket: key, Kind: KindUnapproved, RuleIndex: -1,
-				Message: fmt.Sprintf("The bucket has a CORS policy (%s) and no baseline: review it, then save it as %s (cors_review's baselines[%q] holds it).",
-					plural(len(b.Rules), "rule"), r.BaselinePath(key), key)})
+				Message: fmt.Sprintf("The bucket has a CORS policy (%s) and no baseline: review it, then approve it by saving its rules as %s.",
+					plural(len(b.Rules), "rule"), r.BaselinePath(key))})
 		default:
 			br.Status = StatusNoPolicy
 		}

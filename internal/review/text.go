@@ -116,7 +116,7 @@ func (r *Report) Text() string {
 			*header = ""
 		}
 		listed++
-		b.WriteString("\n  " + line)
+		b.WriteString("\n- " + line)
 	}
 	current := ""
 	var header string
