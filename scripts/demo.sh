@@ -53,36 +53,53 @@ echo
 
 # The drift review: every bucket of the account, in every jurisdiction, read
 # by one r2_bucket_cors_policies (the seed's account may not use fedramp, so
-# the sweep skips it with a warning), reviewed by cors_findings and compared
-# by cors_diff with the baselines in examples/drift-review/approved. Against the fake, one bucket lets any origin
-# upload, one caches preflights for a day, and two drifted from (or have no)
-# baseline, so the check warns; the plan still exits 0.
+# the sweep skips it with a warning) and reviewed by one cors_review against
+# the baselines in examples/drift-review/approved/<jurisdiction>/<name>.json.
+# Against the fake, one bucket lets any origin upload and drifted from its
+# baseline, one caches preflights for a day and has no baseline, so the check
+# warns with the report; the plan still exits 0.
 echo
-echo "==> CORS review of every bucket (examples/drift-review): terraform plan"
+echo "==> CORS review of every bucket (examples/drift-review): terraform plan -out=tfplan"
 mkdir -p "$work/review"
 cp -R "$repo"/examples/drift-review/. "$work/review/"
 cd "$work/review"
 "$tf" init -input=false -no-color >"$work/review-init.log" 2>&1 || { cat "$work/review-init.log" >&2; exit 1; }
 status=0
-"$tf" plan -input=false -no-color >"$work/review.log" 2>&1 || status=$?
-# Keep the review itself: the warnings and the outputs.
-awk '/Provider development overrides are in effect/ {skip=1} /^releases\.$/ && skip {skip=0; next}
-     /^Note: You didn.t use the -out option/ {exit} !skip' "$work/review.log" | grep -v 'Read complete after\|Reading\.\.\.$' || true
+"$tf" plan -input=false -no-color -out=tfplan >"$work/review.log" 2>&1 || status=$?
+# The report as the check prints it: the verdict and counts, then the
+# problems by bucket, most severe first (a long one ends "... and N more").
+awk '/^CORS review /{p=1} /^─/{p=0} p' "$work/review.log"
 echo "==> terraform plan exited $status (the check only warns)"
-[ "$status" -eq 0 ] || exit 1
+[ "$status" -eq 0 ] || { cat "$work/review.log" >&2; exit 1; }
 
-# The same review as a CI gate: enforce = true turns the problems into an
+# What CI keeps from the same plan: report.json and cors.sarif (the outputs
+# are sensitive, so the plan does not print them).
+echo
+echo "==> The reports CI keeps: terraform show -json tfplan"
+"$tf" show -json tfplan >"$work/plan.json"
+if command -v jq >/dev/null; then
+  jq -r '.planned_values.outputs.report_json.value' "$work/plan.json" >report.json
+  jq -r '.planned_values.outputs.sarif.value' "$work/plan.json" >cors.sarif
+  echo "report.json: passed=$(jq '.passed' report.json), $(jq -c '.summary' report.json)"
+  echo "cors.sarif:  SARIF $(jq -r '.version' cors.sarif), $(jq '.runs[0].results | length' cors.sarif) results, $(jq '.runs[0].tool.driver.rules | length' cors.sarif) rules"
+else
+  echo "(jq is not installed: the guide's CI flow extracts them with jq)"
+fi
+
+# The same review as a CI gate: enforce = true turns the report into an
 # error (the output's precondition), and the plan exits 1.
 echo
 echo "==> The same review as a CI gate: terraform plan -var enforce=true"
 status=0
 "$tf" plan -input=false -no-color -var enforce=true >"$work/gate.log" 2>&1 || status=$?
-awk '/^Error: /{p=1} p' "$work/gate.log" | head -n 14 || true
+grep -m1 '^Error: ' "$work/gate.log" || true
+awk '/^CORS review /{p=1} p && /^$/{exit} p' "$work/gate.log"
+echo "(the same report as above, once)"
 echo "==> terraform plan -var enforce=true exited $status (1: the review failed)"
 # Against the fake the review must fail, and for the review's reason: exit 1
 # alone could be a bad token or an API outage. A real account may be clean,
 # so there exit 0 is an answer too.
-if grep -q 'The CORS review failed (enforce = true)' "$work/gate.log"; then
+if grep -q '^CORS review FAILED' "$work/gate.log"; then
   [ "$status" -eq 1 ] || exit 1
 elif [ -n "$fake_pid" ] || [ "$status" -ne 0 ]; then
   cat "$work/gate.log" >&2

@@ -1,72 +1,85 @@
 # A CORS review of every bucket in an account, all jurisdictions, at every
-# `terraform plan`: cors_findings says what is risky or dead in each policy,
-# cors_diff whether it still answers like the approved one in
-# approved/<bucket>.json (a bucket without a file is approved with no rules).
-# Each warning names the bucket, the rule and the fix. The checks warn and
-# the plan still exits 0; with enforce = true the same problems fail the plan
-# (exit 1) so that a CI job can gate on them (see docs/guides/cors-review.md).
+# `terraform plan`, with one call of cors_review: each policy's findings
+# (cors_findings), its drift from approved/<jurisdiction>/<name>.json
+# (cors_diff; a bucket with a policy and no file is unapproved), accepted
+# risks, and reports for people (a check's message), dashboards
+# (report_json) and GitHub code scanning (sarif). The check warns and the
+# plan exits 0; with enforce = true the same report fails the plan (exit 1).
+# docs/guides/cors-review.md shows how to create approved/ from the live
+# account and how CI keeps its reports when the review fails.
 terraform {
   required_version = ">= 1.8.0" # provider-defined functions
-  required_providers {
-    r2 = { source = "r2tf/r2" }
-  }
+  required_providers { r2 = { source = "r2tf/r2" } }
 }
-
-# Credentials come from CLOUDFLARE_API_TOKEN (Workers R2 Storage Read).
-provider "r2" {}
 
 variable "account_id" {
   type        = string
-  description = "Cloudflare account whose buckets are reviewed."
+  description = "Cloudflare account whose buckets are reviewed (credentials from CLOUDFLARE_API_TOKEN, Workers R2 Storage Read)."
 }
 
 variable "jurisdictions" {
   type        = list(string)
   default     = null
-  description = "Jurisdictions to sweep; null sweeps all four, skipping with a warning any the account may not use (FedRAMP is by contract)."
+  description = "Jurisdictions to sweep; null sweeps all four, skipping (and reporting) any the account may not use."
 }
 
-variable "severities" {
-  type        = list(string)
-  default     = ["high", "medium", "low"]
-  description = "Severities of cors_findings to report, e.g. [\"high\"] to see only the worst."
+variable "accept" {
+  type = list(object({
+    bucket     = string # "<jurisdiction>/<name>", or "*" for every bucket
+    code       = string # a cors_findings code
+    reason     = string
+    rule_index = optional(number)
+    until      = optional(string) # a date (valid through that day, UTC) or an RFC 3339 time
+  }))
+  default     = []
+  description = "Accepted risks, each with a reason and, best, an expiry; e.g. in accept.auto.tfvars."
 }
 
 variable "enforce" {
   type        = bool
   default     = false
-  description = "Fail the plan (exit 1) on any finding or drift, instead of warning; for CI."
+  description = "Fail the plan (exit 1) when the review fails, instead of warning."
 }
 
-# The account-wide sweep: one data source and one read, however many
-# buckets; each of its buckets[] carries name, jurisdiction and rules.
 data "r2_bucket_cors_policies" "all" {
   account_id    = var.account_id
   jurisdictions = var.jurisdictions
 }
 
 locals {
-  cors      = { for b in data.r2_bucket_cors_policies.all.buckets : "${b.jurisdiction}/${b.name}" => b }
-  baselines = { for k, c in local.cors : k => "${path.module}/approved/${c.name}.json" }
-  diffs     = { for k, c in local.cors : k => provider::r2::cors_diff(c.rules, jsondecode(fileexists(local.baselines[k]) ? file(local.baselines[k]) : "[]")) }
-  findings = flatten([for k, c in local.cors : [
-    for f in provider::r2::cors_findings(c.rules) : "${k}: [${f.severity} ${f.code}] ${f.message}" if contains(var.severities, f.severity)
-  ]])
-  drift = flatten([for k, d in local.diffs : d.equal ? [] : [for c in d.changes : "${k}: [drift] ${c.message}"]])
+  review = provider::r2::cors_review(data.r2_bucket_cors_policies.all.buckets, {
+    approved              = { for f in fileset("${path.module}/approved", "*/*.json") : trimsuffix(f, ".json") => file("${path.module}/approved/${f}") }
+    accept                = var.accept
+    now                   = plantimestamp()
+    skipped_jurisdictions = data.r2_bucket_cors_policies.all.skipped_jurisdictions
+  })
 }
 
+# Warn mode: the report, once, at every plan.
 check "cors_review" {
   assert {
-    condition     = length(concat(local.findings, local.drift)) == 0
-    error_message = join("\n", concat(local.findings, local.drift))
+    condition     = var.enforce || local.review.passed
+    error_message = local.review.text
   }
 }
 
-# The CI gate: an output's precondition fails the plan, where a check only warns.
-output "reviewed" {
-  value = { for k, d in local.diffs : k => d.equal ? "as approved" : "DRIFTED" }
+# Enforce mode: the same report as an error (a check only warns).
+output "summary" {
+  value = local.review.summary
   precondition {
-    condition     = !var.enforce || length(concat(local.findings, local.drift)) == 0
-    error_message = join("\n", concat(["The CORS review failed (enforce = true):"], local.findings, local.drift))
+    condition     = !var.enforce || local.review.passed
+    error_message = local.review.text
   }
+}
+
+# The reports, for CI (terraform show -json); sensitive, so a plan does not
+# print them.
+output "report_json" {
+  value     = local.review.json
+  sensitive = true
+}
+
+output "sarif" {
+  value     = local.review.sarif
+  sensitive = true
 }

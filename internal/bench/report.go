@@ -73,6 +73,9 @@ func (r Result) Targets() []Target {
 	if len(r.Functions) > 0 {
 		ts = append(ts, r.functionTarget())
 	}
+	if len(r.Reviews) > 0 {
+		ts = append(ts, r.reviewTarget())
+	}
 	return ts
 }
 
@@ -212,6 +215,13 @@ func (r Result) Results(chart string) string {
 			"(`internal/cors/corstest`), and the refusal of a policy past them; in process, median of `testing.Benchmark` runs. " +
 			"A `cors_diff` that cannot decide within its step budget reports \"not equal\" unless the policies are identical.\n\n")
 		r.WriteFunctions(&b)
+	}
+	if len(r.Reviews) > 0 {
+		b.WriteString("\n### The account review: one `cors_review` over the sweep\n\n" +
+			"The sweep above (rate limit at its default), planned alone and with one `cors_review` over it as " +
+			"`examples/drift-review` runs it: every bucket's baseline read with `fileset()` and `file()`, the check, and " +
+			"the `report_json` and `sarif` outputs; the two plans interleaved, medians.\n\n")
+		r.WriteReviews(&b)
 	}
 	b.WriteString("\n### Where the time goes, as measured\n\n")
 	b.WriteString("From the fake's request log (answer times; a request arrives one latency before its answer), medians per N:\n\n")

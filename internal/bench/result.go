@@ -33,6 +33,8 @@ type Result struct {
 	// Functions are the review functions on the largest policies
 	// (functions.go).
 	Functions []FunctionResult
+	// Reviews are the sweep with one cors_review over it (review.go).
+	Reviews []ReviewResult
 }
 
 // SizeResult holds the plans of one N.

@@ -14,13 +14,14 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/function"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 
 	"github.com/r2tf/terraform-provider-r2/internal/cors"
 )
 
 // New returns the provider's functions, for provider.Functions.
 func New() []func() function.Function {
-	all := []providerFunction{corsEvaluate, corsAllows, corsFindings, corsDiff}
+	all := []providerFunction{corsEvaluate, corsAllows, corsFindings, corsDiff, corsReview}
 	out := make([]func() function.Function, len(all))
 	for i, f := range all {
 		out[i] = func() function.Function { return f }
@@ -207,8 +208,51 @@ func rulesParameter(name, doc string) function.DynamicParameter {
 	}
 }
 
-// fullyKnown reports whether v holds no unknown, at any depth.
+// fullyKnown reports whether v holds no unknown, at any depth. It walks
+// the values rather than converting them to tftypes, which for a sweep of
+// a thousand buckets cost more than the review itself.
 func fullyKnown(ctx context.Context, v attr.Value) bool {
+	if v == nil || v.IsNull() {
+		return v == nil || !v.IsUnknown()
+	}
+	if v.IsUnknown() {
+		return false
+	}
+	all := func(elems []attr.Value) bool {
+		for _, e := range elems {
+			if !fullyKnown(ctx, e) {
+				return false
+			}
+		}
+		return true
+	}
+	switch x := v.(type) {
+	case basetypes.DynamicValue:
+		return !x.IsUnderlyingValueUnknown() && (x.IsUnderlyingValueNull() || fullyKnown(ctx, x.UnderlyingValue()))
+	case basetypes.ListValue:
+		return all(x.Elements())
+	case basetypes.SetValue:
+		return all(x.Elements())
+	case basetypes.TupleValue:
+		return all(x.Elements())
+	case basetypes.MapValue:
+		for _, e := range x.Elements() {
+			if !fullyKnown(ctx, e) {
+				return false
+			}
+		}
+		return true
+	case basetypes.ObjectValue:
+		for _, e := range x.Attributes() {
+			if !fullyKnown(ctx, e) {
+				return false
+			}
+		}
+		return true
+	case basetypes.StringValue, basetypes.NumberValue, basetypes.BoolValue, basetypes.Int64Value, basetypes.Float64Value:
+		return true
+	}
+	// Any other type: ask Terraform's encoding.
 	tv, err := v.ToTerraformValue(ctx)
 	return err == nil && tv.IsFullyKnown()
 }

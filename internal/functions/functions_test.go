@@ -56,7 +56,7 @@ func testRules(t *testing.T) types.Dynamic {
 	return types.DynamicValue(l)
 }
 
-func run(t *testing.T, f function.Function, args ...attr.Value) function.RunResponse {
+func run(t testing.TB, f function.Function, args ...attr.Value) function.RunResponse {
 	t.Helper()
 	ctx := t.Context()
 	var def function.DefinitionResponse

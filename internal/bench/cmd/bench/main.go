@@ -57,6 +57,7 @@ type flags struct {
 	limitedUpTo int
 	storms      bool
 	functions   bool
+	review      bool
 }
 
 func parseFlags() (flags, error) {
@@ -67,6 +68,7 @@ func parseFlags() (flags, error) {
 	flag.IntVar(&f.limitedUpTo, "sweep-limited-upto", 1000, "sweeps larger than this run only with the rate limit off "+
 		"(with it on, a sweep over 1200 requests waits five minutes per 1200)")
 	flag.BoolVar(&f.functions, "functions", true, "time the review functions on the largest policies a bucket can hold")
+	flag.BoolVar(&f.review, "review", true, "plan the sweep of 1000 buckets alone and with one cors_review (needs 1000 in -sweep-sizes)")
 	flag.BoolVar(&f.storms, "storms", true, "run the 429 storms (a sweep of 1000 buckets, needs 1000 in -sweep-sizes)")
 	flag.DurationVar(&f.latency, "latency", 20*time.Millisecond, "latency the fake adds to every request")
 	flag.IntVar(&f.runs, "runs", 5, "plans per size and provider")
@@ -215,6 +217,14 @@ func run(ctx context.Context) error {
 		return err
 	}
 
+	if f.review && slices.Contains(f.sweepSizes, bench.TargetSweepN) {
+		rv, err := h.MeasureReview(ctx, bench.TargetSweepN, f.runs, logf)
+		if err != nil {
+			return err
+		}
+		res.Reviews = append(res.Reviews, rv)
+	}
+
 	if f.functions {
 		logf("review functions on the largest policies")
 		res.Functions = bench.MeasureFunctions(3)
@@ -252,6 +262,10 @@ func run(ctx context.Context) error {
 	if len(res.Storms) > 0 {
 		fmt.Println()
 		res.WriteStorms(os.Stdout)
+	}
+	if len(res.Reviews) > 0 {
+		fmt.Println()
+		res.WriteReviews(os.Stdout)
 	}
 
 	if f.chart != "" {
