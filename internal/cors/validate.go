@@ -271,8 +271,8 @@ func canonicalIP(host string) (string, error) {
 // endsInNumber is the URL standard's test: the last label (ignoring one
 // trailing dot) is decimal digits or 0x followed by hex digits.
 func endsInNumber(host string) bool {
-	labels := strings.Split(strings.TrimSuffix(host, "."), ".")
-	last := labels[len(labels)-1]
+	host = strings.TrimSuffix(host, ".")
+	last := host[strings.LastIndexByte(host, '.')+1:]
 	if last == "" {
 		return false
 	}
