@@ -87,14 +87,15 @@ var suffixes = sync.OnceValue(func() *suffixIndex {
 		}
 	}
 	slices.SortFunc(idx.tlds, func(a, b suffix) int { return strings.Compare(a.name, b.name) })
-	// A domain's own entry first: it gives the shortest probe.
-	for name, list := range idx.below {
-		for i, s := range list {
-			if s.name == name && i > 0 {
-				list[0], list[i] = list[i], list[0]
-				break
+	// Shortest first (a domain's own entry, when it has one): the probe
+	// then names the plainest site, r2-review.s3.amazonaws.com.
+	for _, list := range idx.below {
+		slices.SortFunc(list, func(a, b suffix) int {
+			if len(a.name) != len(b.name) {
+				return len(a.name) - len(b.name)
 			}
-		}
+			return strings.Compare(a.name, b.name)
+		})
 	}
 	return idx
 })
