@@ -327,11 +327,21 @@ func wrongType(path, want string, v attr.Value) error {
 	if v == nil {
 		return fmt.Errorf("%s is missing: want %s", path, want)
 	}
-	return fmt.Errorf("%s is %s: want %s", path, typeNoun(v), want)
+	return fmt.Errorf("%s is %s: want %s", path, TypeNoun(v), want)
 }
 
-// typeNoun names a value's type as a Terraform user knows it.
-func typeNoun(v attr.Value) string {
+// TypeNoun names a value's type as a Terraform user knows it ("a string",
+// "a list"), looking inside a dynamic value; "missing" for none.
+func TypeNoun(v attr.Value) string {
+	switch d := v.(type) {
+	case nil:
+		return "missing"
+	case basetypes.DynamicValue:
+		if d.IsNull() || d.IsUnderlyingValueNull() {
+			return "null"
+		}
+		return TypeNoun(d.UnderlyingValue())
+	}
 	switch v.(type) {
 	case basetypes.StringValuable:
 		return "a string"

@@ -241,14 +241,14 @@ func stringOf(v attr.Value) (string, bool) {
 func reviewBucketsFrom(ctx context.Context, v attr.Value) ([]review.Bucket, error) {
 	elems, ok := elements(v)
 	if !ok {
-		return nil, fmt.Errorf("buckets is %s: want a list of objects with name, jurisdiction and rules, e.g. data.r2_bucket_cors_policies.all.buckets", typeName(v))
+		return nil, fmt.Errorf("buckets is %s: want a list of objects with name, jurisdiction and rules, e.g. data.r2_bucket_cors_policies.all.buckets", corsstate.TypeNoun(v))
 	}
 	out := make([]review.Bucket, len(elems))
 	for i, e := range elems {
 		p := fmt.Sprintf("buckets[%d]", i)
 		attrs, ok := members(e)
 		if !ok || isNull(e) {
-			return nil, fmt.Errorf("%s is %s: want an object with name, jurisdiction and rules", p, typeName(e))
+			return nil, fmt.Errorf("%s is %s: want an object with name, jurisdiction and rules", p, corsstate.TypeNoun(e))
 		}
 		name, ok := stringOf(attrs["name"])
 		if !ok || isNull(attrs["name"]) {
@@ -257,7 +257,7 @@ func reviewBucketsFrom(ctx context.Context, v attr.Value) ([]review.Bucket, erro
 		b := review.Bucket{Name: name}
 		if j := attrs["jurisdiction"]; !isNull(j) {
 			if b.Jurisdiction, ok = stringOf(j); !ok {
-				return nil, fmt.Errorf("%s.jurisdiction is %s: want a string, or null for default", p, typeName(j))
+				return nil, fmt.Errorf("%s.jurisdiction is %s: want a string, or null for default", p, corsstate.TypeNoun(j))
 			}
 		}
 		rules, ok := attrs["rules"]
@@ -286,7 +286,7 @@ func reviewOptionsFrom(ctx context.Context, v attr.Value) (review.Options, error
 	var o review.Options
 	attrs, ok := members(v)
 	if !ok {
-		return o, fmt.Errorf("options is %s: want an object such as { approved = ..., accept = [...] }, {} for none", typeName(v))
+		return o, fmt.Errorf("options is %s: want an object such as { approved = ..., accept = [...] }, {} for none", corsstate.TypeNoun(v))
 	}
 	keys := make([]string, 0, len(attrs))
 	for k := range attrs {
@@ -309,7 +309,7 @@ func reviewOptionsFrom(ctx context.Context, v attr.Value) (review.Options, error
 		}
 		s, ok := stringOf(v)
 		if !ok {
-			return "", false, fmt.Errorf("%s is %s: want a string", name, typeName(v))
+			return "", false, fmt.Errorf("%s is %s: want a string", name, corsstate.TypeNoun(v))
 		}
 		return s, true, nil
 	}
@@ -338,12 +338,12 @@ func reviewOptionsFrom(ctx context.Context, v attr.Value) (review.Options, error
 	if v := attrs["skipped_jurisdictions"]; !isNull(v) {
 		elems, ok := elements(v)
 		if !ok {
-			return o, fmt.Errorf("skipped_jurisdictions is %s: want a list of strings", typeName(v))
+			return o, fmt.Errorf("skipped_jurisdictions is %s: want a list of strings", corsstate.TypeNoun(v))
 		}
 		for i, e := range elems {
 			s, ok := stringOf(e)
 			if !ok || isNull(e) {
-				return o, fmt.Errorf("skipped_jurisdictions[%d] is %s: want a string", i, typeName(e))
+				return o, fmt.Errorf("skipped_jurisdictions[%d] is %s: want a string", i, corsstate.TypeNoun(e))
 			}
 			o.SkippedJurisdictions = append(o.SkippedJurisdictions, s)
 		}
@@ -362,7 +362,7 @@ func approvedFrom(ctx context.Context, v attr.Value) (map[string][]cors.Rule, er
 	}
 	attrs, ok := members(v)
 	if !ok {
-		return nil, fmt.Errorf("approved is %s: want a map from bucket key to the baseline's JSON text (file(...)) or rules", typeName(v))
+		return nil, fmt.Errorf("approved is %s: want a map from bucket key to the baseline's JSON text (file(...)) or rules", corsstate.TypeNoun(v))
 	}
 	out := make(map[string][]cors.Rule, len(attrs))
 	for k, e := range attrs {
@@ -397,14 +397,14 @@ func acceptFrom(v attr.Value) ([]review.Acceptance, error) {
 	}
 	elems, ok := elements(v)
 	if !ok {
-		return nil, fmt.Errorf("accept is %s: want a list of { bucket, code, reason, rule_index, until }", typeName(v))
+		return nil, fmt.Errorf("accept is %s: want a list of { bucket, code, reason, rule_index, until }", corsstate.TypeNoun(v))
 	}
 	out := make([]review.Acceptance, len(elems))
 	for i, e := range elems {
 		p := fmt.Sprintf("accept[%d]", i)
 		attrs, ok := members(e)
 		if !ok || isNull(e) {
-			return nil, fmt.Errorf("%s is %s: want an object { bucket, code, reason, rule_index, until }", p, typeName(e))
+			return nil, fmt.Errorf("%s is %s: want an object { bucket, code, reason, rule_index, until }", p, corsstate.TypeNoun(e))
 		}
 		names := make([]string, 0, len(attrs))
 		for k := range attrs {
@@ -430,7 +430,7 @@ func acceptFrom(v attr.Value) ([]review.Acceptance, error) {
 				continue // Validate names what is missing.
 			}
 			if *f.dst, ok = stringOf(val); !ok {
-				return nil, fmt.Errorf("%s.%s is %s: want a string", p, f.name, typeName(val))
+				return nil, fmt.Errorf("%s.%s is %s: want a string", p, f.name, corsstate.TypeNoun(val))
 			}
 		}
 		if ri := attrs["rule_index"]; !isNull(ri) {
@@ -444,7 +444,7 @@ func acceptFrom(v attr.Value) ([]review.Acceptance, error) {
 		if u := attrs["until"]; !isNull(u) {
 			s, ok := stringOf(u)
 			if !ok {
-				return nil, fmt.Errorf("%s.until is %s: want a date (2026-12-31) or an RFC 3339 time", p, typeName(u))
+				return nil, fmt.Errorf("%s.until is %s: want a date (2026-12-31) or an RFC 3339 time", p, corsstate.TypeNoun(u))
 			}
 			var err error
 			if a.Until, err = review.ParseUntil(s); err != nil {
@@ -472,35 +472,7 @@ func valueText(v attr.Value) string {
 	if n, ok := numberOf(v); ok {
 		return n.Text('g', -1)
 	}
-	return typeName(v)
-}
-
-// typeName names a value's type as a Terraform user knows it.
-func typeName(v attr.Value) string {
-	switch s := v.(type) {
-	case nil:
-		return "missing"
-	case basetypes.DynamicValue:
-		if s.IsNull() || s.IsUnderlyingValueNull() {
-			return "null"
-		}
-		return typeName(s.UnderlyingValue())
-	case basetypes.StringValue:
-		return "a string"
-	case basetypes.NumberValue, basetypes.Int64Value, basetypes.Float64Value:
-		return "a number"
-	case basetypes.BoolValue:
-		return "a bool"
-	case basetypes.ObjectValue:
-		return "an object"
-	case basetypes.MapValue:
-		return "a map"
-	case basetypes.ListValue, basetypes.TupleValue:
-		return "a list"
-	case basetypes.SetValue:
-		return "a set"
-	}
-	return fmt.Sprintf("a %T", v)
+	return corsstate.TypeNoun(v)
 }
 
 // indent makes a Markdown list a nested list.
