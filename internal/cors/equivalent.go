@@ -41,7 +41,10 @@ func Equivalent(a, b []Rule) bool {
 // equivalent is Equivalent, and whether it was decided within
 // equivalenceBudget (when not, equal says whether a and b are identical).
 func equivalent(a, b []Rule) (equal, decided bool) {
-	identical := func() (bool, bool) { return reflect.DeepEqual(a, b), false }
+	if reflect.DeepEqual(a, b) {
+		return true, true // The common case of a review: the approved policy, unchanged.
+	}
+	identical := func() (bool, bool) { return false, false }
 	budget := equivalenceBudget
 	var origins, headers, methods []string
 	for _, rules := range [][]Rule{a, b} {
