@@ -139,7 +139,7 @@ func TestGate_pauseHoldsEveryRequestThenOneProbes(t *testing.T) {
 		t.Fatal("a request passed while the probe was in flight")
 	case <-time.After(50 * time.Millisecond):
 	}
-	g.done(probe, false, false) // the probe got an answer that is not a 429
+	g.done(probe, false, false, nil) // the probe got an answer that is not a 429
 	for range 3 {
 		if tk := <-passed; tk.probe {
 			t.Error("after a good probe, requests pass as normal ones")
@@ -154,7 +154,7 @@ func TestGate_probeRefusedStartsANewPause(t *testing.T) {
 	start := c.Now()
 	probe, _ := mustPass(t, g, start.Add(time.Minute))
 	g.pause(3 * time.Second) // the probe's answer: 429 again, Retry-After 3
-	g.done(probe, true, false)
+	g.done(probe, true, false, nil)
 	next, _ := mustPass(t, g, start.Add(time.Minute))
 	if !next.probe || c.Now().Sub(start) != 5*time.Second {
 		t.Errorf("after a refused probe: probe=%v at %s; want a new probe at 5s", next.probe, c.Now().Sub(start))
@@ -166,7 +166,7 @@ func TestGate_abandonedProbeIsReplaced(t *testing.T) {
 	g := newGate(c, 0, time.Minute)
 	g.pause(time.Second)
 	probe, _ := mustPass(t, g, c.Now().Add(time.Minute))
-	g.done(probe, false, true)
+	g.done(probe, false, true, nil)
 	if next, _ := mustPass(t, g, c.Now().Add(time.Minute)); !next.probe {
 		t.Error("the probe was cancelled before an answer: the next request must probe")
 	}
