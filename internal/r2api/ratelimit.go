@@ -23,7 +23,7 @@ const (
 	DefaultRateLimitReserve = 25
 	// MaxRateLimitReserve leaves this provider a tenth of each quota.
 	MaxRateLimitReserve = 90
-	logWaitsFrom     = time.Second // waits at least this long are logged at Info
+	logWaitsFrom        = time.Second // waits at least this long are logged at Info
 )
 
 // clock is the time the gate reads and sleeps on; tests give it a fake one.
