@@ -90,6 +90,10 @@ type gate struct {
 	reservePct  int
 	inflight    int
 	loggedReset time.Time
+	// Until the first answer, nothing is known of the user's quota (another
+	// process may just have spent it): one request goes alone to learn it.
+	answered bool
+	answerCh chan struct{} // closed when a request before the first answer ends
 }
 
 // quota is one limit of the user's, as the latest answers announced it.
@@ -104,7 +108,7 @@ type quota struct {
 func (q *quota) reserve(pct int) int { return q.quota * pct / 100 }
 
 func newGate(c clock, limit int, window time.Duration) *gate {
-	return &gate{clock: c, limit: max(limit, 0), window: window, probeDone: make(chan struct{})}
+	return &gate{clock: c, limit: max(limit, 0), window: window, probeDone: make(chan struct{}), answerCh: make(chan struct{})}
 }
 
 // book books the earliest send time the limit allows from at on, and
@@ -201,6 +205,16 @@ func (g *gate) wait(ctx context.Context, deadline time.Time, budget string) (tic
 			// request with no time left.
 			if now := g.clock.Now(); !now.Before(deadline) {
 				return ticket{}, deadline, &errPausedBeyondBudget{left: 0, budget: budget}
+			}
+			continue
+		}
+		if !g.answered && g.inflight > 0 {
+			ch := g.answerCh
+			g.mu.Unlock()
+			select {
+			case <-ctx.Done():
+				return ticket{}, deadline, ctx.Err()
+			case <-ch:
 			}
 			continue
 		}
@@ -307,6 +321,11 @@ func (g *gate) done(t ticket, limited, abandoned bool, items []limitItem) {
 	// in-flight count as its answer is recorded, under one lock.
 	g.inflight = max(g.inflight-1, 0)
 	g.observe(items, g.clock.Now())
+	if !g.answered {
+		g.answered = !abandoned
+		close(g.answerCh)
+		g.answerCh = make(chan struct{})
+	}
 	if !t.probe {
 		return
 	}

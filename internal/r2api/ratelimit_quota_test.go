@@ -18,7 +18,7 @@ func quotaItem(remaining int, reset time.Duration, q int, window time.Duration) 
 // newQuotaGate is a gate without a sliding window that has seen one answer
 // announcing remaining of q left, the window resetting in reset.
 func newQuotaGate(c *fakeClock, pct, remaining int, reset time.Duration, q int, window time.Duration) *gate {
-	g := newGate(c, 0, time.Minute)
+	g := answered(newGate(c, 0, time.Minute))
 	g.reservePct = pct
 	g.observe(quotaItem(remaining, reset, q, window), c.Now())
 	return g
@@ -112,7 +112,7 @@ func TestGate_quotaObserveOrdering(t *testing.T) {
 // is the one waited for.
 func TestGate_quotaSeveralLimits(t *testing.T) {
 	c := newFakeClock()
-	g := newGate(c, 0, time.Minute)
+	g := answered(newGate(c, 0, time.Minute))
 	g.reservePct = 50
 	g.observe([]limitItem{
 		{name: "default", remaining: 1000, reset: 200 * time.Second, quota: 1200, window: 300 * time.Second},
@@ -190,4 +190,48 @@ func TestGate_quotaWaitLoggedOnceAndCancellable(t *testing.T) {
 	if n := strings.Count(logs.String(), `"@level":"info"`); n != 1 {
 		t.Errorf("%d Info lines for the next reset, want 1:\n%s", n, logs.String())
 	}
+}
+
+// Before the first answer nothing is known of the quota (another process
+// may just have spent it): one request goes alone; once it is answered,
+// with or without the headers, the others go.
+func TestGate_firstRequestGoesAlone(t *testing.T) {
+	c := newFakeClock()
+	g := newGate(c, 0, time.Minute)
+	first, _ := mustPass(t, g, c.Now().Add(time.Hour))
+	passed := make(chan ticket, 3)
+	for range 3 {
+		go func() {
+			tk, _, err := g.wait(context.Background(), c.Now().Add(time.Hour), "b")
+			if err != nil {
+				t.Error(err)
+			}
+			passed <- tk
+		}()
+	}
+	select {
+	case <-passed:
+		t.Fatal("a request went before the first answer")
+	case <-time.After(50 * time.Millisecond):
+	}
+	g.done(first, false, false, nil) // an answer without the headers
+	for range 3 {
+		<-passed
+	}
+}
+
+// A first request that got no answer lets the next one try.
+func TestGate_firstRequestAbandoned(t *testing.T) {
+	c := newFakeClock()
+	g := newGate(c, 0, time.Minute)
+	first, _ := mustPass(t, g, c.Now().Add(time.Hour))
+	g.done(first, false, true, nil)
+	second, _ := mustPass(t, g, c.Now().Add(time.Hour))
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, _, err := g.wait(ctx, c.Now().Add(time.Hour), "b"); !errors.Is(err, context.Canceled) {
+		t.Fatalf("a third request went while the second, still before any answer, was out (err %v)", err)
+	}
+	g.done(second, false, false, nil)
+	mustPass(t, g, c.Now().Add(time.Hour))
 }
