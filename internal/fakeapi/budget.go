@@ -85,6 +85,24 @@ func (s *Server) BudgetStats() BudgetStats {
 	return st.stats
 }
 
+// BudgetStatsAtWindowEnd reports the counts as they will stand when the
+// current window ends if no other request comes: the other client spends
+// the rest of its share, so a lockout it meets after the provider is done
+// counts too.
+func (s *Server) BudgetStatsAtWindowEnd() BudgetStats {
+	st := &s.budget
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if st.b.Quota == 0 || st.start.IsZero() {
+		return st.stats
+	}
+	st.advance(time.Now())
+	end := budgetState{b: st.b, start: st.start, index: st.index, ours: st.ours, other: st.other,
+		otherWanted: st.otherWanted, locked: st.locked, stats: st.stats}
+	end.spendOther(st.b.OtherPerWindow)
+	return end.stats
+}
+
 // budgetState is the budget's window; its methods take the time, so that
 // tests can give any.
 type budgetState struct {

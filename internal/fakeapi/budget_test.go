@@ -142,4 +142,15 @@ func TestBudget_server(t *testing.T) {
 	if st := s.BudgetStats(); st.Ours != 1 || st.RefusedOurs != 1 || st.Lockouts != 1 {
 		t.Errorf("stats %+v", st)
 	}
+	// The other client's share of the window is counted at its end.
+	if err := s.SetBudget(Budget{Quota: 10, Window: time.Hour, OtherPerWindow: 10}); err != nil {
+		t.Fatal(err)
+	}
+	get()
+	if st := s.BudgetStatsAtWindowEnd(); st.Other != 9 || st.RefusedOther != 1 || st.Lockouts != 1 {
+		t.Errorf("at the window's end: %+v; want the other client locked out after 9", st)
+	}
+	if st := s.BudgetStats(); st.Lockouts != 0 {
+		t.Errorf("now: %+v; the lockout is still to come", st)
+	}
 }
