@@ -57,6 +57,7 @@ type flags struct {
 	limitedUpTo int
 	storms      bool
 	functions   bool
+	budget      bool
 }
 
 func parseFlags() (flags, error) {
@@ -66,6 +67,8 @@ func parseFlags() (flags, error) {
 		"r2_bucket_cors_policies sweep (\"\" for none)")
 	flag.IntVar(&f.limitedUpTo, "sweep-limited-upto", 1000, "sweeps larger than this run only with the rate limit off "+
 		"(with it on, a sweep over 1200 requests waits five minutes per 1200)")
+	flag.BoolVar(&f.budget, "budget", true, "run the sweep of 1000 buckets under the user's shared budget, with and without "+
+		"the Ratelimit headers (needs 1000 in -sweep-sizes)")
 	flag.BoolVar(&f.functions, "functions", true, "time the review functions on the largest policies a bucket can hold")
 	flag.BoolVar(&f.storms, "storms", true, "run the 429 storms (a sweep of 1000 buckets, needs 1000 in -sweep-sizes)")
 	flag.DurationVar(&f.latency, "latency", 20*time.Millisecond, "latency the fake adds to every request")
@@ -214,6 +217,9 @@ func run(ctx context.Context) error {
 	if err := runSweeps(ctx, h, f, &res); err != nil {
 		return err
 	}
+	if err := runBudget(ctx, h, f, &res); err != nil {
+		return err
+	}
 
 	if f.functions {
 		logf("review functions on the largest policies")
@@ -252,6 +258,10 @@ func run(ctx context.Context) error {
 	if len(res.Storms) > 0 {
 		fmt.Println()
 		res.WriteStorms(os.Stdout)
+	}
+	if res.Budget != nil {
+		fmt.Println()
+		res.WriteBudget(os.Stdout)
 	}
 
 	if f.chart != "" {
