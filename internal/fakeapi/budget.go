@@ -123,11 +123,11 @@ type budgetAnswer struct {
 }
 
 // admit counts one request of ours at now.
-func (st *budgetState) admit(now time.Time) (budgetAnswer, bool) {
+func (st *budgetState) admit(now time.Time) budgetAnswer {
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	if st.b.Quota == 0 {
-		return budgetAnswer{}, false
+		return budgetAnswer{}
 	}
 	if st.start.IsZero() {
 		st.start, st.stats.Windows = now, 1
@@ -157,7 +157,7 @@ func (st *budgetState) admit(now time.Time) (budgetAnswer, bool) {
 			[2]string{"Ratelimit", fmt.Sprintf("%q;r=%d;t=%s", BudgetName, remaining, secs)},
 			[2]string{"Ratelimit-Policy", fmt.Sprintf("%q;q=%d;w=%d", BudgetName, st.b.Quota, st.b.Window/time.Second)})
 	}
-	return a, true
+	return a
 }
 
 // advance moves the budget to now: the other client's spend so far, and

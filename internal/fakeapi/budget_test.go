@@ -28,7 +28,7 @@ func header(a budgetAnswer, name string) string {
 func TestBudget_headersCountBothClients(t *testing.T) {
 	st := newBudget(t, Budget{Quota: 100, Window: 10 * time.Second, OtherPerWindow: 50})
 	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	a, _ := st.admit(t0)
+	a := st.admit(t0)
 	if got := header(a, "Ratelimit"); got != `"default";r=99;t=10` {
 		t.Errorf("Ratelimit = %q", got)
 	}
@@ -36,12 +36,12 @@ func TestBudget_headersCountBothClients(t *testing.T) {
 		t.Errorf("Ratelimit-Policy = %q", got)
 	}
 	// Four seconds on, the other client has spent 20.
-	a, _ = st.admit(t0.Add(4 * time.Second))
+	a = st.admit(t0.Add(4 * time.Second))
 	if got := header(a, "Ratelimit"); got != `"default";r=78;t=6` {
 		t.Errorf("Ratelimit = %q, want 78 left (2 ours, 20 theirs), reset in 6s", got)
 	}
 	// The next window starts full; the other client spent the rest of its 50.
-	a, _ = st.admit(t0.Add(10 * time.Second))
+	a = st.admit(t0.Add(10 * time.Second))
 	if got := header(a, "Ratelimit"); got != `"default";r=99;t=10` {
 		t.Errorf("Ratelimit = %q in the next window", got)
 	}
@@ -57,16 +57,16 @@ func TestBudget_lockoutForTheRestOfTheWindow(t *testing.T) {
 	st := newBudget(t, Budget{Quota: 10, Window: 5 * time.Second, OtherPerWindow: 10})
 	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	for i := range 8 {
-		if a, _ := st.admit(t0); a.refused {
+		if a := st.admit(t0); a.refused {
 			t.Fatalf("request %d refused", i)
 		}
 	}
 	// At 1.5 s the other client wants 3 and finds 2: the user is locked out.
-	a, _ := st.admit(t0.Add(1500 * time.Millisecond))
+	a := st.admit(t0.Add(1500 * time.Millisecond))
 	if !a.refused || header(a, "Retry-After") != "4" || header(a, "Ratelimit") != `"default";r=0;t=4` {
 		t.Fatalf("answer %+v; want 429, Retry-After 4, r=0", a)
 	}
-	a, _ = st.admit(t0.Add(5 * time.Second))
+	a = st.admit(t0.Add(5 * time.Second))
 	if a.refused {
 		t.Fatal("still refused in the next window")
 	}
@@ -81,7 +81,7 @@ func TestBudget_ourRequestTripsTheLockout(t *testing.T) {
 	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	var refused int
 	for range 5 {
-		if a, _ := st.admit(t0); a.refused {
+		if a := st.admit(t0); a.refused {
 			refused++
 		}
 	}
@@ -93,8 +93,8 @@ func TestBudget_ourRequestTripsTheLockout(t *testing.T) {
 func TestBudget_noHeaders(t *testing.T) {
 	st := newBudget(t, Budget{Quota: 1, Window: time.Second, NoHeaders: true})
 	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	a, _ := st.admit(t0)
-	b, _ := st.admit(t0)
+	a := st.admit(t0)
+	b := st.admit(t0)
 	if len(a.header) != 0 || !b.refused || len(b.header) != 1 || header(b, "Retry-After") != "1" {
 		t.Errorf("answers %+v, %+v; want no Ratelimit headers, the lockout's Retry-After kept", a, b)
 	}

@@ -194,7 +194,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	// The user's budget counts every request answered, whatever the answer.
-	budget, _ := s.budget.admit(time.Now())
+	budget := s.budget.admit(time.Now())
 	p.header = append(p.header, budget.header...)
 	var resp response
 	switch {

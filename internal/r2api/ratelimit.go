@@ -266,7 +266,8 @@ func (g *gate) quotaWait(now time.Time) (time.Duration, *quota, string) {
 	for n, q := range g.limits {
 		if !now.Before(q.resetAt) {
 			q.remaining = q.quota
-			q.resetAt = q.resetAt.Add((now.Sub(q.resetAt)/q.window + 1) * q.window)
+			windows := int64(now.Sub(q.resetAt)/q.window) + 1
+			q.resetAt = q.resetAt.Add(time.Duration(windows) * q.window)
 		}
 		if q.remaining-g.inflight-1 >= q.reserve(g.reservePct) {
 			continue
