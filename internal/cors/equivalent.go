@@ -141,10 +141,10 @@ func witnesses(patterns []string, fold bool, budget *int) ([]string, bool) {
 		if fold {
 			p = lowerString(p)
 		}
-		switch n := strings.Count(p, "*"); {
-		case n == 0:
+		switch strings.Count(p, "*") {
+		case 0:
 			exact = appendNew(exact, p)
-		case n == 1:
+		case 1:
 			wild = appendNew(wild, p)
 		}
 	}
@@ -315,7 +315,7 @@ func fillerByte(patterns []string, fold bool) (byte, bool) {
 		}
 	}
 	for c := 1; c < 256; c++ {
-		if !used[c] && !(fold && 'A' <= c && c <= 'Z') {
+		if !used[c] && (!fold || c < 'A' || c > 'Z') {
 			return byte(c), true
 		}
 	}
