@@ -209,6 +209,10 @@ func (r Result) Results(chart string) string {
 			"\"Each read alone\" is the same provider without the pause all requests share (`cmd/nopause-provider`).\n\n")
 		r.WriteStorms(&b)
 	}
+	if r.Budget != nil {
+		b.WriteString(budgetIntro())
+		r.WriteBudget(&b)
+	}
 	if len(r.Functions) > 0 {
 		b.WriteString("\n### The review functions on the largest policies\n\n" +
 			"Each function on policies at a bucket's bounds (100 rules, 64 KB as S3's XML), shaped to make it work hardest " +

@@ -30,6 +30,8 @@ type Result struct {
 	// Sweeps and Storms are the r2_bucket_cors_policies scenarios (sweep.go).
 	Sweeps []SweepResult
 	Storms []StormResult
+	// Budget is the sweep under the user's shared budget (budget.go).
+	Budget *BudgetResult
 	// Functions are the review functions on the largest policies
 	// (functions.go).
 	Functions []FunctionResult

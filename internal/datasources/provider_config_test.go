@@ -142,9 +142,11 @@ func TestProvider_clientSettingsFromEnv(t *testing.T) {
 			"from 1 to 64", "sweep_concurrency"),
 		{"R2_RATE_LIMIT", "lots"}: acctest.ErrorRegexp("Invalid Environment Variable", `R2_RATE_LIMIT="lots"`,
 			"from 0 to 100000", "rate_limit"),
+		{"R2_RATE_LIMIT_RESERVE", "91"}: acctest.ErrorRegexp("Invalid Environment Variable", `R2_RATE_LIMIT_RESERVE="91"`,
+			"from 0 to 90", "rate_limit_reserve"),
 	} {
 		t.Run(env[0], func(t *testing.T) {
-			for _, e := range []string{"R2_MAX_RETRIES", "R2_REQUEST_TIMEOUT", "R2_SWEEP_CONCURRENCY", "R2_RATE_LIMIT"} {
+			for _, e := range []string{"R2_MAX_RETRIES", "R2_REQUEST_TIMEOUT", "R2_SWEEP_CONCURRENCY", "R2_RATE_LIMIT", "R2_RATE_LIMIT_RESERVE"} {
 				t.Setenv(e, "")
 			}
 			t.Setenv(env[0], env[1])
@@ -169,6 +171,8 @@ func TestProvider_clientSettingsValidated(t *testing.T) {
 		"sweep_concurrency zero":   {"sweep_concurrency = 0", acctest.ErrorRegexp("sweep_concurrency", "value must be between 1 and 64")},
 		"sweep_concurrency 65":     {"sweep_concurrency = 65", acctest.ErrorRegexp("sweep_concurrency", "value must be between 1 and 64")},
 		"rate_limit negative":      {"rate_limit = -1", acctest.ErrorRegexp("rate_limit", "value must be between 0 and 100000")},
+		"rate_limit_reserve 91":    {"rate_limit_reserve = 91", acctest.ErrorRegexp("rate_limit_reserve", "value must be between 0 and 90")},
+		"rate_limit_reserve -1":    {"rate_limit_reserve = -1", acctest.ErrorRegexp("rate_limit_reserve", "value must be between 0 and 90")},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {

@@ -193,8 +193,13 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		closeConn(w, true)
 		return
 	}
+	// The user's budget counts every request answered, whatever the answer.
+	budget := s.budget.admit(time.Now())
+	p.header = append(p.header, budget.header...)
 	var resp response
 	switch {
+	case budget.refused:
+		resp = errorResponse(http.StatusTooManyRequests, codeRateLimited, msgRateLimited)
 	case s.stormRetryAfter() != "":
 		resp = errorResponse(http.StatusTooManyRequests, codeRateLimited, msgRateLimited)
 		p.header = append(p.header, [2]string{"Retry-After", s.stormRetryAfter()})

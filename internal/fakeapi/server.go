@@ -54,6 +54,7 @@ type Server struct {
 	endless atomic.Int64 // Pages answered by EndlessCursor faults.
 	// stormUntil is when RateLimitFor's 429s end, in Unix nanoseconds.
 	stormUntil atomic.Int64
+	budget     budgetState // SetBudget
 }
 
 // Request is one request as the fake saw it, kept so that tests can check

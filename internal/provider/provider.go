@@ -39,6 +39,7 @@ const (
 	EnvRequestTimeout   = "R2_REQUEST_TIMEOUT"
 	EnvSweepConcurrency = "R2_SWEEP_CONCURRENCY"
 	EnvRateLimit        = "R2_RATE_LIMIT"
+	EnvRateLimitReserve = "R2_RATE_LIMIT_RESERVE"
 )
 
 // Bounds of the client settings: enough to ride out a bad minute, never so
@@ -87,6 +88,7 @@ type providerModel struct {
 	RequestTimeout   types.String `tfsdk:"request_timeout"`
 	SweepConcurrency types.Int64  `tfsdk:"sweep_concurrency"`
 	RateLimit        types.Int64  `tfsdk:"rate_limit"`
+	RateLimitReserve types.Int64  `tfsdk:"rate_limit_reserve"`
 }
 
 func (p *r2Provider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -155,6 +157,19 @@ func (p *r2Provider) Schema(_ context.Context, _ provider.SchemaRequest, resp *p
 				Optional:   true,
 				Validators: []validator.Int64{int64validator.Between(0, maxRateLimit)},
 			},
+			"rate_limit_reserve": schema.Int64Attribute{
+				MarkdownDescription: fmt.Sprintf("The percent of the user's API quota this provider leaves to the user's "+
+					"other clients (the dashboard, deploys, other tokens and tools share it): 0 to %d, default %d. Every "+
+					"Cloudflare answer says what is left of the user's quota (the `Ratelimit` and `Ratelimit-Policy` "+
+					"headers); requests, counting those in flight, never bring it below the reserve, and when it is reached "+
+					"they wait for the reset the answer announced (logged at INFO once per wait). The default, a quarter "+
+					"(300 of 1200 requests in five minutes, one a second), leaves room for the user's other work while a "+
+					"1000-bucket review still reads 900 buckets before its first wait. Answers without the headers (a proxy "+
+					"that strips them) leave `rate_limit` alone in charge. Falls back to `%s`.",
+					r2api.MaxRateLimitReserve, r2api.DefaultRateLimitReserve, EnvRateLimitReserve),
+				Optional:   true,
+				Validators: []validator.Int64{int64validator.Between(0, r2api.MaxRateLimitReserve)},
+			},
 		},
 	}
 }
@@ -181,6 +196,7 @@ func (p *r2Provider) Configure(ctx context.Context, req provider.ConfigureReques
 		{"request_timeout", EnvRequestTimeout, cfg.RequestTimeout},
 		{"sweep_concurrency", EnvSweepConcurrency, cfg.SweepConcurrency},
 		{"rate_limit", EnvRateLimit, cfg.RateLimit},
+		{"rate_limit_reserve", EnvRateLimitReserve, cfg.RateLimitReserve},
 	}
 	for _, c := range settings {
 		if c.value.IsUnknown() {
@@ -235,6 +251,7 @@ func (p *r2Provider) Configure(ctx context.Context, req provider.ConfigureReques
 		ReadTimeout:      max(r2api.DefaultReadTimeout, tuning.requestTimeout),
 		SweepConcurrency: tuning.sweepConcurrency,
 		RateLimit:        tuning.rateLimit,
+		RateLimitReserve: tuning.rateLimitReserve,
 	}
 	if p.opts.ClientOverrides != nil {
 		p.opts.ClientOverrides(&clientCfg)
@@ -322,20 +339,26 @@ type tuning struct {
 	requestTimeout   time.Duration
 	sweepConcurrency int
 	rateLimit        int // <0: off, as r2api.Config wants it
+	rateLimitReserve int // <0: none, as r2api.Config wants it
 }
 
-// clientSettings resolves max_retries, request_timeout, sweep_concurrency
-// and rate_limit: configuration, then environment, then the defaults. The
+// clientSettings resolves max_retries, request_timeout, sweep_concurrency,
+// rate_limit and rate_limit_reserve: configuration, then environment, then the defaults. The
 // environment is checked here, the configuration by the schema's validators.
 func (p *r2Provider) clientSettings(cfg providerModel, diags *diag.Diagnostics) tuning {
 	t := tuning{
 		maxRetries:       intSetting(cfg.MaxRetries, "max_retries", EnvMaxRetries, 0, maxMaxRetries, r2api.DefaultMaxRetries, diags),
 		sweepConcurrency: intSetting(cfg.SweepConcurrency, "sweep_concurrency", EnvSweepConcurrency, 1, maxSweepConcurrency, r2api.DefaultSweepConcurrency, diags),
 		rateLimit:        intSetting(cfg.RateLimit, "rate_limit", EnvRateLimit, 0, maxRateLimit, r2api.DefaultRateLimit, diags),
-		requestTimeout:   r2api.DefaultRequestTimeout,
+		rateLimitReserve: intSetting(cfg.RateLimitReserve, "rate_limit_reserve", EnvRateLimitReserve, 0, r2api.MaxRateLimitReserve,
+			r2api.DefaultRateLimitReserve, diags),
+		requestTimeout: r2api.DefaultRequestTimeout,
 	}
 	if t.rateLimit == 0 {
 		t.rateLimit = -1
+	}
+	if t.rateLimitReserve == 0 {
+		t.rateLimitReserve = -1
 	}
 
 	raw, from := cfg.RequestTimeout.ValueString(), "request_timeout"

@@ -89,6 +89,10 @@ type Config struct {
 	// RateLimit is how many requests the client sends in any RateLimitWindow:
 	// 0 means DefaultRateLimit, less than 0 no limit (ratelimit.go).
 	RateLimit int
+	// RateLimitReserve is the percent of each quota the API announces
+	// (Ratelimit headers) that the client leaves to the user's other
+	// clients: 0 means DefaultRateLimitReserve, less than 0 none (ratelimit.go).
+	RateLimitReserve int
 	// SweepConcurrency is how many reads a sweep runs at once; 0 means the default.
 	SweepConcurrency int
 	// NoSharedPause makes each call wait out its own 429s alone, as before
@@ -132,6 +136,10 @@ func New(cfg Config) (*Client, error) {
 	if err := ValidateBaseURL(base); err != nil {
 		return nil, err
 	}
+	if cfg.RateLimitReserve > MaxRateLimitReserve {
+		return nil, fmt.Errorf("the rate limit reserve is %d%%, more than the %d%% that leaves this provider a request in every window",
+			cfg.RateLimitReserve, MaxRateLimitReserve)
+	}
 	c := &Client{
 		baseURLSource:  cfg.BaseURLSource,
 		maxRetries:     orDefault(cfg.MaxRetries, DefaultMaxRetries, cfg.MaxRetries >= 0),
@@ -150,6 +158,7 @@ func New(cfg Config) (*Client, error) {
 		c.baseURL = DisplayURL(base)
 	}
 	c.gate.independent = cfg.NoSharedPause
+	c.gate.reservePct = max(orDefault(cfg.RateLimitReserve, DefaultRateLimitReserve, cfg.RateLimitReserve != 0), 0)
 	httpClient := cfg.HTTPClient
 	if httpClient == nil {
 		httpClient = NewHTTPClient()

@@ -16,7 +16,14 @@ import (
 const (
 	DefaultRateLimit = 1200
 	RateLimitWindow  = 5 * time.Minute
-	logWaitsFrom     = time.Second // waits at least this long are logged at Info
+	// DefaultRateLimitReserve is the percent of the user's quota the client
+	// leaves to the user's other clients (the dashboard, deploys, other
+	// tools) when the API announces it: a quarter, 300 of 1200 requests in
+	// five minutes, one a second for the rest of the user's work.
+	DefaultRateLimitReserve = 25
+	// MaxRateLimitReserve leaves this provider a tenth of each quota.
+	MaxRateLimitReserve = 90
+	logWaitsFrom        = time.Second // waits at least this long are logged at Info
 )
 
 // clock is the time the gate reads and sleeps on; tests give it a fake one.
@@ -74,10 +81,34 @@ type gate struct {
 	probing     bool          // the probe is in flight
 	probeDone   chan struct{} // closed when the probe in flight has its answer
 	independent bool          // no shared pause (Config.NoSharedPause)
+
+	// The user's quota as the API announces it (Ratelimit headers): the
+	// limits by name, the percent of each kept for the user's other
+	// clients, the requests passed and not yet answered, and the reset
+	// whose wait was last logged at Info.
+	limits      map[string]*quota
+	reservePct  int
+	inflight    int
+	loggedReset time.Time
+	// Until the first answer, nothing is known of the user's quota (another
+	// process may just have spent it): one request goes alone to learn it.
+	answered bool
+	answerCh chan struct{} // closed when a request before the first answer ends
 }
 
+// quota is one limit of the user's, as the latest answers announced it.
+type quota struct {
+	quota, remaining int
+	window           time.Duration
+	resetAt          time.Time
+}
+
+// reserve is how much of the quota stays for other clients: rounded down,
+// so that with a reserve under 100% one request can go in every window.
+func (q *quota) reserve(pct int) int { return q.quota * pct / 100 }
+
 func newGate(c clock, limit int, window time.Duration) *gate {
-	return &gate{clock: c, limit: max(limit, 0), window: window, probeDone: make(chan struct{})}
+	return &gate{clock: c, limit: max(limit, 0), window: window, probeDone: make(chan struct{}), answerCh: make(chan struct{})}
 }
 
 // book books the earliest send time the limit allows from at on, and
@@ -177,14 +208,46 @@ func (g *gate) wait(ctx context.Context, deadline time.Time, budget string) (tic
 			}
 			continue
 		}
+		if !g.answered && g.inflight > 0 {
+			ch := g.answerCh
+			g.mu.Unlock()
+			select {
+			case <-ctx.Done():
+				return ticket{}, deadline, ctx.Err()
+			case <-ch:
+			}
+			continue
+		}
+		if d, q, name := g.quotaWait(now); d > 0 {
+			// Our own wait, as the sliding window's: it moves the deadline on.
+			first := !q.resetAt.Equal(g.loggedReset)
+			g.loggedReset = q.resetAt
+			why := fmt.Sprintf("the user's API quota %q is down to the reserve kept for other clients: %d of %d requests "+
+				"left in its %s window, %d reserved (rate_limit_reserve %d%%), %d of this provider's in flight; "+
+				"requests wait for the window to reset", name, q.remaining, q.quota, q.window, q.reserve(g.reservePct),
+				g.reservePct, g.inflight)
+			g.mu.Unlock()
+			fields := map[string]any{"reason": why, "wait_ms": d.Milliseconds()}
+			if first {
+				tflog.Info(ctx, "Waiting for the R2 API quota to reset", fields)
+			} else {
+				tflog.Debug(ctx, "Waiting for the R2 API quota to reset", fields)
+			}
+			if err := g.clock.Sleep(ctx, d); err != nil {
+				return ticket{}, deadline, err
+			}
+			deadline = deadline.Add(d)
+			continue
+		}
 		t := ticket{probe: g.needProbe, pauses: g.pauses}
 		g.probing = t.probe
+		g.inflight++
 		limitWait := g.book(now)
 		g.mu.Unlock()
 		if limitWait > 0 {
 			logWait(ctx, "the client-side rate limit is reached (rate_limit requests per 5 minutes)", limitWait)
 			if err := g.clock.Sleep(ctx, limitWait); err != nil {
-				g.done(t, false, true)
+				g.done(t, false, true, nil)
 				return ticket{}, deadline, err
 			}
 		}
@@ -192,15 +255,81 @@ func (g *gate) wait(ctx context.Context, deadline time.Time, budget string) (tic
 	}
 }
 
-// done records the outcome of a request that passed the gate. The probe's
-// answer ends the storm unless it was a 429 (which pause has recorded) or it
-// never came (abandoned), when another request becomes the probe.
-func (g *gate) done(t ticket, limited, abandoned bool) {
+// quotaWait says how long a request must wait so that every quota the API
+// announced keeps its reserve once the requests in flight are counted, and
+// which quota holds it; 0 when it may go. A quota whose reset has passed is
+// full again. g.mu is held.
+func (g *gate) quotaWait(now time.Time) (time.Duration, *quota, string) {
+	var wait time.Duration
+	var holding *quota
+	var name string
+	for n, q := range g.limits {
+		if !now.Before(q.resetAt) {
+			q.remaining = q.quota
+			windows := int64(now.Sub(q.resetAt)/q.window) + 1
+			q.resetAt = q.resetAt.Add(time.Duration(windows) * q.window)
+		}
+		if q.remaining-g.inflight-1 >= q.reserve(g.reservePct) {
+			continue
+		}
+		if d := q.resetAt.Sub(now); holding == nil || d < wait {
+			wait, holding, name = d, q, n
+		}
+	}
+	return wait, holding, name
+}
+
+// observe records the limits an answer announced at now. An answer from an
+// earlier window (answers can cross) is ignored; one from the same window
+// can only lower what is left, since answers come out of order.
+func (g *gate) observe(items []limitItem, now time.Time) {
+	for _, it := range items {
+		resetAt := now.Add(it.reset)
+		q, ok := g.limits[it.name]
+		if !ok {
+			if len(g.limits) >= maxLimitItems {
+				continue
+			}
+			if g.limits == nil {
+				g.limits = map[string]*quota{}
+			}
+			q = &quota{remaining: it.remaining, resetAt: resetAt}
+			g.limits[it.name] = q
+		}
+		q.quota, q.window = it.quota, it.window
+		// t is whole seconds: answers of one window announce resets up to a
+		// second apart, windows are a window apart.
+		switch half := it.window / 2; {
+		case resetAt.After(q.resetAt.Add(half)): // a new window
+			q.remaining, q.resetAt = it.remaining, resetAt
+		case resetAt.After(q.resetAt.Add(-half)): // the same window
+			q.remaining = min(q.remaining, it.remaining)
+			if resetAt.After(q.resetAt) {
+				q.resetAt = resetAt
+			}
+		}
+	}
+}
+
+// done records the outcome of a request that passed the gate, and the
+// limits its answer announced. The probe's answer ends the storm unless it
+// was a 429 (which pause has recorded) or it never came (abandoned), when
+// another request becomes the probe.
+func (g *gate) done(t ticket, limited, abandoned bool, items []limitItem) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	// The answer's remaining count includes this request: it leaves the
+	// in-flight count as its answer is recorded, under one lock.
+	g.inflight = max(g.inflight-1, 0)
+	g.observe(items, g.clock.Now())
+	if !g.answered {
+		g.answered = !abandoned
+		close(g.answerCh)
+		g.answerCh = make(chan struct{})
+	}
 	if !t.probe {
 		return
 	}
-	g.mu.Lock()
-	defer g.mu.Unlock()
 	g.probing = false
 	// Only an answer to a probe sent after the latest 429 ends the storm: a
 	// 429 that arrived while the probe was out (for a request sent before

@@ -44,6 +44,13 @@ func (c *fakeClock) advance(d time.Duration) {
 	c.mu.Unlock()
 }
 
+// answered is g once an answer has come: the first request no longer
+// goes alone.
+func answered(g *gate) *gate {
+	g.answered = true
+	return g
+}
+
 func mustPass(t *testing.T, g *gate, deadline time.Time) (ticket, time.Time) {
 	t.Helper()
 	tk, dl, err := g.wait(context.Background(), deadline, "this read's 1m0s budget")
@@ -55,7 +62,7 @@ func mustPass(t *testing.T, g *gate, deadline time.Time) (ticket, time.Time) {
 
 func TestGate_limitIsASlidingWindow(t *testing.T) {
 	c := newFakeClock()
-	g := newGate(c, 3, 10*time.Second)
+	g := answered(newGate(c, 3, 10*time.Second))
 	start := c.Now()
 	far := start.Add(time.Hour)
 	for i := range 3 {
@@ -87,7 +94,7 @@ func TestGate_limitIsASlidingWindow(t *testing.T) {
 func TestGate_neverMoreThanTheLimitInAnyWindow(t *testing.T) {
 	const limit, window = 50, 30 * time.Second
 	c := newFakeClock()
-	g := newGate(c, limit, window)
+	g := answered(newGate(c, limit, window))
 	rng := rand.New(rand.NewPCG(1, 2))
 	var sends []time.Time
 	for range 2000 {
@@ -104,7 +111,7 @@ func TestGate_neverMoreThanTheLimitInAnyWindow(t *testing.T) {
 
 func TestGate_offNeverWaits(t *testing.T) {
 	c := newFakeClock()
-	g := newGate(c, 0, time.Minute)
+	g := answered(newGate(c, 0, time.Minute))
 	for range 5000 {
 		mustPass(t, g, c.Now().Add(time.Second))
 	}
@@ -115,7 +122,7 @@ func TestGate_offNeverWaits(t *testing.T) {
 
 func TestGate_pauseHoldsEveryRequestThenOneProbes(t *testing.T) {
 	c := newFakeClock()
-	g := newGate(c, 0, time.Minute)
+	g := answered(newGate(c, 0, time.Minute))
 	g.pause(5 * time.Second)
 	start := c.Now()
 
@@ -139,7 +146,7 @@ func TestGate_pauseHoldsEveryRequestThenOneProbes(t *testing.T) {
 		t.Fatal("a request passed while the probe was in flight")
 	case <-time.After(50 * time.Millisecond):
 	}
-	g.done(probe, false, false) // the probe got an answer that is not a 429
+	g.done(probe, false, false, nil) // the probe got an answer that is not a 429
 	for range 3 {
 		if tk := <-passed; tk.probe {
 			t.Error("after a good probe, requests pass as normal ones")
@@ -149,12 +156,12 @@ func TestGate_pauseHoldsEveryRequestThenOneProbes(t *testing.T) {
 
 func TestGate_probeRefusedStartsANewPause(t *testing.T) {
 	c := newFakeClock()
-	g := newGate(c, 0, time.Minute)
+	g := answered(newGate(c, 0, time.Minute))
 	g.pause(2 * time.Second)
 	start := c.Now()
 	probe, _ := mustPass(t, g, start.Add(time.Minute))
 	g.pause(3 * time.Second) // the probe's answer: 429 again, Retry-After 3
-	g.done(probe, true, false)
+	g.done(probe, true, false, nil)
 	next, _ := mustPass(t, g, start.Add(time.Minute))
 	if !next.probe || c.Now().Sub(start) != 5*time.Second {
 		t.Errorf("after a refused probe: probe=%v at %s; want a new probe at 5s", next.probe, c.Now().Sub(start))
@@ -163,10 +170,10 @@ func TestGate_probeRefusedStartsANewPause(t *testing.T) {
 
 func TestGate_abandonedProbeIsReplaced(t *testing.T) {
 	c := newFakeClock()
-	g := newGate(c, 0, time.Minute)
+	g := answered(newGate(c, 0, time.Minute))
 	g.pause(time.Second)
 	probe, _ := mustPass(t, g, c.Now().Add(time.Minute))
-	g.done(probe, false, true)
+	g.done(probe, false, true, nil)
 	if next, _ := mustPass(t, g, c.Now().Add(time.Minute)); !next.probe {
 		t.Error("the probe was cancelled before an answer: the next request must probe")
 	}
@@ -174,7 +181,7 @@ func TestGate_abandonedProbeIsReplaced(t *testing.T) {
 
 func TestGate_pauseBeyondBudgetFailsAtOnce(t *testing.T) {
 	c := newFakeClock()
-	g := newGate(c, 0, time.Minute)
+	g := answered(newGate(c, 0, time.Minute))
 	g.pause(5 * time.Minute)
 	_, _, err := g.wait(context.Background(), c.Now().Add(time.Minute), "this read's 1m0s budget")
 	var pe *errPausedBeyondBudget
@@ -188,7 +195,7 @@ func TestGate_pauseBeyondBudgetFailsAtOnce(t *testing.T) {
 
 func TestGate_cancelledWaitReturns(t *testing.T) {
 	c := newFakeClock()
-	g := newGate(c, 1, time.Minute)
+	g := answered(newGate(c, 1, time.Minute))
 	mustPass(t, g, c.Now().Add(time.Hour))
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()

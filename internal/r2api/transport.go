@@ -141,7 +141,11 @@ func (c *Client) middleware(req *http.Request, next nextFunc) (*http.Response, e
 		}
 		// No answer at all (a timeout, a connection error, a cancel) says
 		// nothing about the storm: another request probes again.
-		c.gate.done(tk, limited, res == nil)
+		var items []limitItem
+		if res != nil {
+			items = parseRateLimit(res.Header)
+		}
+		c.gate.done(tk, limited, res == nil, items)
 		why := retryReason(ctx, res, err)
 		if why == "" || ex.permanent || ex.attempts > c.maxRetries {
 			return res, err

@@ -58,6 +58,7 @@ type flags struct {
 	storms      bool
 	functions   bool
 	review      bool
+	budget      bool
 }
 
 func parseFlags() (flags, error) {
@@ -67,6 +68,8 @@ func parseFlags() (flags, error) {
 		"r2_bucket_cors_policies sweep (\"\" for none)")
 	flag.IntVar(&f.limitedUpTo, "sweep-limited-upto", 1000, "sweeps larger than this run only with the rate limit off "+
 		"(with it on, a sweep over 1200 requests waits five minutes per 1200)")
+	flag.BoolVar(&f.budget, "budget", true, "run the sweep of 1000 buckets under the user's shared budget, with and without "+
+		"the Ratelimit headers (needs 1000 in -sweep-sizes)")
 	flag.BoolVar(&f.functions, "functions", true, "time the review functions on the largest policies a bucket can hold")
 	flag.BoolVar(&f.review, "review", true, "plan the sweep of 1000 buckets alone and with one cors_review (needs 1000 in -sweep-sizes)")
 	flag.BoolVar(&f.storms, "storms", true, "run the 429 storms (a sweep of 1000 buckets, needs 1000 in -sweep-sizes)")
@@ -216,6 +219,9 @@ func run(ctx context.Context) error {
 	if err := runSweeps(ctx, h, f, &res); err != nil {
 		return err
 	}
+	if err := runBudget(ctx, h, f, &res); err != nil {
+		return err
+	}
 
 	if f.review && slices.Contains(f.sweepSizes, bench.TargetSweepN) {
 		rv, err := h.MeasureReview(ctx, bench.TargetSweepN, f.runs, logf)
@@ -266,6 +272,10 @@ func run(ctx context.Context) error {
 	if len(res.Reviews) > 0 {
 		fmt.Println()
 		res.WriteReviews(os.Stdout)
+	}
+	if res.Budget != nil {
+		fmt.Println()
+		res.WriteBudget(os.Stdout)
 	}
 
 	if f.chart != "" {

@@ -5,6 +5,7 @@
 // Usage:
 //
 //	fakeapi [-listen 127.0.0.1:0] [-seed FILE] [-latency 0s] [-url-file FILE] [-quiet]
+//	    [-quota N [-window 5m] [-other N] [-no-ratelimit-headers]]
 //
 // Once listening it prints the base URL and the credentials it accepts, and
 // writes the base URL (e.g. http://127.0.0.1:41234/client/v4) to -url-file,
@@ -57,6 +58,11 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 	latency := fs.Duration("latency", 0, "delay added to every request")
 	urlFile := fs.String("url-file", "", "write the base URL to this `file` once listening")
 	quiet := fs.Bool("quiet", false, "do not log requests")
+	var budget fakeapi.Budget
+	fs.IntVar(&budget.Quota, "quota", 0, "the user's API budget: requests per -window, shared with -other (0: no budget, no Ratelimit headers)")
+	fs.DurationVar(&budget.Window, "window", 5*time.Minute, "the budget's window, whole seconds (Cloudflare's is 5m; scale it down to run a long scenario fast)")
+	fs.IntVar(&budget.OtherPerWindow, "other", 0, "requests another client of the same user spends per window, evenly (with -quota)")
+	fs.BoolVar(&budget.NoHeaders, "no-ratelimit-headers", false, "leave the Ratelimit headers out, as a proxy that strips them would (with -quota)")
 	fs.Usage = func() { usage(fs) }
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -66,6 +72,9 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 	}
 	if err := fakeapi.CheckLoopback(*listen); err != nil {
 		return err
+	}
+	if err := budget.Validate(); err != nil {
+		return fmt.Errorf("-quota, -window, -other: %w", err)
 	}
 	if *urlFile != "" {
 		// A URL left by an earlier run must not be mistaken for ours.
@@ -80,6 +89,9 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 	}
 	defer srv.Close()
 	srv.SetLatency(*latency)
+	if err := srv.SetBudget(budget); err != nil {
+		return err
+	}
 	if !*quiet {
 		srv.OnRequest(func(r fakeapi.Request) {
 			fmt.Fprintf(stderr, "%s %s %s %d\n", time.Now().UTC().Format(time.RFC3339), r.Method, r.Path, r.Status)
@@ -114,6 +126,10 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 		fmt.Fprintf(stderr, "fakeapi: no -seed: serving account %s with no buckets; API token %q is accepted\n",
 			fakeapi.ExampleAccountID, defaultToken)
 		fmt.Fprintln(stderr, "fakeapi: for the demo's buckets, start it with -seed examples/demo/seed.json (token \"demo-token\"); see -h")
+	}
+	if budget.Quota > 0 {
+		fmt.Fprintf(stderr, "fakeapi: the user's budget is %d requests per %s; another client spends %d of them per window\n",
+			budget.Quota, budget.Window, budget.OtherPerWindow)
 	}
 	fmt.Fprintf(stderr, "fakeapi: point the provider at it with CLOUDFLARE_BASE_URL=%s\n", srv.URL())
 
@@ -170,6 +186,20 @@ that names its path, e.g. accounts["..."].buckets[0].cors_rules[0]: unknown memb
 
 Without -seed the fake serves account %s with no buckets and accepts the
 API token %q.
+
+The user's API budget (-quota): Cloudflare allows 1200 requests per five minutes per user,
+shared by the dashboard and every token and tool of that user. With -quota the fake counts
+every request against a fixed window of -window, together with -other requests per window
+that another client of the user spends evenly; every answer carries what is left:
+
+  Ratelimit: "default";r=<remaining>;t=<seconds until the window resets>
+  Ratelimit-Policy: "default";q=<quota>;w=<window seconds>
+
+Once the quota is spent, by the provider or the other client, the user is locked out:
+every request is answered 429 (code 971) with a Retry-After until the window ends.
+-no-ratelimit-headers leaves the headers out (an older API, or a proxy that strips them).
+A scaled-down window runs a long scenario fast, since the provider reads the window from
+the headers: -quota 1200 -window 5s -other 300 is a five-minute budget in five seconds.
 
 Try it (from the repository root):
 

@@ -110,6 +110,9 @@ func TestRunRefusesBadSetups(t *testing.T) {
 		"missing seed":   {"-seed", filepath.Join(dir, "nope.json")},
 		"stray argument": {"extra"},
 		"unknown flag":   {"-port", "1"},
+		"window":         {"-quota", "10", "-window", "1500ms"},
+		"negative quota": {"-quota", "-1"},
+		"negative other": {"-quota", "10", "-other", "-5"},
 	} {
 		var logs syncBuffer
 		if err := run(context.Background(), args, &logs); err == nil {
@@ -165,7 +168,8 @@ func TestRunWithoutSeedAndHelp(t *testing.T) {
 		t.Errorf("an error exits %d, want 2", code)
 	}
 	for _, want := range []string{"The seed file (-seed)", `"cors_rules"`, "examples/demo/seed.json", "go run ./internal/fakeapi/cmd/fakeapi",
-		`"not_entitled_jurisdictions": ["fedramp"]`, `"maxAgeSeconds"`, "snake_case"} {
+		`"not_entitled_jurisdictions": ["fedramp"]`, `"maxAgeSeconds"`, "snake_case",
+		"-quota", "-other", "-no-ratelimit-headers", `Ratelimit: "default";r=<remaining>`, "locked out"} {
 		if !strings.Contains(help.String(), want) {
 			t.Errorf("-h lacks %q", want)
 		}
@@ -174,5 +178,44 @@ func TestRunWithoutSeedAndHelp(t *testing.T) {
 	err = run(context.Background(), []string{"-listen", "0.0.0.0:0"}, io.Discard)
 	if err == nil || strings.Contains(err.Error(), "fakeapi:") {
 		t.Errorf("error = %v; want one without its own fakeapi: prefix (main adds it)", err)
+	}
+}
+
+// The budget mode a user can run: the headers on every answer, the banner
+// says the budget.
+func TestRunBudgetMode(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var logs syncBuffer
+	urlFile := filepath.Join(t.TempDir(), "url")
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"-url-file", urlFile, "-quiet", "-quota", "1200", "-window", "5s", "-other", "300"}, &logs)
+	}()
+	var url string
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline) && url == ""; time.Sleep(10 * time.Millisecond) {
+		if b, err := os.ReadFile(urlFile); err == nil {
+			url = string(b)
+		}
+	}
+	req, _ := http.NewRequest("GET", url+"/accounts/"+acct+"/r2/buckets", nil)
+	req.Header.Set("Authorization", "Bearer "+defaultToken)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if got := resp.Header.Get("Ratelimit-Policy"); got != `"default";q=1200;w=5` {
+		t.Errorf("Ratelimit-Policy = %q", got)
+	}
+	if got := resp.Header.Get("Ratelimit"); !strings.HasPrefix(got, `"default";r=`) {
+		t.Errorf("Ratelimit = %q", got)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if want := "1200 requests per 5s; another client spends 300"; !strings.Contains(logs.String(), want) {
+		t.Errorf("banner lacks %q:\n%s", want, logs.String())
 	}
 }
