@@ -39,12 +39,14 @@ func Equivalent(a, b []Rule) bool {
 }
 
 // equivalent is Equivalent, and whether it was decided within
-// equivalenceBudget (when not, equal says whether a and b are identical).
+// equivalenceBudget (when not, equal is false: identical policies are
+// decided at once).
 func equivalent(a, b []Rule) (equal, decided bool) {
 	if reflect.DeepEqual(a, b) {
 		return true, true // The common case of a review: the approved policy, unchanged.
 	}
-	identical := func() (bool, bool) { return false, false }
+	// Past the budget: not equal (identical policies returned above).
+	undecided := func() (bool, bool) { return false, false }
 	budget := equivalenceBudget
 	var origins, headers, methods []string
 	for _, rules := range [][]Rule{a, b} {
@@ -63,15 +65,15 @@ func equivalent(a, b []Rule) (equal, decided bool) {
 	}
 	originWitnesses, ok := witnesses(origins, false, &budget)
 	if !ok {
-		return identical()
+		return undecided()
 	}
 	singles, ok := witnesses(headers, true, &budget)
 	if !ok {
-		return identical()
+		return undecided()
 	}
 	headerSets, ok := headerClasses(a, b, singles, &budget)
 	if !ok {
-		return identical()
+		return undecided()
 	}
 	// Each evaluation reads every rule, origin entry and method of both
 	// policies, and matches each requested header against header entries.
@@ -82,7 +84,7 @@ func equivalent(a, b []Rule) (equal, decided bool) {
 	perEvaluation := len(a) + len(b) + len(origins) + len(headers)*longest
 	budget -= len(originWitnesses) * len(methods) * len(headerSets) * perEvaluation
 	if budget < 0 {
-		return identical()
+		return undecided()
 	}
 	for _, o := range originWitnesses {
 		for _, m := range methods {
