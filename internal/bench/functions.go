@@ -23,8 +23,8 @@ type FunctionResult struct {
 	Note             string
 }
 
-// MeasureFunctions times cors_findings, cors_diff (a policy against itself,
-// and against itself with its last rule changed) and cors_evaluate on the
+// MeasureFunctions times cors_findings, cors_diff (a policy against itself
+// written otherwise, and with its last rule changed) and cors_evaluate on the
 // largest policies (corstest.Largest), and the refusal of one past the
 // bounds, in this process: the functions are thin wrappers over these.
 func MeasureFunctions(runs int) []FunctionResult {
@@ -46,7 +46,8 @@ func MeasureFunctions(runs int) []FunctionResult {
 		changed := append([]cors.Rule{}, p.Rules...)
 		changed[len(changed)-1] = cors.Rule{Allowed: &cors.Allowed{Methods: []string{"GET"}, Origins: []string{"https://a.example.com"}}}
 		measure("cors_findings", p.Name, size, fmt.Sprintf("%d findings", len(cors.Findings(p.Rules))), func() { cors.Findings(p.Rules) })
-		measure("cors_diff, equal", p.Name, size, decidedNote(cors.Compare(p.Rules, p.Rules)), func() { cors.Compare(p.Rules, p.Rules) })
+		restated := corstest.Restated(p.Rules)
+		measure("cors_diff, equal", p.Name, size, decidedNote(cors.Compare(p.Rules, restated)), func() { cors.Compare(p.Rules, restated) })
 		measure("cors_diff, one rule changed", p.Name, size, decidedNote(cors.Compare(p.Rules, changed)), func() { cors.Compare(p.Rules, changed) })
 		measure("cors_evaluate", p.Name, size, "", func() {
 			cors.Evaluate(p.Rules, cors.Request{Origin: "https://a.example.com", Method: "PUT", Headers: []string{"x-1-1-a"}})
