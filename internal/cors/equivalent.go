@@ -57,7 +57,7 @@ func equivalent(a, b []Rule) (equal, decided bool) {
 			origins = append(origins, r.Allowed.Origins...)
 			headers = append(headers, r.Allowed.Headers...)
 			for _, m := range r.Allowed.Methods {
-				if !contains(methods, m) {
+				if !slices.Contains(methods, m) {
 					methods = append(methods, m)
 				}
 			}

@@ -3,6 +3,7 @@ package cors
 import (
 	_ "embed" // Semantics
 	"encoding/json"
+	"slices"
 	"strings"
 )
 
@@ -67,7 +68,7 @@ func Evaluate(rules []Rule, req Request) Result {
 			continue
 		}
 		star, ok := matchOrigin(r.Allowed.Origins, req.Origin)
-		if !ok || !contains(r.Allowed.Methods, req.Method) {
+		if !ok || !slices.Contains(r.Allowed.Methods, req.Method) {
 			continue
 		}
 		if response < 0 {
@@ -127,15 +128,6 @@ func lowerJoin(names []string) string {
 		}
 	}
 	return string(b)
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }
 
 func allHeadersMatch(patterns, headers []string) bool {

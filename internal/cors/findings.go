@@ -4,6 +4,7 @@ import (
 	_ "embed" // FindingsDoc
 	"fmt"
 	"math/big"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -250,7 +251,7 @@ func attackerAccess(rules []Rule, open map[string]string) map[int]*reach {
 		}
 		for _, m := range Methods {
 			for i := range rules {
-				if !matching[i] || !contains(rules[i].Allowed.Methods, m) {
+				if !matching[i] || !slices.Contains(rules[i].Allowed.Methods, m) {
 					continue
 				}
 				a := out[i]
@@ -259,7 +260,7 @@ func attackerAccess(rules []Rule, open map[string]string) map[int]*reach {
 					a = &reach{origin: p, entry: entry}
 					out[i] = a
 				}
-				if !contains(a.methods, m) {
+				if !slices.Contains(a.methods, m) {
 					a.methods = append(a.methods, m)
 				}
 				break
@@ -300,7 +301,7 @@ func (f *ruleFindings) access(a *reach) {
 	}
 	var writes []string
 	for _, m := range a.methods {
-		if contains(WriteMethods, m) {
+		if slices.Contains(WriteMethods, m) {
 			writes = append(writes, m)
 		}
 	}
@@ -324,7 +325,7 @@ func (f *ruleFindings) methods() {
 	}
 	all := true
 	for _, m := range Methods {
-		all = all && contains(a.Methods, m)
+		all = all && slices.Contains(a.Methods, m)
 	}
 	if all {
 		f.add(CodeAllMethods, "allows all five methods (GET, PUT, POST, DELETE, HEAD); list only the methods the sites need, e.g. GET and HEAD for reads.")
@@ -404,7 +405,7 @@ func (f *ruleFindings) headers() {
 func writeMethods(methods []string) []string {
 	var out []string
 	for _, m := range methods {
-		if contains(WriteMethods, m) && !contains(out, m) {
+		if slices.Contains(WriteMethods, m) && !slices.Contains(out, m) {
 			out = append(out, m)
 		}
 	}
@@ -477,7 +478,7 @@ func covers(a, b *Rule) bool {
 		return false
 	}
 	for _, m := range b.Allowed.Methods {
-		if !contains(a.Allowed.Methods, m) {
+		if !slices.Contains(a.Allowed.Methods, m) {
 			return false
 		}
 	}

@@ -1,5 +1,7 @@
 package cors
 
+import "slices"
+
 // SharedHostingSuffixes are the domains under which anyone can get a
 // subdomain (a free account is enough), so an origin wildcard directly under
 // one of them (https://*.workers.dev) lets strangers' pages in. It is the one
@@ -21,5 +23,5 @@ var SharedHostingSuffixes = []string{
 
 // sharedHosting reports whether domain is one of SharedHostingSuffixes.
 func sharedHosting(domain string) bool {
-	return contains(SharedHostingSuffixes, domain)
+	return slices.Contains(SharedHostingSuffixes, domain)
 }

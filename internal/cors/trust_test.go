@@ -2,6 +2,7 @@ package cors
 
 import (
 	"math/rand/v2"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -128,12 +129,12 @@ func checkAnyOriginInvariant(t *testing.T, rules []Rule) {
 				found, findingsDone = Findings(rules), true
 			}
 			want := []string{CodeAnyOrigin, CodeAnyOriginWrite}
-			if contains(WriteMethods, m) {
+			if slices.Contains(WriteMethods, m) {
 				want = want[1:]
 			}
 			ok := false
 			for _, f := range found {
-				ok = ok || contains(want, f.Code)
+				ok = ok || slices.Contains(want, f.Code)
 			}
 			if !ok {
 				t.Fatalf("%s from %s is allowed, and no finding says so\npolicy: %+v\nfindings:\n%s", m, o, describePolicy(rules), messages(found))

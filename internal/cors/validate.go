@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/big"
 	"net/netip"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -28,7 +29,7 @@ func ValidateRequestMethod(m string) error {
 	}
 	up := strings.ToUpper(m)
 	switch {
-	case up != m && (contains(Methods, up) || up == "OPTIONS"):
+	case up != m && (slices.Contains(Methods, up) || up == "OPTIONS"):
 		return fmt.Errorf("method %q is not what a browser sends: browsers send it in uppercase, use %q", m, up)
 	case up == "CONNECT" || up == "TRACE" || up == "TRACK":
 		return fmt.Errorf("method %q is never sent by a browser (fetch forbids it): ask about %s", m, strings.Join(Methods, ", "))
@@ -49,10 +50,10 @@ func ValidateRequestOrigin(o string) error {
 // ValidateMethod checks that m is one of Methods, exactly: R2 compares methods
 // case-sensitively, so "get" would never match a rule.
 func ValidateMethod(m string) error {
-	if contains(Methods, m) {
+	if slices.Contains(Methods, m) {
 		return nil
 	}
-	if up := strings.ToUpper(m); contains(Methods, up) {
+	if up := strings.ToUpper(m); slices.Contains(Methods, up) {
 		return fmt.Errorf("method %q is not valid: methods are case-sensitive, use %q", m, up)
 	}
 	return fmt.Errorf("method %q is not valid: it must be one of %s", m, strings.Join(Methods, ", "))

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/big"
+	"slices"
 	"sort"
 	"strings"
 
@@ -197,7 +198,7 @@ func object(ctx context.Context, v attr.Value, path string, spec attrSpec, nulla
 	}
 	sort.Strings(names)
 	for _, name := range names {
-		if contains(spec.required, name) || contains(spec.optional, name) {
+		if slices.Contains(spec.required, name) || slices.Contains(spec.optional, name) {
 			continue
 		}
 		if snake, ok := wireNames[name]; ok {
@@ -220,19 +221,10 @@ var requiredHint = map[string]string{
 }
 
 func specNoun(s attrSpec) string {
-	if contains(s.required, "allowed") {
+	if slices.Contains(s.required, "allowed") {
 		return "rule"
 	}
 	return "rule's allowed object"
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }
 
 func stringsFrom(ctx context.Context, v attr.Value, path string) ([]string, error) {

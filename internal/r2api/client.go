@@ -253,7 +253,7 @@ func ValidateBaseURL(raw string) error {
 	case "https":
 		return nil
 	case "http":
-		if isLoopback(u.Hostname()) {
+		if loopbackServer(u.Hostname()) {
 			return nil
 		}
 		return fmt.Errorf("%s uses http: only https is allowed, except on a loopback address (127.0.0.1, ::1, localhost)", origin)
@@ -262,7 +262,11 @@ func ValidateBaseURL(raw string) error {
 	}
 }
 
-func isLoopback(host string) bool {
+// loopbackServer reports whether base_url's host is this machine by its
+// name localhost or a loopback address, where plain http stays on the
+// machine. (cors.isLoopback answers another question: whether an origin is
+// the visitor's own machine, *.localhost included.)
+func loopbackServer(host string) bool {
 	if strings.EqualFold(host, "localhost") {
 		return true
 	}

@@ -376,7 +376,7 @@ func isPermanent(u *url.URL, err error) bool {
 		errors.As(err, &unknownCA), errors.As(err, &hostname), errors.As(err, &invalidCert):
 		return true
 	case errors.Is(err, syscall.ECONNREFUSED):
-		return isLoopback(u.Hostname())
+		return loopbackServer(u.Hostname())
 	}
 	return false
 }

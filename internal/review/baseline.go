@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"strings"
 
@@ -240,7 +241,7 @@ func object(p *parser, n *node, path string, spec members) (map[string]*node, er
 	}
 	m := make(map[string]*node, len(n.keys))
 	for i, k := range n.keys {
-		if !contains(spec.required, k) && !contains(spec.optional, k) {
+		if !slices.Contains(spec.required, k) && !slices.Contains(spec.optional, k) {
 			if snake, ok := camelNames[k]; ok {
 				return nil, p.errorAt(n.vals[i].off, "%s has the member %q: write %q (the API's camelCase names are snake_case here)", path, k, snake)
 			}
@@ -291,13 +292,4 @@ func stringsFrom(p *parser, n *node, path string) ([]string, error) {
 
 func kindNoun(n *node) string {
 	return map[byte]string{'o': "an object", 'a': "a list", 's': "a string", 'n': "a number", 'b': "a bool", 'z': "null"}[n.kind]
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }
