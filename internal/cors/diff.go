@@ -309,8 +309,8 @@ func sameNumber(a, b *json.Number) bool {
 	if a == nil || b == nil {
 		return a == nil && b == nil
 	}
-	x, errX := parseNumber(*a)
-	y, errY := parseNumber(*b)
+	x, errX := ParseNumber(string(*a))
+	y, errY := ParseNumber(string(*b))
 	if errX != nil || errY != nil {
 		return *a == *b
 	}

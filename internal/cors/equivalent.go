@@ -2,8 +2,6 @@ package cors
 
 import (
 	"encoding/binary"
-	"encoding/json"
-	"math/big"
 	"reflect"
 	"slices"
 	"strings"
@@ -400,11 +398,4 @@ func and(a, b string) string {
 		}
 	}
 	return string(k)
-}
-
-// parseNumber reads a max age for comparison; every comparison in this
-// package uses it, so "3600" and "3.6e3" compare equal everywhere.
-func parseNumber(n json.Number) (*big.Float, error) {
-	f, _, err := big.ParseFloat(string(n), 10, 512, big.ToNearestEven)
-	return f, err
 }

@@ -416,7 +416,7 @@ func (f *ruleFindings) maxAge() {
 	if f.rule.MaxAgeSeconds == nil {
 		return
 	}
-	n, err := parseNumber(*f.rule.MaxAgeSeconds)
+	n, err := ParseNumber(string(*f.rule.MaxAgeSeconds))
 	if err != nil {
 		return
 	}

@@ -211,7 +211,6 @@ func isTokenChar(c byte) bool {
 // CPU for one answer). The text bound keeps parsing itself linear and small.
 const (
 	maxAgeMaxChars = 64
-	maxAgePrec     = 64 // Bits; enough to compare with the bounds.
 	maxAgeRange    = "0 to 1e9 seconds, and no positive value below 1e-9"
 )
 
@@ -220,7 +219,7 @@ var maxAgeMin, maxAgeMax = mustParseMaxAge("1e-9"), mustParseMaxAge("1e9")
 // mustParseMaxAge parses a bound as ValidateMaxAge parses the API's numbers,
 // so that "0.000000001" compares equal to the bound 1e-9.
 func mustParseMaxAge(s string) *big.Float {
-	f, _, err := big.ParseFloat(s, 10, maxAgePrec, big.ToNearestEven)
+	f, err := ParseNumber(s)
 	if err != nil {
 		panic(err)
 	}
@@ -235,7 +234,7 @@ func ValidateMaxAge(n json.Number) error {
 		return fmt.Errorf("maxAgeSeconds is written in %d characters, more than the %d this provider accepts "+
 			"(%s; the API documents at most 86400)", len(s), maxAgeMaxChars, maxAgeRange)
 	}
-	f, _, err := big.ParseFloat(s, 10, maxAgePrec, big.ToNearestEven)
+	f, err := ParseNumber(s)
 	if err != nil {
 		return fmt.Errorf("maxAgeSeconds %s is not a number this provider can read: %v (it accepts %s)", s, err, maxAgeRange)
 	}
@@ -363,4 +362,12 @@ func ipv6String(a netip.Addr) string {
 		return strings.Join(pieces[:], ":")
 	}
 	return strings.Join(pieces[:start], ":") + "::" + strings.Join(pieces[start+length:], ":")
+}
+
+// ParseNumber reads a number as the API writes it (JSON) exactly, at the
+// precision Terraform uses: the one parser of max ages, so "3600" and
+// "3.6e3" compare equal everywhere.
+func ParseNumber(s string) (*big.Float, error) {
+	f, _, err := big.ParseFloat(s, 10, 512, big.ToNearestEven)
+	return f, err
 }

@@ -5,7 +5,6 @@ package corsstate
 
 import (
 	"fmt"
-	"math/big"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
@@ -112,7 +111,7 @@ func ruleToState(r cors.Rule) (attr.Value, error) {
 	}
 	maxAge := types.NumberNull()
 	if r.MaxAgeSeconds != nil {
-		n, err := ParseNumber(string(*r.MaxAgeSeconds))
+		n, err := cors.ParseNumber(string(*r.MaxAgeSeconds))
 		if err != nil {
 			return nil, fmt.Errorf("max_age_seconds %q: %w", *r.MaxAgeSeconds, err)
 		}
@@ -140,10 +139,4 @@ func stringList(ss []string) types.List {
 		elems[i] = types.StringValue(s)
 	}
 	return types.ListValueMust(types.StringType, elems)
-}
-
-// ParseNumber reads a JSON number exactly, at the precision Terraform uses.
-func ParseNumber(s string) (*big.Float, error) {
-	f, _, err := big.ParseFloat(s, 10, 512, big.ToNearestEven)
-	return f, err
 }

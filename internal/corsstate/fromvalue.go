@@ -299,7 +299,7 @@ func numberFrom(ctx context.Context, v attr.Value, path string) (*json.Number, e
 	return &s, nil
 }
 
-// formatNumber writes f as a JSON number that ParseNumber reads back to the
+// formatNumber writes f as a JSON number that cors.ParseNumber reads back to the
 // same value: integers in full, others in the shortest form that round-trips.
 func formatNumber(f *big.Float) (json.Number, error) {
 	if f.IsInf() {

@@ -9,7 +9,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/r2tf/terraform-provider-r2/internal/cors"
-	"github.com/r2tf/terraform-provider-r2/internal/corsstate"
 )
 
 // evaluateResult is the object cors_evaluate returns, attribute by
@@ -71,7 +70,7 @@ func resultValue(r cors.Result) (types.Object, diag.Diagnostics) {
 	if r.MaxAge != nil {
 		// The rule's number came from a Terraform number, so it parses; if it
 		// somehow does not, "not sent" is the honest answer.
-		if f, err := corsstate.ParseNumber(string(*r.MaxAge)); err == nil {
+		if f, err := cors.ParseNumber(string(*r.MaxAge)); err == nil {
 			maxAge = types.NumberValue(f)
 		}
 	}
