@@ -80,7 +80,7 @@ const (
 var Catalogue = []Check{
 	{CodeAnyOriginWrite, High, "An arbitrary origin may PUT, POST or DELETE (decided by evaluating the policy)."},
 	{CodeAllMethods, Medium, "The rule allows all five methods."},
-	{CodeSharedHostingOrigin, Medium, "An origin wildcard on shared hosting, where anyone can get a subdomain (`https://*.workers.dev`)."},
+	{CodeSharedHostingOrigin, Medium, "An origin wildcard on shared hosting, where anyone can get a subdomain (`https://*.workers.dev`; the Public Suffix List's private section)."},
 	{CodeNullOrigin, Medium, "The `null` origin, which any page can send from a sandboxed iframe."},
 	{CodeInsecureOrigin, Medium, "An origin that admits plain `http://` (spelt out, or a scheme that is a wildcard or missing), other than loopback."},
 	{CodeInternalOrigin, Medium, "An origin wildcard over names no registry hands out (`https://*.internal`): any host on your network. Medium with a write method, low without."},

@@ -52,6 +52,9 @@ type suffixIndex struct {
 type suffix struct {
 	name     string
 	wildcard bool
+	// shared is true for a name of the list's private section or an open
+	// suffix: a platform or service that hands out names under it.
+	shared bool
 }
 
 var suffixes = sync.OnceValue(func() *suffixIndex {
@@ -70,13 +73,13 @@ var suffixes = sync.OnceValue(func() *suffixIndex {
 	for _, r := range psl.DefaultRules() {
 		switch r.Type {
 		case psl.NormalType:
-			add(suffix{name: r.Value})
+			add(suffix{name: r.Value, shared: r.Private})
 		case psl.WildcardType:
-			add(suffix{name: r.Value, wildcard: true})
+			add(suffix{name: r.Value, wildcard: true, shared: r.Private})
 		}
 	}
 	for _, s := range OpenSuffixes {
-		add(suffix{name: s}) // The label above one is whoever chose it.
+		add(suffix{name: s, shared: true}) // The label above one is whoever chose it.
 	}
 	// Every top-level domain the list knows, also those it names only as
 	// the parent of others (za, under co.za): the list's default rule makes
@@ -113,6 +116,15 @@ func (idx *suffixIndex) suffixesBelow(domain string) []suffix {
 		return append([]suffix{{name: domain}}, list...)
 	}
 	return list
+}
+
+// sharedHosting reports whether domain is a shared-hosting domain, where
+// anyone can get a subdomain: an entry of the Public Suffix List's private
+// section (workers.dev, pages.dev, github.io, s3.amazonaws.com, ...) or an
+// open suffix.
+func sharedHosting(domain string) bool {
+	list := suffixes().below[domain]
+	return len(list) > 0 && list[0].name == domain && list[0].shared
 }
 
 // hostReach says who can serve a page at a DNS name.

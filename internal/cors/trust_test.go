@@ -40,6 +40,10 @@ func TestFindingsTrust(t *testing.T) {
 		{"a deeper wildcard entry", rule(put, strs("https://*.foo.kawasaki.jp"), nil), strs("any-origin-write"), nil},
 		{"a top-level domain named only as a parent", rule(put, strs("https://*x.za"), nil), strs("any-origin-write"), nil},
 		{"an exception to a wildcard entry", rule(put, strs("https://*.www.ck"), nil), nil, strs("any-origin-write")},
+		// Shared hosting is the list's private section, not a hand list.
+		{"a private-section suffix is shared hosting", rule(get, strs("https://*.s3.amazonaws.com"), nil), strs("shared-hosting-origin", "any-origin"), nil},
+		{"a wildcard DNS service is shared hosting", rule(get, strs("https://*.nip.io"), nil), strs("shared-hosting-origin"), nil},
+		{"a public suffix of the ICANN section is not shared hosting", rule(get, strs("https://*.co.uk"), nil), strs("any-origin"), strs("shared-hosting-origin")},
 		{"a port after an open wildcard", rule(get, strs("https://*.com:8443"), nil), strs("any-origin"), strs("any-origin-write")},
 		// False alarms.
 		{"a host ending in an IP address", rule(put, strs("https://*.10.0.0.1"), nil), strs("origin-never-matches"), strs("any-origin-write", "internal-origin")},

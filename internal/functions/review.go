@@ -59,7 +59,9 @@ func findingsDefinition() function.Definition {
 		MarkdownDescription: "Reviews a bucket's CORS rules as R2 applies them and returns one object per finding, in rule " +
 			"order; an empty list means nothing to report. Each finding is an object:\n\n" + attrDocs(finding) + "\n" +
 			"## Catalogue\n\n" + catalogueTable() + "\n" +
-			"Shared-hosting domains (`shared-hosting-origin`), where anyone can get a subdomain: " + sharedHostingList() + ".\n\n" +
+			"Shared-hosting domains (`shared-hosting-origin`), where anyone can get a subdomain, are the Public Suffix " +
+			"List's private section (`workers.dev`, `pages.dev`, `r2.dev`, `github.io`, `vercel.app`, `s3.amazonaws.com`, " +
+			"and thousands more) and the services the list lacks: " + openSuffixList() + ".\n\n" +
 			cors.FindingsDoc,
 		Parameters: []function.Parameter{rulesParameter("rules", "The bucket's CORS rules, in order, typically `data.r2_bucket_cors.<name>.rules`.")},
 		Return:     function.ListReturn{ElementType: FindingObjectType},
@@ -75,9 +77,9 @@ func catalogueTable() string {
 	return b.String()
 }
 
-func sharedHostingList() string {
-	q := make([]string, len(cors.SharedHostingSuffixes))
-	for i, s := range cors.SharedHostingSuffixes {
+func openSuffixList() string {
+	q := make([]string, len(cors.OpenSuffixes))
+	for i, s := range cors.OpenSuffixes {
 		q[i] = "`" + s + "`"
 	}
 	return strings.Join(q, ", ")
