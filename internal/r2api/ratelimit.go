@@ -84,16 +84,16 @@ type gate struct {
 
 	// The user's quota as the API announces it (Ratelimit headers): the
 	// limits by name, the percent of each kept for the user's other
-	// clients, the requests passed and not yet answered, and the reset
-	// whose wait was last logged at Info.
+	// clients, the requests passed and not yet answered, and until when
+	// the wait last logged at Info lasts. Until the first answer nothing is
+	// known of the quota, and the sliding window alone applies: at most
+	// sweep_concurrency requests go before the first answer, well within
+	// the default reserve (a first request sent alone made every read wait
+	// on it, and fail with it when the API hung).
 	limits      map[string]*quota
 	reservePct  int
 	inflight    int
-	loggedReset time.Time
-	// Until the first answer, nothing is known of the user's quota (another
-	// process may just have spent it): one request goes alone to learn it.
-	answered bool
-	answerCh chan struct{} // closed when a request before the first answer ends
+	loggedUntil time.Time
 }
 
 // quota is one limit of the user's, as the latest answers announced it.
@@ -105,10 +105,10 @@ type quota struct {
 
 // reserve is how much of the quota stays for other clients: rounded down,
 // so that with a reserve under 100% one request can go in every window.
-func (q *quota) reserve(pct int) int { return q.quota * pct / 100 }
+func (q *quota) reserve(pct int) int { return int(int64(q.quota) * int64(pct) / 100) }
 
 func newGate(c clock, limit int, window time.Duration) *gate {
-	return &gate{clock: c, limit: max(limit, 0), window: window, probeDone: make(chan struct{}), answerCh: make(chan struct{})}
+	return &gate{clock: c, limit: max(limit, 0), window: window, probeDone: make(chan struct{})}
 }
 
 // book books the earliest send time the limit allows from at on, and
@@ -208,20 +208,15 @@ func (g *gate) wait(ctx context.Context, deadline time.Time, budget string) (tic
 			}
 			continue
 		}
-		if !g.answered && g.inflight > 0 {
-			ch := g.answerCh
-			g.mu.Unlock()
-			select {
-			case <-ctx.Done():
-				return ticket{}, deadline, ctx.Err()
-			case <-ch:
-			}
-			continue
-		}
 		if d, q, name := g.quotaWait(now); d > 0 {
 			// Our own wait, as the sliding window's: it moves the deadline on.
-			first := !q.resetAt.Equal(g.loggedReset)
-			g.loggedReset = q.resetAt
+			// Once per reset: answers move the announced reset by a
+			// second or so, so waits until the logged one has passed are
+			// the same wait.
+			first := !now.Before(g.loggedUntil)
+			if first {
+				g.loggedUntil = now.Add(d)
+			}
 			why := fmt.Sprintf("the user's API quota %q is down to the reserve kept for other clients: %d of %d requests "+
 				"left in its %s window, %d reserved (rate_limit_reserve %d%%), %d of this provider's in flight; "+
 				"requests wait for the window to reset", name, q.remaining, q.quota, q.window, q.reserve(g.reservePct),
@@ -247,7 +242,7 @@ func (g *gate) wait(ctx context.Context, deadline time.Time, budget string) (tic
 		if limitWait > 0 {
 			logWait(ctx, "the client-side rate limit is reached (rate_limit requests per 5 minutes)", limitWait)
 			if err := g.clock.Sleep(ctx, limitWait); err != nil {
-				g.done(t, false, true, nil)
+				g.finish(t, false, true, nil, false)
 				return ticket{}, deadline, err
 			}
 		}
@@ -316,17 +311,28 @@ func (g *gate) observe(items []limitItem, now time.Time) {
 // was a 429 (which pause has recorded) or it never came (abandoned), when
 // another request becomes the probe.
 func (g *gate) done(t ticket, limited, abandoned bool, items []limitItem) {
+	g.finish(t, limited, abandoned, items, true)
+}
+
+// finish is done; sent is false for a request whose wait was cancelled.
+// A request that was sent counts against every limit its answer did not
+// announce (no answer, a body cut off, an edge error without the headers):
+// Cloudflare counted it, and the in-flight count no longer does.
+func (g *gate) finish(t ticket, limited, abandoned bool, items []limitItem, sent bool) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	// The answer's remaining count includes this request: it leaves the
 	// in-flight count as its answer is recorded, under one lock.
 	g.inflight = max(g.inflight-1, 0)
-	g.observe(items, g.clock.Now())
-	if !g.answered {
-		g.answered = !abandoned
-		close(g.answerCh)
-		g.answerCh = make(chan struct{})
+	now := g.clock.Now()
+	if sent {
+		for name, q := range g.limits {
+			if !announces(items, name) && now.Before(q.resetAt) {
+				q.remaining = max(q.remaining-1, 0)
+			}
+		}
 	}
+	g.observe(items, now)
 	if !t.probe {
 		return
 	}
@@ -386,4 +392,14 @@ func takeRetry(ctx context.Context) (bool, string) {
 		return true, ""
 	}
 	return false, fmt.Sprintf("gave up: the %d retries this sweep allows in all are spent", b.total)
+}
+
+// announces reports whether an answer's items name the limit.
+func announces(items []limitItem, name string) bool {
+	for _, it := range items {
+		if it.name == name {
+			return true
+		}
+	}
+	return false
 }

@@ -24,6 +24,12 @@ const (
 	maxLimitQuota = 1_000_000_000
 	// maxLimitItems bounds the items read from one header.
 	maxLimitItems = 16
+	// maxLimitName and maxLimitParams bound one item: a name is a short
+	// label ("default", "user"), an item has four parameters at most that
+	// matter; a longer one is dropped, so that a hostile header can neither
+	// be kept in memory (names live as long as the client) nor fill a log.
+	maxLimitName   = 64
+	maxLimitParams = 8
 )
 
 // limitItem is one limit an answer announced: Ratelimit paired with
@@ -129,6 +135,10 @@ func parseSFMember(s string) (sfItem, string, bool) {
 		ok = it.name != ""
 	}
 	for ok && strings.HasPrefix(s, ";") {
+		if len(it.params) == maxLimitParams {
+			ok = false
+			break
+		}
 		var key, val string
 		key, s = cutWhile(strings.TrimLeft(s[1:], " "), isKeyChar)
 		if key == "" {
@@ -150,6 +160,11 @@ func parseSFMember(s string) (sfItem, string, bool) {
 	if ok && s != "" && s[0] != ',' {
 		ok = false
 	}
+	if len(it.name) > maxLimitName {
+		ok = false
+	}
+	// A name is a slice of the header: a copy lets the header go.
+	it.name = strings.Clone(it.name)
 	return it, skipMember(s), ok
 }
 

@@ -3,6 +3,7 @@ package r2api
 import (
 	"net/http"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 )
@@ -90,4 +91,17 @@ func FuzzParseRateLimit(f *testing.F) {
 			}
 		}
 	})
+}
+
+// A name longer than a label, or an item with more parameters than a limit
+// has, is dropped: the gate keeps names for the client's life and logs them.
+func TestParseRateLimit_boundedItemSize(t *testing.T) {
+	long := strings.Repeat("n", maxLimitName+1)
+	h := http.Header{}
+	h.Add("Ratelimit", long+";r=1;t=1, ok;r=1;t=1, many;r=1;t=1;a=1;b=1;c=1;d=1;e=1;f=1;g=1")
+	h.Add("Ratelimit-Policy", long+";q=2;w=2, ok;q=2;w=2, many;q=2;w=2")
+	items := parseRateLimit(h)
+	if len(items) != 1 || items[0].name != "ok" {
+		t.Errorf("items = %+v, want only \"ok\"", items)
+	}
 }

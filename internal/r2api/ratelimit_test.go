@@ -44,13 +44,6 @@ func (c *fakeClock) advance(d time.Duration) {
 	c.mu.Unlock()
 }
 
-// answered is g once an answer has come: the first request no longer
-// goes alone.
-func answered(g *gate) *gate {
-	g.answered = true
-	return g
-}
-
 func mustPass(t *testing.T, g *gate, deadline time.Time) (ticket, time.Time) {
 	t.Helper()
 	tk, dl, err := g.wait(context.Background(), deadline, "this read's 1m0s budget")
@@ -62,7 +55,7 @@ func mustPass(t *testing.T, g *gate, deadline time.Time) (ticket, time.Time) {
 
 func TestGate_limitIsASlidingWindow(t *testing.T) {
 	c := newFakeClock()
-	g := answered(newGate(c, 3, 10*time.Second))
+	g := newGate(c, 3, 10*time.Second)
 	start := c.Now()
 	far := start.Add(time.Hour)
 	for i := range 3 {
@@ -94,7 +87,7 @@ func TestGate_limitIsASlidingWindow(t *testing.T) {
 func TestGate_neverMoreThanTheLimitInAnyWindow(t *testing.T) {
 	const limit, window = 50, 30 * time.Second
 	c := newFakeClock()
-	g := answered(newGate(c, limit, window))
+	g := newGate(c, limit, window)
 	rng := rand.New(rand.NewPCG(1, 2))
 	var sends []time.Time
 	for range 2000 {
@@ -111,7 +104,7 @@ func TestGate_neverMoreThanTheLimitInAnyWindow(t *testing.T) {
 
 func TestGate_offNeverWaits(t *testing.T) {
 	c := newFakeClock()
-	g := answered(newGate(c, 0, time.Minute))
+	g := newGate(c, 0, time.Minute)
 	for range 5000 {
 		mustPass(t, g, c.Now().Add(time.Second))
 	}
@@ -122,7 +115,7 @@ func TestGate_offNeverWaits(t *testing.T) {
 
 func TestGate_pauseHoldsEveryRequestThenOneProbes(t *testing.T) {
 	c := newFakeClock()
-	g := answered(newGate(c, 0, time.Minute))
+	g := newGate(c, 0, time.Minute)
 	g.pause(5 * time.Second)
 	start := c.Now()
 
@@ -156,7 +149,7 @@ func TestGate_pauseHoldsEveryRequestThenOneProbes(t *testing.T) {
 
 func TestGate_probeRefusedStartsANewPause(t *testing.T) {
 	c := newFakeClock()
-	g := answered(newGate(c, 0, time.Minute))
+	g := newGate(c, 0, time.Minute)
 	g.pause(2 * time.Second)
 	start := c.Now()
 	probe, _ := mustPass(t, g, start.Add(time.Minute))
@@ -170,7 +163,7 @@ func TestGate_probeRefusedStartsANewPause(t *testing.T) {
 
 func TestGate_abandonedProbeIsReplaced(t *testing.T) {
 	c := newFakeClock()
-	g := answered(newGate(c, 0, time.Minute))
+	g := newGate(c, 0, time.Minute)
 	g.pause(time.Second)
 	probe, _ := mustPass(t, g, c.Now().Add(time.Minute))
 	g.done(probe, false, true, nil)
@@ -181,7 +174,7 @@ func TestGate_abandonedProbeIsReplaced(t *testing.T) {
 
 func TestGate_pauseBeyondBudgetFailsAtOnce(t *testing.T) {
 	c := newFakeClock()
-	g := answered(newGate(c, 0, time.Minute))
+	g := newGate(c, 0, time.Minute)
 	g.pause(5 * time.Minute)
 	_, _, err := g.wait(context.Background(), c.Now().Add(time.Minute), "this read's 1m0s budget")
 	var pe *errPausedBeyondBudget
@@ -195,7 +188,7 @@ func TestGate_pauseBeyondBudgetFailsAtOnce(t *testing.T) {
 
 func TestGate_cancelledWaitReturns(t *testing.T) {
 	c := newFakeClock()
-	g := answered(newGate(c, 1, time.Minute))
+	g := newGate(c, 1, time.Minute)
 	mustPass(t, g, c.Now().Add(time.Hour))
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
