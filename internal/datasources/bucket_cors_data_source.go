@@ -11,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/r2tf/terraform-provider-r2/internal/corsstate"
+	"github.com/r2tf/terraform-provider-r2/internal/jurisdictions"
 )
 
 var _ datasource.DataSourceWithConfigure = (*bucketCORSDataSource)(nil)
@@ -59,8 +60,8 @@ func (d *bucketCORSDataSource) Schema(_ context.Context, _ datasource.SchemaRequ
 			},
 			"jurisdiction": schema.StringAttribute{
 				MarkdownDescription: "Jurisdiction the bucket was created in: one of `" +
-					strings.Join(Jurisdictions, "`, `") + "`, sent as the `cf-r2-jurisdiction` header. " +
-					"A bucket created in `eu`, `fedramp` or `us` is invisible without it. Leave it out for `default`.",
+					strings.Join(jurisdictions.All, "`, `") + "`, sent as the `cf-r2-jurisdiction` header. " +
+					"A bucket created in " + jurisdictions.Quote(jurisdictions.Others(), "or") + " is invisible without it. Leave it out for `default`.",
 				Optional:   true,
 				Validators: jurisdictionValidators(),
 			},

@@ -18,6 +18,7 @@ import (
 
 	"github.com/r2tf/terraform-provider-r2/internal/cors"
 	"github.com/r2tf/terraform-provider-r2/internal/corsstate"
+	"github.com/r2tf/terraform-provider-r2/internal/jurisdictions"
 	"github.com/r2tf/terraform-provider-r2/internal/r2api"
 )
 
@@ -56,7 +57,7 @@ var policyBucketObject = schema.NestedAttributeObject{
 	Attributes: map[string]schema.Attribute{
 		"name": computedString("Name of the bucket; with `jurisdiction`, unique in the list (the same name may " +
 			"exist in two jurisdictions)."),
-		"jurisdiction": computedString("Jurisdiction the bucket was listed in: `default`, `eu`, `fedramp` or `us`."),
+		"jurisdiction": computedString("Jurisdiction the bucket was listed in: " + jurisdictions.Quote(jurisdictions.All, "or") + "."),
 		"location":     computedString("Location of the bucket, such as `enam` or `weur`, as the list reports it."),
 		"creation_date": computedString("When the bucket was created, as the list reports it " +
 			"(an ISO 8601 timestamp such as `2024-01-02T03:04:05.678Z`)."),
@@ -107,7 +108,7 @@ func (d *corsPoliciesDataSource) Schema(_ context.Context, _ datasource.SchemaRe
 				Validators:          accountIDValidators(),
 			},
 			"jurisdictions": schema.SetAttribute{
-				MarkdownDescription: "Jurisdictions to read, each one of `" + strings.Join(Jurisdictions, "`, `") +
+				MarkdownDescription: "Jurisdictions to read, each one of `" + strings.Join(jurisdictions.All, "`, `") +
 					"`. Leave it out for all four (a jurisdiction the account may not use is then skipped with a warning).",
 				ElementType: types.StringType,
 				Optional:    true,
@@ -123,7 +124,7 @@ func (d *corsPoliciesDataSource) Schema(_ context.Context, _ datasource.SchemaRe
 				Validators: nameContainsValidators(),
 			},
 			"buckets": schema.ListNestedAttribute{
-				MarkdownDescription: "Every bucket read, ordered by jurisdiction (`default`, `eu`, `fedramp`, `us`) " +
+				MarkdownDescription: "Every bucket read, ordered by jurisdiction (" + jurisdictions.Quote(jurisdictions.All, "and") + ", in that order) " +
 					"and then by name, with its CORS policy.",
 				Computed:     true,
 				NestedObject: policyBucketObject,
@@ -175,14 +176,14 @@ func (d *corsPoliciesDataSource) Read(ctx context.Context, req datasource.ReadRe
 		return
 	}
 	account, contains := m.AccountID.ValueString(), m.NameContains.ValueString()
-	wanted, named := Jurisdictions, !m.Jurisdictions.IsNull()
+	wanted, named := jurisdictions.All, !m.Jurisdictions.IsNull()
 	if named {
 		var set []string
 		resp.Diagnostics.Append(m.Jurisdictions.ElementsAs(ctx, &set, false)...)
 		if resp.Diagnostics.HasError() {
 			return
 		}
-		wanted = slices.DeleteFunc(slices.Clone(Jurisdictions), func(j string) bool { return !slices.Contains(set, j) })
+		wanted = slices.DeleteFunc(slices.Clone(jurisdictions.All), func(j string) bool { return !slices.Contains(set, j) })
 	}
 
 	swept, skipped, diags := d.list(ctx, account, wanted, named, contains)
@@ -310,7 +311,7 @@ func (d *corsPoliciesDataSource) readPolicies(ctx context.Context, account strin
 		diags.AddError(sweepErrorDiagnostic(failed, len(swept), account))
 		return diags
 	}
-	for _, j := range Jurisdictions {
+	for _, j := range jurisdictions.All {
 		if tooManyVanished(len(vanished[j]), listed[j]) {
 			diags.AddError(vanishedDiagnostic(vanished[j], listed[j], account))
 		}

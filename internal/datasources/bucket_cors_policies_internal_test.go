@@ -10,6 +10,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 
 	"github.com/r2tf/terraform-provider-r2/internal/fakeapi"
+	"github.com/r2tf/terraform-provider-r2/internal/jurisdictions"
 	"github.com/r2tf/terraform-provider-r2/internal/r2api"
 )
 
@@ -61,7 +62,7 @@ func TestSweep_jurisdictionNotEntitledIsSkippedUnlessNamed(t *testing.T) {
 	s, d := sweepFake(t)
 	s.NotEntitled(acct, "fedramp")
 	ctx := context.Background()
-	swept, skipped, diags := d.list(ctx, acct, Jurisdictions, false, "")
+	swept, skipped, diags := d.list(ctx, acct, jurisdictions.All, false, "")
 	w := only(t, diags, diag.SeverityWarning)
 	if w.Summary() != "R2 Jurisdiction Skipped" || !strings.Contains(w.Detail(), `jurisdiction "fedramp"`) ||
 		!strings.Contains(w.Detail(), "code 10042") {

@@ -13,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/r2tf/terraform-provider-r2/internal/corsstate"
+	"github.com/r2tf/terraform-provider-r2/internal/jurisdictions"
 	"github.com/r2tf/terraform-provider-r2/internal/r2api"
 )
 
@@ -43,7 +44,7 @@ var bucketObject = schema.NestedAttributeObject{
 		"creation_date": computedString("When the bucket was created, as the API reports it " +
 			"(an ISO 8601 timestamp such as `2024-01-02T03:04:05.678Z`)."),
 		"location": computedString("Location of the bucket, such as `enam` or `weur`."),
-		"jurisdiction": computedString("Jurisdiction of the bucket (`default`, `eu`, `fedramp` or `us`). " +
+		"jurisdiction": computedString("Jurisdiction of the bucket (" + jurisdictions.Quote(jurisdictions.All, "or") + "). " +
 			"Pass it to `r2_bucket_cors` as `jurisdiction` to read the bucket's CORS policy."),
 		"storage_class": computedString("Default storage class of new objects: `Standard` or `InfrequentAccess`."),
 	},
@@ -89,9 +90,9 @@ func (d *bucketsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest
 				Validators:          accountIDValidators(),
 			},
 			"jurisdiction": schema.StringAttribute{
-				MarkdownDescription: "Jurisdiction to list: one of `" + strings.Join(Jurisdictions, "`, `") +
+				MarkdownDescription: "Jurisdiction to list: one of `" + strings.Join(jurisdictions.All, "`, `") +
 					"`, sent as the `cf-r2-jurisdiction` header. Leave it out for `default`: buckets created in " +
-					"`eu`, `fedramp` or `us` are only listed when it names their jurisdiction.",
+					jurisdictions.Quote(jurisdictions.Others(), "or") + " are only listed when it names their jurisdiction.",
 				Optional:   true,
 				Validators: jurisdictionValidators(),
 			},

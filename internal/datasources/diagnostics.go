@@ -8,6 +8,7 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/r2tf/terraform-provider-r2/internal/jurisdictions"
 	"github.com/r2tf/terraform-provider-r2/internal/r2api"
 )
 
@@ -112,7 +113,7 @@ func apiErrorDiagnostic(err error, summary, what, jurisdiction string) (string, 
 // "a", "b" or "c".
 func otherJurisdictions(j string) string {
 	var q []string
-	for _, o := range Jurisdictions {
+	for _, o := range jurisdictions.All {
 		if o != j && o != "default" {
 			q = append(q, strconv.Quote(o))
 		}

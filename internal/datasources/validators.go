@@ -14,13 +14,9 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/r2tf/terraform-provider-r2/internal/jurisdictions"
 	"github.com/r2tf/terraform-provider-r2/internal/r2api"
 )
-
-// Jurisdictions are the values of the cf-r2-jurisdiction header. Cloudflare
-// added "us" on 2026-08-17, after its OpenAPI schema was cut
-// (internal/fakeapi/testdata/API.md).
-var Jurisdictions = []string{"default", "eu", "fedramp", "us"}
 
 var (
 	accountIDPattern  = regexp.MustCompile(`^[0-9a-f]{32}$`)
@@ -40,7 +36,7 @@ func bucketNameValidators() []validator.String {
 		want: "an R2 bucket name: 3 to 64 lowercase letters, digits and hyphens, starting and ending with a letter or digit"}}
 }
 
-// jurisdictionValidators accept one of Jurisdictions, for jurisdiction and
+// jurisdictionValidators accept one of jurisdictions.All, for jurisdiction and
 // for each element of jurisdictions.
 func jurisdictionValidators() []validator.String {
 	return []validator.String{jurisdictionValidator{}}
@@ -52,7 +48,7 @@ func jurisdictionValidators() []validator.String {
 type jurisdictionValidator struct{}
 
 func (jurisdictionValidator) Description(context.Context) string {
-	return "must be one of " + quotedList(Jurisdictions)
+	return "must be one of " + quotedList(jurisdictions.All)
 }
 
 func (v jurisdictionValidator) MarkdownDescription(ctx context.Context) string {
@@ -64,7 +60,7 @@ func (jurisdictionValidator) ValidateString(_ context.Context, req validator.Str
 		return
 	}
 	value := req.ConfigValue.ValueString()
-	if slices.Contains(Jurisdictions, value) {
+	if slices.Contains(jurisdictions.All, value) {
 		return
 	}
 	// An element of a set: name the set, whose path is the parent's.
@@ -75,14 +71,14 @@ func (jurisdictionValidator) ValidateString(_ context.Context, req validator.Str
 	fix := strings.ToLower(strings.TrimSpace(value))
 	var detail string
 	switch {
-	case inSet && slices.Contains(Jurisdictions, fix):
+	case inSet && slices.Contains(jurisdictions.All, fix):
 		detail = fmt.Sprintf("%s contains %q; jurisdictions are lowercase: %q.", req.Path.ParentPath(), value, fix)
 	case inSet:
-		detail = fmt.Sprintf("%s contains %q; each must be one of %s.", req.Path.ParentPath(), value, quotedList(Jurisdictions))
-	case slices.Contains(Jurisdictions, fix):
+		detail = fmt.Sprintf("%s contains %q; each must be one of %s.", req.Path.ParentPath(), value, quotedList(jurisdictions.All))
+	case slices.Contains(jurisdictions.All, fix):
 		detail = fmt.Sprintf("%s is %q; jurisdictions are lowercase: %q.", req.Path, value, fix)
 	default:
-		detail = fmt.Sprintf("%s must be one of %s; got %q.", req.Path, quotedList(Jurisdictions), value)
+		detail = fmt.Sprintf("%s must be one of %s; got %q.", req.Path, quotedList(jurisdictions.All), value)
 	}
 	resp.Diagnostics.AddAttributeError(req.Path, "Invalid Attribute Value", detail)
 }

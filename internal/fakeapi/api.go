@@ -11,6 +11,8 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+
+	"github.com/r2tf/terraform-provider-r2/internal/jurisdictions"
 )
 
 // Error codes and messages as Cloudflare sends them (see
@@ -183,9 +185,9 @@ func (s *Server) handle(r *http.Request) response {
 	if jur == "" {
 		jur = "default"
 	}
-	if !jurisdictions[jur] {
+	if !jurisdictions.Valid(jur) {
 		return errorResponse(http.StatusBadRequest, codeInvalidArgument,
-			"Invalid cf-r2-jurisdiction header "+strconv.Quote(jur)+": must be one of default, eu, fedramp, us.")
+			"Invalid cf-r2-jurisdiction header "+strconv.Quote(jur)+": must be one of "+jurisdictions.List()+".")
 	}
 	var lq listQuery
 	if rt.kind == "list" {

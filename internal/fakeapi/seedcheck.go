@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+
+	"github.com/r2tf/terraform-provider-r2/internal/jurisdictions"
 )
 
 // R2's naming rules, as Cloudflare documents them (testdata/API.md). The
@@ -56,9 +58,9 @@ func checkSeedShape(raw []byte) error {
 			return err
 		}
 		for i, j := range list(acc["not_entitled_jurisdictions"]) {
-			if s, _ := j.(string); !jurisdictions[s] {
+			if s, _ := j.(string); !jurisdictions.Valid(s) {
 				return seedError(fmt.Sprintf("%s.not_entitled_jurisdictions[%d]", at, i),
-					fmt.Sprintf("unknown jurisdiction %s; one of default, eu, fedramp, us", jsonText(j)))
+					fmt.Sprintf("unknown jurisdiction %s; one of %s", jsonText(j), jurisdictions.List()))
 			}
 		}
 		seen := map[string]bool{}
@@ -85,8 +87,8 @@ func checkSeedBucket(v any, at string, seen map[string]bool) error {
 			"starting and ending with a letter or digit", name))
 	}
 	j, _ := b["jurisdiction"].(string)
-	if b["jurisdiction"] != nil && !jurisdictions[j] {
-		return seedError(at+".jurisdiction", fmt.Sprintf("unknown jurisdiction %s; one of default, eu, fedramp, us", jsonText(b["jurisdiction"])))
+	if b["jurisdiction"] != nil && !jurisdictions.Valid(j) {
+		return seedError(at+".jurisdiction", fmt.Sprintf("unknown jurisdiction %s; one of %s", jsonText(b["jurisdiction"]), jurisdictions.List()))
 	}
 	j = normJurisdiction(j)
 	if seen[j+"/"+name] {

@@ -5,10 +5,6 @@ import (
 	"time"
 )
 
-// Jurisdictions the fake accepts in the cf-r2-jurisdiction header. "us" is
-// newer than Cloudflare's published schema but is live, so it is accepted.
-var jurisdictions = map[string]bool{"default": true, "eu": true, "fedramp": true, "us": true}
-
 // Bucket describes a bucket to create with AddBucket.
 type Bucket struct {
 	Name string

@@ -62,11 +62,10 @@ func (c *Client) ListBuckets(ctx context.Context, accountID, jurisdiction, nameC
 	var params r2.BucketListParams
 	params.AccountID.Value, params.AccountID.Present = accountID, true
 	if jurisdiction != "" {
-		j, ok := listJurisdictions[jurisdiction]
-		if !ok {
-			return nil, unknownJurisdiction(jurisdiction)
+		if err := checkJurisdiction(jurisdiction); err != nil {
+			return nil, err
 		}
-		params.Jurisdiction.Value, params.Jurisdiction.Present = j, true
+		params.Jurisdiction.Value, params.Jurisdiction.Present = r2.BucketListParamsCfR2Jurisdiction(jurisdiction), true
 	}
 	if nameContains != "" {
 		params.NameContains.Value, params.NameContains.Present = nameContains, true

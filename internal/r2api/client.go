@@ -283,11 +283,10 @@ func (c *Client) GetBucketCORS(ctx context.Context, accountID, bucketName, juris
 	var params r2.BucketCORSGetParams
 	params.AccountID.Value, params.AccountID.Present = accountID, true
 	if jurisdiction != "" {
-		j, ok := corsJurisdictions[jurisdiction]
-		if !ok {
-			return nil, unknownJurisdiction(jurisdiction)
+		if err := checkJurisdiction(jurisdiction); err != nil {
+			return nil, err
 		}
-		params.Jurisdiction.Value, params.Jurisdiction.Present = j, true
+		params.Jurisdiction.Value, params.Jurisdiction.Present = r2.BucketCORSGetParamsCfR2Jurisdiction(jurisdiction), true
 	}
 	// Taking the raw bytes lets us decode once, strictly, into our own types,
 	// keeping null apart from empty and numbers exact.

@@ -3,26 +3,15 @@ package r2api
 import (
 	"fmt"
 
-	"github.com/cloudflare/cloudflare-go/v7/r2"
+	"github.com/r2tf/terraform-provider-r2/internal/jurisdictions"
 )
 
-// The SDK's constants for each jurisdiction the data sources accept (their
-// validators allow exactly these names, so a miss is a provider bug).
-var (
-	corsJurisdictions = map[string]r2.BucketCORSGetParamsCfR2Jurisdiction{
-		"default": r2.BucketCORSGetParamsCfR2JurisdictionDefault,
-		"eu":      r2.BucketCORSGetParamsCfR2JurisdictionEu,
-		"fedramp": r2.BucketCORSGetParamsCfR2JurisdictionFedramp,
-		"us":      r2.BucketCORSGetParamsCfR2JurisdictionUs,
+// checkJurisdiction refuses a jurisdiction R2 does not have before any
+// request (the SDK's parameters take any string; the data sources'
+// validators make a miss a provider bug).
+func checkJurisdiction(jurisdiction string) error {
+	if jurisdictions.Valid(jurisdiction) {
+		return nil
 	}
-	listJurisdictions = map[string]r2.BucketListParamsCfR2Jurisdiction{
-		"default": r2.BucketListParamsCfR2JurisdictionDefault,
-		"eu":      r2.BucketListParamsCfR2JurisdictionEu,
-		"fedramp": r2.BucketListParamsCfR2JurisdictionFedramp,
-		"us":      r2.BucketListParamsCfR2JurisdictionUs,
-	}
-)
-
-func unknownJurisdiction(jurisdiction string) error {
-	return &Error{Reason: fmt.Sprintf("unknown jurisdiction %q (known: default, eu, fedramp, us); no request was sent", jurisdiction)}
+	return &Error{Reason: fmt.Sprintf("unknown jurisdiction %q (known: %s); no request was sent", jurisdiction, jurisdictions.List())}
 }

@@ -13,11 +13,8 @@ import (
 	"time"
 
 	"github.com/r2tf/terraform-provider-r2/internal/cors"
+	"github.com/r2tf/terraform-provider-r2/internal/jurisdictions"
 )
-
-// Jurisdictions are R2's jurisdictions; a bucket without one is in
-// "default".
-var Jurisdictions = []string{"default", "eu", "fedramp", "us"}
 
 // DefaultBaselineDir is where baselines live unless options say otherwise.
 const DefaultBaselineDir = "approved"
@@ -193,8 +190,8 @@ func checkKey(key string) error {
 	if !ok || name == "" || strings.Contains(name, "/") {
 		return fmt.Errorf("%q is not a bucket key: write \"<jurisdiction>/<name>\", e.g. \"default/assets\"", key)
 	}
-	if !slices.Contains(Jurisdictions, j) {
-		return fmt.Errorf("%q does not start with a jurisdiction (%s)", key, strings.Join(Jurisdictions, ", "))
+	if !jurisdictions.Valid(j) {
+		return fmt.Errorf("%q does not start with a jurisdiction (%s)", key, jurisdictions.List())
 	}
 	return nil
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/r2tf/terraform-provider-r2/internal/cors"
+	"github.com/r2tf/terraform-provider-r2/internal/jurisdictions"
 )
 
 // Report is the review's answer. Its JSON form (JSON) and its fields are
@@ -91,8 +92,8 @@ func Run(buckets []Bucket, opts Options) (*Report, error) {
 	byKey := make(map[string]*Bucket, len(buckets))
 	for i := range buckets {
 		b := &buckets[i]
-		if b.Jurisdiction != "" && !slices.Contains(Jurisdictions, b.Jurisdiction) {
-			return nil, fmt.Errorf("buckets[%d].jurisdiction %q is not a jurisdiction (%s)", i, b.Jurisdiction, strings.Join(Jurisdictions, ", "))
+		if b.Jurisdiction != "" && !jurisdictions.Valid(b.Jurisdiction) {
+			return nil, fmt.Errorf("buckets[%d].jurisdiction %q is not a jurisdiction (%s)", i, b.Jurisdiction, jurisdictions.List())
 		}
 		if b.Name == "" || strings.Contains(b.Name, "/") {
 			return nil, fmt.Errorf("buckets[%d].name %q is not a bucket name", i, b.Name)

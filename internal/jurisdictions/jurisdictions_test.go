@@ -1,0 +1,25 @@
+package jurisdictions
+
+import "testing"
+
+func TestJurisdictions(t *testing.T) {
+	for _, j := range All {
+		if !Valid(j) {
+			t.Errorf("Valid(%q) = false", j)
+		}
+	}
+	for _, j := range []string{"", "EU", "mars", " eu"} {
+		if Valid(j) {
+			t.Errorf("Valid(%q) = true", j)
+		}
+	}
+	if got, want := List(), "default, eu, fedramp, us"; got != want {
+		t.Errorf("List() = %q, want %q", got, want)
+	}
+	if got, want := Quote(Others(), "or"), "`eu`, `fedramp` or `us`"; got != want {
+		t.Errorf("Quote(Others(), or) = %q, want %q", got, want)
+	}
+	if got, want := Quote([]string{"eu"}, "or"), "`eu`"; got != want {
+		t.Errorf("Quote of one = %q, want %q", got, want)
+	}
+}
