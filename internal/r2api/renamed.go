@@ -1,6 +1,7 @@
 package r2api
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -22,6 +23,10 @@ import (
 //     "ID") or of S3's names for those of allowed ("AllowedOrigins").
 //   - In allowed, a member other than the schema's whose folded name is that
 //     of one of its members ("Methods", "origin").
+
+// ErrRenamedMember is in the error chain of an answer refused for a member
+// that looks like a renamed one: a refusal the schema alone would not make.
+var ErrRenamedMember = errors.New("a member looks like a renamed one")
 
 var separators = strings.NewReplacer("_", "", "-", "")
 
@@ -86,9 +91,17 @@ func checkRenamed(o jsonexact.Object, prefix, where string, like lookalike) erro
 			if where != "" {
 				where = " " + where
 			}
-			return fmt.Errorf("member %q%s looks like a renamed %q; the provider will not guess which holds the policy",
-				printable(prefix+name), where, known)
+			return fmt.Errorf("member %q%s looks like a renamed %q; the provider will not guess which holds the policy%w",
+				printable(prefix+name), where, known, errSilently(ErrRenamedMember))
 		}
 	}
 	return nil
 }
+
+// silentError wraps an error for errors.Is without adding to the message.
+type silentError struct{ err error }
+
+func (e silentError) Error() string { return "" }
+func (e silentError) Unwrap() error { return e.err }
+
+func errSilently(err error) error { return silentError{err} }
