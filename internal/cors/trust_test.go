@@ -199,8 +199,8 @@ func strangerServes(origin string) bool {
 	if i := strings.IndexByte(host, ':'); i >= 0 {
 		port := host[i+1:]
 		host = host[:i]
-		if n, err := strconv.Atoi(port); err != nil || port[0] == '0' || n > 65535 {
-			return false
+		if n, err := strconv.Atoi(port); err != nil || strings.Trim(port, "0123456789") != "" || port[0] == '0' || n < 1 || n > 65535 {
+			return false // Digits only (Atoi takes "+0"), 1 to 65535, no leading zero.
 		}
 		if scheme == "https" && port == "443" || scheme == "http" && port == "80" {
 			return false // Browsers leave the default port out.
