@@ -157,10 +157,7 @@ func TestGate_quotaAlwaysOneRequestPerWindow(t *testing.T) {
 func TestGate_quotaWaitLoggedOnceAndCancellable(t *testing.T) {
 	c := newFakeClock()
 	g := newQuotaGate(c, 25, 20, 30*time.Second, 100, 300*time.Second)
-	var logs bytes.Buffer
-	ctx := tflogtest.RootLogger(context.Background(), &logs)
-	cancelled, cancel := context.WithCancel(ctx)
-	cancel()
+	cancelled, logs := cancelledWithLogs()
 	for range 20 {
 		if _, _, err := g.wait(cancelled, c.Now().Add(time.Hour), "this read's 1m0s budget"); !errors.Is(err, context.Canceled) {
 			t.Fatalf("err = %v, want context.Canceled", err)
@@ -223,10 +220,7 @@ func TestGate_quotaCountsAnswersWithoutHeaders(t *testing.T) {
 func TestGate_quotaWaitLoggedOncePerResetAsAnswersArrive(t *testing.T) {
 	c := newFakeClock()
 	g := newQuotaGate(c, 25, 20, 30*time.Second, 100, 300*time.Second)
-	var logs bytes.Buffer
-	ctx := tflogtest.RootLogger(context.Background(), &logs)
-	cancelled, cancel := context.WithCancel(ctx)
-	cancel()
+	cancelled, logs := cancelledWithLogs()
 	for range 6 {
 		c.advance(300 * time.Millisecond)
 		g.observe(quotaItem(20, 30*time.Second, 100, 300*time.Second), c.Now()) // each announces a later reset
@@ -246,4 +240,13 @@ func TestQuotaReserveLargeQuota(t *testing.T) {
 	if got, want := q.reserve(25), maxLimitQuota/4; got != want {
 		t.Errorf("reserve(25) of %d = %d, want %d", maxLimitQuota, got, want)
 	}
+}
+
+// cancelledWithLogs is a context already cancelled, so that a wait shows
+// itself without sleeping, whose logs (every level) go to the buffer.
+func cancelledWithLogs() (context.Context, *bytes.Buffer) {
+	logs := &bytes.Buffer{}
+	ctx, cancel := context.WithCancel(tflogtest.RootLogger(context.Background(), logs))
+	cancel()
+	return ctx, logs
 }
