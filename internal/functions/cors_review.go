@@ -147,8 +147,14 @@ func reviewDefinition() function.Definition {
 }
 
 func runReview(ctx context.Context, args function.ArgumentsData, resp *function.RunResponse) {
-	var bucketsArg, optionsArg types.Dynamic
-	if resp.Error = args.Get(ctx, &bucketsArg, &optionsArg); resp.Error != nil {
+	bucketsArg, ferr := dynamicArgument(ctx, args, argBuckets)
+	if ferr != nil {
+		resp.Error = ferr
+		return
+	}
+	optionsArg, ferr := dynamicArgument(ctx, args, argOptions)
+	if ferr != nil {
+		resp.Error = ferr
 		return
 	}
 	for i, v := range []types.Dynamic{bucketsArg, optionsArg} {
@@ -365,12 +371,20 @@ func approvedFrom(ctx context.Context, v attr.Value) (map[string][]cors.Rule, er
 		return nil, fmt.Errorf("approved is %s: want a map from bucket key to the baseline's JSON text (file(...)) or rules", corsstate.TypeNoun(v))
 	}
 	out := make(map[string][]cors.Rule, len(attrs))
+	// Buckets that share a policy share its baseline's text (a platform's
+	// buckets often all have one): each text is parsed once. The rules are
+	// only read, so the buckets may share them.
+	parsed := map[string][]cors.Rule{}
 	for k, e := range attrs {
 		p := fmt.Sprintf("approved[%q]", k)
 		if text, ok := stringOf(e); ok && !isNull(e) {
-			rules, err := review.ParseBaseline(text)
-			if err != nil {
-				return nil, fmt.Errorf("%s: %w", p, err)
+			rules, seen := parsed[text]
+			if !seen {
+				var err error
+				if rules, err = review.ParseBaseline(text); err != nil {
+					return nil, fmt.Errorf("%s: %w", p, err)
+				}
+				parsed[text] = rules
 			}
 			out[k] = rules
 			continue

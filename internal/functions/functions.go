@@ -88,6 +88,23 @@ func preflightParameters() []function.Parameter {
 	}
 }
 
+// dynamicArgument is the dynamic argument at position i as the framework
+// holds it. ArgumentsData.Get into a types.Dynamic converts the value to
+// Terraform's wire type and back by reflection: for cors_review over a sweep
+// of 1000 buckets that was 40% of the call (make bench).
+func dynamicArgument(ctx context.Context, args function.ArgumentsData, i int) (types.Dynamic, *function.FuncError) {
+	var v attr.Value
+	if ferr := args.GetArgument(ctx, i, &v); ferr != nil {
+		return types.Dynamic{}, ferr
+	}
+	d, ok := v.(basetypes.DynamicValue)
+	if !ok {
+		return types.Dynamic{}, function.NewArgumentFuncError(int64(i),
+			fmt.Sprintf("expected a dynamic value, got %T: this is a bug in the provider; please report it", v))
+	}
+	return d, nil
+}
+
 // preflight reads and checks the four arguments. known is false when some
 // argument holds an unknown value inside it (Terraform skips the call only
 // when a whole argument is unknown); the caller then returns an unknown
@@ -95,11 +112,20 @@ func preflightParameters() []function.Parameter {
 // checked, so a bad origin fails at plan time even then.
 func preflight(ctx context.Context, args function.ArgumentsData) (rules []cors.Rule, req cors.Request, known bool, ferr *function.FuncError) {
 	var (
-		rulesArg       types.Dynamic
 		headersList    types.List
 		origin, method types.String
 	)
-	if ferr = args.Get(ctx, &rulesArg, &origin, &method, &headersList); ferr != nil {
+	rulesArg, ferr := dynamicArgument(ctx, args, 0)
+	if ferr != nil {
+		return nil, req, false, ferr
+	}
+	if ferr = args.GetArgument(ctx, 1, &origin); ferr != nil {
+		return nil, req, false, ferr
+	}
+	if ferr = args.GetArgument(ctx, 2, &method); ferr != nil {
+		return nil, req, false, ferr
+	}
+	if ferr = args.GetArgument(ctx, 3, &headersList); ferr != nil {
 		return nil, req, false, ferr
 	}
 	for i, v := range []attr.Value{rulesArg, origin, method, headersList} {

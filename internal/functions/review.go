@@ -86,8 +86,9 @@ func openSuffixList() string {
 }
 
 func runFindings(ctx context.Context, args function.ArgumentsData, resp *function.RunResponse) {
-	var arg types.Dynamic
-	if resp.Error = args.Get(ctx, &arg); resp.Error != nil {
+	arg, ferr := dynamicArgument(ctx, args, 0)
+	if ferr != nil {
+		resp.Error = ferr
 		return
 	}
 	rules, known, ferr := rulesArgument(ctx, arg, 0, "rules")
@@ -136,8 +137,14 @@ func diffDefinition() function.Definition {
 }
 
 func runDiff(ctx context.Context, args function.ArgumentsData, resp *function.RunResponse) {
-	var liveArg, approvedArg types.Dynamic
-	if resp.Error = args.Get(ctx, &liveArg, &approvedArg); resp.Error != nil {
+	liveArg, ferr := dynamicArgument(ctx, args, 0)
+	if ferr != nil {
+		resp.Error = ferr
+		return
+	}
+	approvedArg, ferr := dynamicArgument(ctx, args, 1)
+	if ferr != nil {
+		resp.Error = ferr
 		return
 	}
 	live, liveKnown, ferr := rulesArgument(ctx, liveArg, 0, "live")
