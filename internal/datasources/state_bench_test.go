@@ -13,6 +13,7 @@ import (
 
 	"github.com/r2tf/terraform-provider-r2/internal/corsstate"
 	"github.com/r2tf/terraform-provider-r2/internal/r2api"
+	"github.com/r2tf/terraform-provider-r2/internal/tfkit"
 )
 
 // BenchmarkSetState is the last step of a read, the model written to state:
@@ -54,9 +55,9 @@ func BenchmarkSetState(b *testing.B) {
 		ds    datasource.DataSource
 		write func(*tfsdk.State) diag.Diagnostics
 	}{
-		{"r2_bucket_cors", NewBucketCORSDataSource(), func(s *tfsdk.State) diag.Diagnostics { return setState(ctx, s, one.attributes()) }},
+		{"r2_bucket_cors", NewBucketCORSDataSource(), func(s *tfsdk.State) diag.Diagnostics { return tfkit.SetState(ctx, s, one.attributes()) }},
 		{"r2_bucket_cors_policies/1000", NewBucketCORSPoliciesDataSource(), func(s *tfsdk.State) diag.Diagnostics {
-			return setState(ctx, s, sweep.attributes())
+			return tfkit.SetState(ctx, s, sweep.attributes())
 		}},
 	}
 	for _, tc := range cases {

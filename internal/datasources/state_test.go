@@ -12,6 +12,7 @@ import (
 	"github.com/r2tf/terraform-provider-r2/internal/cors"
 	"github.com/r2tf/terraform-provider-r2/internal/corsstate"
 	"github.com/r2tf/terraform-provider-r2/internal/r2api"
+	"github.com/r2tf/terraform-provider-r2/internal/tfkit"
 )
 
 // setState's direct value must equal what the framework's State.Set builds
@@ -81,7 +82,7 @@ func TestSetStateMatchesStateSet(t *testing.T) {
 					t.Fatal(diags)
 				}
 				got := tfsdk.State{Schema: sr.Schema}
-				if diags := setState(ctx, &got, m.attributes()); diags.HasError() {
+				if diags := tfkit.SetState(ctx, &got, m.attributes()); diags.HasError() {
 					t.Fatal(diags)
 				}
 				if !got.Raw.Equal(want.Raw) {
@@ -98,7 +99,7 @@ func TestSetStateRejectsAWrongShape(t *testing.T) {
 	var sr datasource.SchemaResponse
 	NewBucketsDataSource().Schema(ctx, datasource.SchemaRequest{}, &sr)
 	state := tfsdk.State{Schema: sr.Schema}
-	diags := setState(ctx, &state, map[string]attr.Value{"id": types.StringValue("x")})
+	diags := tfkit.SetState(ctx, &state, map[string]attr.Value{"id": types.StringValue("x")})
 	if !diags.HasError() {
 		t.Fatal("want an error for a value missing attributes")
 	}

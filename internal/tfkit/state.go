@@ -1,4 +1,4 @@
-package datasources
+package tfkit
 
 import (
 	"context"
@@ -14,14 +14,14 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 )
 
-// setState is how every data source writes its state: the value is built
+// SetState is how every data source writes its state: the value is built
 // directly from the model's attribute values and checked against the
 // schema's type. The framework's State.Set reaches the same value through
 // reflection over the model and costs about twenty times as much per read
 // (BENCHMARKS.md), which a plan of a thousand reads, or a sweep's state of
 // a thousand buckets, feels. TestSetStateMatchesStateSet keeps the two equal
 // for every data source.
-func setState(ctx context.Context, state *tfsdk.State, attrs map[string]attr.Value) diag.Diagnostics {
+func SetState(ctx context.Context, state *tfsdk.State, attrs map[string]attr.Value) diag.Diagnostics {
 	var diags diag.Diagnostics
 	objType, ok := state.Schema.Type().TerraformType(ctx).(tftypes.Object)
 	if !ok {
