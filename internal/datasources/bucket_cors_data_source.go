@@ -7,7 +7,6 @@ import (
 	"context"
 	"strings"
 
-	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
@@ -100,12 +99,5 @@ func (d *bucketCORSDataSource) Read(ctx context.Context, req datasource.ReadRequ
 	}
 	m.Rules = list
 	m.ID = types.StringValue(account + "/" + jurisdictions.OrDefault(jurisdiction) + "/" + bucket)
-	resp.Diagnostics.Append(tfkit.SetState(ctx, &resp.State, m.attributes())...)
-}
-
-func (m bucketCORSModel) attributes() map[string]attr.Value {
-	return map[string]attr.Value{
-		"id": m.ID, "account_id": m.AccountID, "bucket_name": m.BucketName,
-		"jurisdiction": m.Jurisdiction, "rules": m.Rules,
-	}
+	resp.Diagnostics.Append(tfkit.SetState(ctx, &resp.State, &m)...)
 }

@@ -197,15 +197,7 @@ func (d *corsPoliciesDataSource) Read(ctx context.Context, req datasource.ReadRe
 	m.PolicyCount = types.Int64Value(int64(found))
 	m.SkippedJurisdictions = skipped
 	m.ID = m.AccountID
-	resp.Diagnostics.Append(tfkit.SetState(ctx, &resp.State, m.attributes())...)
-}
-
-func (m corsPoliciesModel) attributes() map[string]attr.Value {
-	return map[string]attr.Value{
-		"id": m.ID, "account_id": m.AccountID, "jurisdictions": m.Jurisdictions, "name_contains": m.NameContains,
-		"buckets": m.Buckets, "bucket_count": m.BucketCount, "policy_count": m.PolicyCount,
-		"skipped_jurisdictions": m.SkippedJurisdictions,
-	}
+	resp.Diagnostics.Append(tfkit.SetState(ctx, &resp.State, &m)...)
 }
 
 // list lists every wanted jurisdiction, in order, through the client's

@@ -128,14 +128,7 @@ func (d *bucketsDataSource) Read(ctx context.Context, req datasource.ReadRequest
 	}
 	m.Buckets = list
 	m.ID = types.StringValue(account + "/" + jurisdictions.OrDefault(jurisdiction))
-	resp.Diagnostics.Append(tfkit.SetState(ctx, &resp.State, m.attributes())...)
-}
-
-func (m bucketsModel) attributes() map[string]attr.Value {
-	return map[string]attr.Value{
-		"id": m.ID, "account_id": m.AccountID, "jurisdiction": m.Jurisdiction,
-		"name_contains": m.NameContains, "buckets": m.Buckets,
-	}
+	resp.Diagnostics.Append(tfkit.SetState(ctx, &resp.State, &m)...)
 }
 
 // bucketsToState maps the client's buckets to the buckets attribute, absent

@@ -55,9 +55,9 @@ func BenchmarkSetState(b *testing.B) {
 		ds    datasource.DataSource
 		write func(*tfsdk.State) diag.Diagnostics
 	}{
-		{"r2_bucket_cors", NewBucketCORSDataSource(), func(s *tfsdk.State) diag.Diagnostics { return tfkit.SetState(ctx, s, one.attributes()) }},
+		{"r2_bucket_cors", NewBucketCORSDataSource(), func(s *tfsdk.State) diag.Diagnostics { return tfkit.SetState(ctx, s, &one) }},
 		{"r2_bucket_cors_policies/1000", NewBucketCORSPoliciesDataSource(), func(s *tfsdk.State) diag.Diagnostics {
-			return tfkit.SetState(ctx, s, sweep.attributes())
+			return tfkit.SetState(ctx, s, &sweep)
 		}},
 	}
 	for _, tc := range cases {
