@@ -234,22 +234,24 @@ func Args(lines ...string) DataOption {
 // BucketCORSConfig is data "r2_bucket_cors" "test" reading bucket in the
 // test account.
 func BucketCORSConfig(bucket string, opts ...DataOption) string {
-	return dataSourceConfig("r2_bucket_cors", append([]DataOption{Args(fmt.Sprintf("bucket_name = %q", bucket))}, opts...))
+	return DataSourceConfig("r2_bucket_cors", append([]DataOption{Args(fmt.Sprintf("bucket_name = %q", bucket))}, opts...)...)
 }
 
 // BucketsConfig is data "r2_buckets" "test" listing the test account.
 func BucketsConfig(opts ...DataOption) string {
-	return dataSourceConfig("r2_buckets", opts)
+	return DataSourceConfig("r2_buckets", opts...)
 }
 
 // BucketCORSPoliciesConfig is data "r2_bucket_cors_policies" "test" sweeping
 // the test account.
 func BucketCORSPoliciesConfig(opts ...DataOption) string {
-	return dataSourceConfig("r2_bucket_cors_policies", opts)
+	return DataSourceConfig("r2_bucket_cors_policies", opts...)
 }
 
-// dataSourceConfig writes data "<typ>" "test" with account_id first.
-func dataSourceConfig(typ string, opts []DataOption) string {
+// DataSourceConfig is data "<typ>" "test" in the test account: account_id
+// first, then the arguments opts add. Any data source's tests can build
+// their configurations with it, so a new one needs nothing added here.
+func DataSourceConfig(typ string, opts ...DataOption) string {
 	d := dataBlock{account: AccountID}
 	for _, o := range opts {
 		o(&d)
