@@ -121,6 +121,16 @@ func StartFake(t testing.TB) *fakeapi.Server {
 	return s
 }
 
+// ClearCloudflareEnv unsets the Cloudflare credentials and base URL for the
+// test, so that it does not depend on the developer's shell (t.Setenv: the
+// test cannot run in parallel).
+func ClearCloudflareEnv(t *testing.T) {
+	t.Helper()
+	for _, k := range []string{"CLOUDFLARE_API_TOKEN", "CLOUDFLARE_API_KEY", "CLOUDFLARE_EMAIL", "CLOUDFLARE_BASE_URL"} {
+		t.Setenv(k, "")
+	}
+}
+
 // ClosedLoopbackURL is a base URL on a loopback port where nothing listens
 // (a port just bound and let go), for tests of a wrong base URL.
 func ClosedLoopbackURL(t testing.TB) string {
