@@ -121,6 +121,16 @@ func StartFake(t testing.TB) *fakeapi.Server {
 	return s
 }
 
+// ClearCloudflareEnv unsets the Cloudflare credentials and base URL for the
+// test, so that it does not depend on the developer's shell (t.Setenv: the
+// test cannot run in parallel).
+func ClearCloudflareEnv(t *testing.T) {
+	t.Helper()
+	for _, k := range []string{"CLOUDFLARE_API_TOKEN", "CLOUDFLARE_API_KEY", "CLOUDFLARE_EMAIL", "CLOUDFLARE_BASE_URL"} {
+		t.Setenv(k, "")
+	}
+}
+
 // ClosedLoopbackURL is a base URL on a loopback port where nothing listens
 // (a port just bound and let go), for tests of a wrong base URL.
 func ClosedLoopbackURL(t testing.TB) string {
@@ -234,22 +244,24 @@ func Args(lines ...string) DataOption {
 // BucketCORSConfig is data "r2_bucket_cors" "test" reading bucket in the
 // test account.
 func BucketCORSConfig(bucket string, opts ...DataOption) string {
-	return dataSourceConfig("r2_bucket_cors", append([]DataOption{Args(fmt.Sprintf("bucket_name = %q", bucket))}, opts...))
+	return DataSourceConfig("r2_bucket_cors", append([]DataOption{Args(fmt.Sprintf("bucket_name = %q", bucket))}, opts...)...)
 }
 
 // BucketsConfig is data "r2_buckets" "test" listing the test account.
 func BucketsConfig(opts ...DataOption) string {
-	return dataSourceConfig("r2_buckets", opts)
+	return DataSourceConfig("r2_buckets", opts...)
 }
 
 // BucketCORSPoliciesConfig is data "r2_bucket_cors_policies" "test" sweeping
 // the test account.
 func BucketCORSPoliciesConfig(opts ...DataOption) string {
-	return dataSourceConfig("r2_bucket_cors_policies", opts)
+	return DataSourceConfig("r2_bucket_cors_policies", opts...)
 }
 
-// dataSourceConfig writes data "<typ>" "test" with account_id first.
-func dataSourceConfig(typ string, opts []DataOption) string {
+// DataSourceConfig is data "<typ>" "test" in the test account: account_id
+// first, then the arguments opts add. Any data source's tests can build
+// their configurations with it, so a new one needs nothing added here.
+func DataSourceConfig(typ string, opts ...DataOption) string {
 	d := dataBlock{account: AccountID}
 	for _, o := range opts {
 		o(&d)

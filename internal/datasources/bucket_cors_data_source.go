@@ -1,17 +1,20 @@
+// Package datasources holds the provider's data sources. Each one is a schema
+// plus a Read that goes config -> API client -> state, with the wire-to-state
+// mapping in a small function of its own; what they share is internal/tfkit.
 package datasources
 
 import (
 	"context"
-	"fmt"
 	"strings"
 
-	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/r2tf/terraform-provider-r2/internal/corsstate"
 	"github.com/r2tf/terraform-provider-r2/internal/jurisdictions"
+	"github.com/r2tf/terraform-provider-r2/internal/tfkit"
 )
 
 var _ datasource.DataSourceWithConfigure = (*bucketCORSDataSource)(nil)
@@ -22,7 +25,7 @@ func NewBucketCORSDataSource() datasource.DataSource {
 }
 
 type bucketCORSDataSource struct {
-	withClient
+	tfkit.DataSourceClient
 }
 
 type bucketCORSModel struct {
@@ -50,20 +53,20 @@ func (d *bucketCORSDataSource) Schema(_ context.Context, _ datasource.SchemaRequ
 			"account_id": schema.StringAttribute{
 				MarkdownDescription: "Cloudflare account ID that owns the bucket: 32 lowercase hexadecimal characters.",
 				Required:            true,
-				Validators:          accountIDValidators(),
+				Validators:          []validator.String{tfkit.ValidAccountID()},
 			},
 			"bucket_name": schema.StringAttribute{
 				MarkdownDescription: "Name of the bucket: 3 to 64 lowercase letters, digits and hyphens, " +
 					"starting and ending with a letter or digit.",
 				Required:   true,
-				Validators: bucketNameValidators(),
+				Validators: []validator.String{tfkit.ValidBucketName()},
 			},
 			"jurisdiction": schema.StringAttribute{
 				MarkdownDescription: "Jurisdiction the bucket was created in: one of `" +
 					strings.Join(jurisdictions.All, "`, `") + "`, sent as the `cf-r2-jurisdiction` header. " +
 					"A bucket created in " + jurisdictions.Quote(jurisdictions.Others(), "or") + " is invisible without it. Leave it out for `default`.",
 				Optional:   true,
-				Validators: jurisdictionValidators(),
+				Validators: []validator.String{tfkit.ValidJurisdiction()},
 			},
 			"rules": schema.ListNestedAttribute{
 				MarkdownDescription: "The policy's rules in the API's order (the first rule that matches a request " +
@@ -83,38 +86,18 @@ func (d *bucketCORSDataSource) Read(ctx context.Context, req datasource.ReadRequ
 	}
 	account, bucket, jurisdiction := m.AccountID.ValueString(), m.BucketName.ValueString(), m.Jurisdiction.ValueString()
 
-	rules, err := d.client.GetBucketCORS(ctx, account, bucket, jurisdiction)
+	rules, err := d.Client.GetBucketCORS(ctx, account, bucket, jurisdiction)
 	if err != nil {
-		summary, detail := readErrorDiagnostic(err, account, bucket, jurisdiction)
+		summary, detail := tfkit.ReadCORSErrorDiagnostic(err, account, bucket, jurisdiction)
 		resp.Diagnostics.AddError(summary, detail)
 		return
 	}
 	list, err := corsstate.RulesToState(rules)
 	if err != nil {
-		resp.Diagnostics.AddError(unexpectedPolicyDiagnostic(err, account, bucket, jurisdiction))
+		resp.Diagnostics.AddError(tfkit.UnexpectedPolicyDiagnostic(err, account, bucket, jurisdiction))
 		return
 	}
 	m.Rules = list
-	m.ID = types.StringValue(account + "/" + jurisdictionOrDefault(jurisdiction) + "/" + bucket)
-	resp.Diagnostics.Append(setState(ctx, &resp.State, m.attributes())...)
-}
-
-func (m bucketCORSModel) attributes() map[string]attr.Value {
-	return map[string]attr.Value{
-		"id": m.ID, "account_id": m.AccountID, "bucket_name": m.BucketName,
-		"jurisdiction": m.Jurisdiction, "rules": m.Rules,
-	}
-}
-
-// unexpectedPolicyDiagnostic explains rules that cannot be written to state.
-func unexpectedPolicyDiagnostic(err error, account, bucket, jurisdiction string) (summary, detail string) {
-	return "Unexpected R2 CORS Policy", fmt.Sprintf("The CORS policy of %s cannot be written to state: %s. "+
-		"Cloudflare's schema does not allow such a policy; if the API really sent it, please report it.",
-		where{account: account, bucket: bucket, jurisdiction: jurisdiction}, err)
-}
-
-// readErrorDiagnostic explains a failed read (see apiErrorDiagnostic).
-func readErrorDiagnostic(err error, account, bucket, jurisdiction string) (summary, detail string) {
-	return apiErrorDiagnostic(err, "Cannot Read R2 Bucket CORS Policy",
-		"when reading the CORS policy of "+where{account: account, bucket: bucket, jurisdiction: jurisdiction}.String(), jurisdiction)
+	m.ID = types.StringValue(account + "/" + jurisdictions.OrDefault(jurisdiction) + "/" + bucket)
+	resp.Diagnostics.Append(tfkit.SetState(ctx, &resp.State, &m)...)
 }

@@ -20,6 +20,7 @@ import (
 	"github.com/r2tf/terraform-provider-r2/internal/corsstate"
 	"github.com/r2tf/terraform-provider-r2/internal/jurisdictions"
 	"github.com/r2tf/terraform-provider-r2/internal/r2api"
+	"github.com/r2tf/terraform-provider-r2/internal/tfkit"
 )
 
 var _ datasource.DataSourceWithConfigure = (*corsPoliciesDataSource)(nil)
@@ -30,7 +31,7 @@ func NewBucketCORSPoliciesDataSource() datasource.DataSource {
 }
 
 type corsPoliciesDataSource struct {
-	withClient
+	tfkit.DataSourceClient
 }
 
 type corsPoliciesModel struct {
@@ -55,11 +56,11 @@ const (
 // type, which the mapping builds values of, derives from it.
 var policyBucketObject = schema.NestedAttributeObject{
 	Attributes: map[string]schema.Attribute{
-		"name": computedString("Name of the bucket; with `jurisdiction`, unique in the list (the same name may " +
+		"name": tfkit.ComputedString("Name of the bucket; with `jurisdiction`, unique in the list (the same name may " +
 			"exist in two jurisdictions)."),
-		"jurisdiction": computedString("Jurisdiction the bucket was listed in: " + jurisdictions.Quote(jurisdictions.All, "or") + "."),
-		"location":     computedString("Location of the bucket, such as `enam` or `weur`, as the list reports it."),
-		"creation_date": computedString("When the bucket was created, as the list reports it " +
+		"jurisdiction": tfkit.ComputedString("Jurisdiction the bucket was listed in: " + jurisdictions.Quote(jurisdictions.All, "or") + "."),
+		"location":     tfkit.ComputedString("Location of the bucket, such as `enam` or `weur`, as the list reports it."),
+		"creation_date": tfkit.ComputedString("When the bucket was created, as the list reports it " +
 			"(an ISO 8601 timestamp such as `2024-01-02T03:04:05.678Z`)."),
 		"has_policy": schema.BoolAttribute{
 			Computed: true,
@@ -105,7 +106,7 @@ func (d *corsPoliciesDataSource) Schema(_ context.Context, _ datasource.SchemaRe
 			"account_id": schema.StringAttribute{
 				MarkdownDescription: "Cloudflare account ID whose buckets to read: 32 lowercase hexadecimal characters.",
 				Required:            true,
-				Validators:          accountIDValidators(),
+				Validators:          []validator.String{tfkit.ValidAccountID()},
 			},
 			"jurisdictions": schema.SetAttribute{
 				MarkdownDescription: "Jurisdictions to read, each one of `" + strings.Join(jurisdictions.All, "`, `") +
@@ -114,7 +115,7 @@ func (d *corsPoliciesDataSource) Schema(_ context.Context, _ datasource.SchemaRe
 				Optional:    true,
 				Validators: []validator.Set{
 					setvalidator.SizeAtLeast(1),
-					setvalidator.ValueStringsAre(jurisdictionValidators()...),
+					setvalidator.ValueStringsAre(tfkit.ValidJurisdiction()),
 				},
 			},
 			"name_contains": schema.StringAttribute{
@@ -155,19 +156,10 @@ type sweptBucket struct {
 	err          error
 }
 
-func (b sweptBucket) header() string { return jurisdictionHeader(b.jurisdiction) }
+func (b sweptBucket) header() string { return jurisdictions.Header(b.jurisdiction) }
 
 // label names the bucket in messages: "media" (eu).
 func (b sweptBucket) label() string { return fmt.Sprintf("%q (%s)", b.bucket.Name, b.jurisdiction) }
-
-// jurisdictionHeader is what the client sends for a jurisdiction: no header
-// for default, as r2_bucket_cors and r2_buckets do.
-func jurisdictionHeader(j string) string {
-	if j == "default" {
-		return ""
-	}
-	return j
-}
 
 func (d *corsPoliciesDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var m corsPoliciesModel
@@ -205,15 +197,7 @@ func (d *corsPoliciesDataSource) Read(ctx context.Context, req datasource.ReadRe
 	m.PolicyCount = types.Int64Value(int64(found))
 	m.SkippedJurisdictions = skipped
 	m.ID = m.AccountID
-	resp.Diagnostics.Append(setState(ctx, &resp.State, m.attributes())...)
-}
-
-func (m corsPoliciesModel) attributes() map[string]attr.Value {
-	return map[string]attr.Value{
-		"id": m.ID, "account_id": m.AccountID, "jurisdictions": m.Jurisdictions, "name_contains": m.NameContains,
-		"buckets": m.Buckets, "bucket_count": m.BucketCount, "policy_count": m.PolicyCount,
-		"skipped_jurisdictions": m.SkippedJurisdictions,
-	}
+	resp.Diagnostics.Append(tfkit.SetState(ctx, &resp.State, &m)...)
 }
 
 // list lists every wanted jurisdiction, in order, through the client's
@@ -226,12 +210,12 @@ func (d *corsPoliciesDataSource) list(ctx context.Context, account string, wante
 	var swept []sweptBucket
 	skipped := []attr.Value{}
 	for _, j := range wanted {
-		buckets, err := d.client.ListBuckets(ctx, account, jurisdictionHeader(j), contains)
+		buckets, err := d.Client.ListBuckets(ctx, account, jurisdictions.Header(j), contains)
 		if err != nil {
 			// Never default: every account with R2 may use it, so a refusal
 			// there means no R2 at all (10042 is also the answer to an account
 			// without R2), and skipping it would write an empty review.
-			if apiErr, ok := r2api.AsError(err); ok && !named && j != "default" && apiErr.HasCode(r2api.CodeNotEntitled) {
+			if apiErr, ok := r2api.AsError(err); ok && !named && j != jurisdictions.Default && apiErr.HasCode(r2api.CodeNotEntitled) {
 				diags.AddWarning("R2 Jurisdiction Skipped", fmt.Sprintf("Cloudflare refused to list the buckets of account %s "+
 					"in jurisdiction %q (%s): the account is not entitled to that jurisdiction (FedRAMP, for one, is by "+
 					"contract), so the sweep went on without it. Set jurisdictions to the ones the account uses to "+
@@ -239,7 +223,7 @@ func (d *corsPoliciesDataSource) list(ctx context.Context, account string, wante
 				skipped = append(skipped, types.StringValue(j))
 				continue
 			}
-			summary, detail := listErrorDiagnostic(err, account, jurisdictionHeader(j), contains)
+			summary, detail := tfkit.ListBucketsErrorDiagnostic(err, account, jurisdictions.Header(j), contains)
 			diags.AddError(summary, detail)
 			return nil, types.List{}, diags
 		}
@@ -262,9 +246,9 @@ func sweepRetryBudget(n, concurrency int) int {
 // starts and those in flight return at once.
 func (d *corsPoliciesDataSource) readPolicies(ctx context.Context, account string, swept []sweptBucket) diag.Diagnostics {
 	var diags diag.Diagnostics
-	concurrency := d.client.SweepConcurrency()
+	concurrency := d.Client.SweepConcurrency()
 	budget := r2api.NewRetryBudget(sweepRetryBudget(len(swept), concurrency))
-	bytes := r2api.NewByteBudget(d.client.MaxSweepBytes())
+	bytes := r2api.NewByteBudget(d.Client.MaxSweepBytes())
 	rctx := r2api.WithByteBudget(r2api.WithRetryBudget(ctx, budget), bytes)
 	var g errgroup.Group
 	g.SetLimit(concurrency)
@@ -274,7 +258,7 @@ func (d *corsPoliciesDataSource) readPolicies(ctx context.Context, account strin
 		}
 		g.Go(func() error {
 			b := &swept[i]
-			b.rules, b.err = d.client.GetBucketCORS(rctx, account, b.bucket.Name, b.header())
+			b.rules, b.err = d.Client.GetBucketCORS(rctx, account, b.bucket.Name, b.header())
 			return nil
 		})
 	}
@@ -292,7 +276,7 @@ func (d *corsPoliciesDataSource) readPolicies(ctx context.Context, account strin
 			"came to more than the %d bytes one read of r2_bucket_cors_policies takes in all, so the read stopped and "+
 			"nothing was written to state. This bound keeps the provider's memory in check (a policy takes ten to "+
 			"fifteen times its size once decoded). Split the sweep with jurisdictions or name_contains, one data "+
-			"source per part.", len(swept), account, d.client.MaxSweepBytes()))
+			"source per part.", len(swept), account, d.Client.MaxSweepBytes()))
 		return diags
 	}
 
@@ -357,7 +341,7 @@ func vanishedDiagnostic(gone []sweptBucket, listed int, account string) (string,
 		"not exist (error %d) when their CORS policy was read: %s. A bucket or two deleted during a sweep is a race; "+
 		"this many is not, so nothing was written to state. Check that the jurisdiction is right and that nothing "+
 		"between the provider and the API (a proxy, base_url) rewrites requests, then run the plan again.",
-		len(gone), listed, where{account: account, jurisdiction: j}, r2api.CodeBucketNotFound, strings.Join(names, ", "))
+		len(gone), listed, tfkit.Where{Account: account, Jurisdiction: j}, r2api.CodeBucketNotFound, strings.Join(names, ", "))
 }
 
 // sweepErrorDiagnostic is the one error of a sweep with failed reads: each of
@@ -368,7 +352,7 @@ func sweepErrorDiagnostic(failed []sweptBucket, total int, account string) (stri
 	fmt.Fprintf(&b, "The CORS policies of %d of the %d buckets listed in account %s could not be read, so nothing "+
 		"was written to state.", len(failed), total, account)
 	for i, f := range failed[:min(len(failed), failuresShownInFull)] {
-		summary, detail := readErrorDiagnostic(f.err, account, f.bucket.Name, f.header())
+		summary, detail := tfkit.ReadCORSErrorDiagnostic(f.err, account, f.bucket.Name, f.header())
 		fmt.Fprintf(&b, "\n\n%d. %s: bucket %s\n%s", i+1, summary, f.label(), detail)
 	}
 	if rest := failed[min(len(failed), failuresShownInFull):]; len(rest) > 0 {
@@ -397,7 +381,7 @@ func sweepToState(account string, swept []sweptBucket) (types.List, int, diag.Di
 		}
 		rules, err := corsstate.RulesToState(b.rules)
 		if err != nil {
-			diags.AddError(unexpectedPolicyDiagnostic(err, account, b.bucket.Name, b.header()))
+			diags.AddError(tfkit.UnexpectedPolicyDiagnostic(err, account, b.bucket.Name, b.header()))
 			return types.ListNull(policyBucketType), 0, diags
 		}
 		has := len(b.rules) > 0

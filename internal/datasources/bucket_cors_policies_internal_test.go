@@ -12,7 +12,11 @@ import (
 	"github.com/r2tf/terraform-provider-r2/internal/fakeapi"
 	"github.com/r2tf/terraform-provider-r2/internal/jurisdictions"
 	"github.com/r2tf/terraform-provider-r2/internal/r2api"
+	"github.com/r2tf/terraform-provider-r2/internal/tfkit"
 )
+
+// acct is the account of the internal tests.
+const acct = "0123456789abcdef0123456789abcdef"
 
 // sweepFake is the fake with a few buckets and a client of it, for the
 // warnings, which acceptance tests cannot see.
@@ -28,7 +32,7 @@ func sweepFake(t *testing.T) (*fakeapi.Server, *corsPoliciesDataSource) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return s, &corsPoliciesDataSource{withClient{client: c}}
+	return s, &corsPoliciesDataSource{tfkit.DataSourceClient{Client: c}}
 }
 
 func only(t *testing.T, diags diag.Diagnostics, sev diag.Severity) diag.Diagnostic {
@@ -109,7 +113,7 @@ func TestSweep_cancelStopsReadsInFlight(t *testing.T) {
 	if e.Summary() != "R2 CORS Sweep Cancelled" {
 		t.Errorf("returned with %q; want the cancellation", e.Summary())
 	}
-	if n := s.RequestCount() - listed; n > d.client.SweepConcurrency() {
+	if n := s.RequestCount() - listed; n > d.Client.SweepConcurrency() {
 		t.Errorf("%d requests; no read may start after the cancel", n)
 	}
 }
@@ -145,7 +149,7 @@ func TestSweep_totalBytesAreBounded(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d.client = c
+	d.Client = c
 	e := only(t, d.readPolicies(ctx, acct, swept), diag.SeverityError)
 	if e.Summary() != "R2 CORS Sweep Too Large" || !strings.Contains(e.Detail(), "more than the 10000 bytes") {
 		t.Errorf("error = %s: %s", e.Summary(), e.Detail())

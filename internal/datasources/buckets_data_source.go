@@ -15,6 +15,7 @@ import (
 	"github.com/r2tf/terraform-provider-r2/internal/corsstate"
 	"github.com/r2tf/terraform-provider-r2/internal/jurisdictions"
 	"github.com/r2tf/terraform-provider-r2/internal/r2api"
+	"github.com/r2tf/terraform-provider-r2/internal/tfkit"
 )
 
 var _ datasource.DataSourceWithConfigure = (*bucketsDataSource)(nil)
@@ -25,7 +26,7 @@ func NewBucketsDataSource() datasource.DataSource {
 }
 
 type bucketsDataSource struct {
-	withClient
+	tfkit.DataSourceClient
 }
 
 type bucketsModel struct {
@@ -40,23 +41,17 @@ type bucketsModel struct {
 // which the mapping builds values of, derives from it.
 var bucketObject = schema.NestedAttributeObject{
 	Attributes: map[string]schema.Attribute{
-		"name": computedString("Name of the bucket; unique within the list, so a good `for_each` key."),
-		"creation_date": computedString("When the bucket was created, as the API reports it " +
+		"name": tfkit.ComputedString("Name of the bucket; unique within the list, so a good `for_each` key."),
+		"creation_date": tfkit.ComputedString("When the bucket was created, as the API reports it " +
 			"(an ISO 8601 timestamp such as `2024-01-02T03:04:05.678Z`)."),
-		"location": computedString("Location of the bucket, such as `enam` or `weur`."),
-		"jurisdiction": computedString("Jurisdiction of the bucket (" + jurisdictions.Quote(jurisdictions.All, "or") + "). " +
+		"location": tfkit.ComputedString("Location of the bucket, such as `enam` or `weur`."),
+		"jurisdiction": tfkit.ComputedString("Jurisdiction of the bucket (" + jurisdictions.Quote(jurisdictions.All, "or") + "). " +
 			"Pass it to `r2_bucket_cors` as `jurisdiction` to read the bucket's CORS policy."),
-		"storage_class": computedString("Default storage class of new objects: `Standard` or `InfrequentAccess`."),
+		"storage_class": tfkit.ComputedString("Default storage class of new objects: `Standard` or `InfrequentAccess`."),
 	},
 }
 
 var bucketAttrTypes = corsstate.NestedObjectType(bucketObject).AttrTypes
-
-// computedString is a string attribute the data source sets, as the bucket
-// objects of r2_buckets and r2_bucket_cors_policies have them.
-func computedString(desc string) schema.StringAttribute {
-	return schema.StringAttribute{Computed: true, MarkdownDescription: desc}
-}
 
 // nameContainsValidators reject the empty string, which would filter nothing
 // while looking like a filter, and substrings longer than any bucket name.
@@ -87,14 +82,14 @@ func (d *bucketsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest
 			"account_id": schema.StringAttribute{
 				MarkdownDescription: "Cloudflare account ID whose buckets to list: 32 lowercase hexadecimal characters.",
 				Required:            true,
-				Validators:          accountIDValidators(),
+				Validators:          []validator.String{tfkit.ValidAccountID()},
 			},
 			"jurisdiction": schema.StringAttribute{
 				MarkdownDescription: "Jurisdiction to list: one of `" + strings.Join(jurisdictions.All, "`, `") +
 					"`, sent as the `cf-r2-jurisdiction` header. Leave it out for `default`: buckets created in " +
 					jurisdictions.Quote(jurisdictions.Others(), "or") + " are only listed when it names their jurisdiction.",
 				Optional:   true,
-				Validators: jurisdictionValidators(),
+				Validators: []validator.String{tfkit.ValidJurisdiction()},
 			},
 			"name_contains": schema.StringAttribute{
 				MarkdownDescription: "List only buckets whose name contains this text (1 to 64 characters), " +
@@ -120,9 +115,9 @@ func (d *bucketsDataSource) Read(ctx context.Context, req datasource.ReadRequest
 	}
 	account, jurisdiction, contains := m.AccountID.ValueString(), m.Jurisdiction.ValueString(), m.NameContains.ValueString()
 
-	buckets, err := d.client.ListBuckets(ctx, account, jurisdiction, contains)
+	buckets, err := d.Client.ListBuckets(ctx, account, jurisdiction, contains)
 	if err != nil {
-		summary, detail := listErrorDiagnostic(err, account, jurisdiction, contains)
+		summary, detail := tfkit.ListBucketsErrorDiagnostic(err, account, jurisdiction, contains)
 		resp.Diagnostics.AddError(summary, detail)
 		return
 	}
@@ -132,15 +127,8 @@ func (d *bucketsDataSource) Read(ctx context.Context, req datasource.ReadRequest
 		return
 	}
 	m.Buckets = list
-	m.ID = types.StringValue(account + "/" + jurisdictionOrDefault(jurisdiction))
-	resp.Diagnostics.Append(setState(ctx, &resp.State, m.attributes())...)
-}
-
-func (m bucketsModel) attributes() map[string]attr.Value {
-	return map[string]attr.Value{
-		"id": m.ID, "account_id": m.AccountID, "jurisdiction": m.Jurisdiction,
-		"name_contains": m.NameContains, "buckets": m.Buckets,
-	}
+	m.ID = types.StringValue(account + "/" + jurisdictions.OrDefault(jurisdiction))
+	resp.Diagnostics.Append(tfkit.SetState(ctx, &resp.State, &m)...)
 }
 
 // bucketsToState maps the client's buckets to the buckets attribute, absent
@@ -166,10 +154,4 @@ func bucketsToState(buckets []r2api.Bucket) (types.List, diag.Diagnostics) {
 	list, d := types.ListValue(objType, elems)
 	diags.Append(d...)
 	return list, diags
-}
-
-// listErrorDiagnostic explains a failed list (see apiErrorDiagnostic).
-func listErrorDiagnostic(err error, account, jurisdiction, nameContains string) (summary, detail string) {
-	return apiErrorDiagnostic(err, "Cannot List R2 Buckets",
-		"when listing the buckets of "+where{account: account, jurisdiction: jurisdiction, nameContains: nameContains}.String(), jurisdiction)
 }

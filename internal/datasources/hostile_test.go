@@ -45,7 +45,7 @@ func TestBucketCORS_hostileTextIsEscaped(t *testing.T) {
 // A wrong CLOUDFLARE_BASE_URL reads as what it is, at once: not as an API
 // outage after five attempts. Not parallel: it sets the environment.
 func TestBucketCORS_wrongBaseURLFromEnvironment(t *testing.T) {
-	clearCloudflareEnv(t)
+	acctest.ClearCloudflareEnv(t)
 	base := acctest.ClosedLoopbackURL(t)
 	t.Setenv("CLOUDFLARE_BASE_URL", base)
 	acctest.Run(t, resource.TestStep{

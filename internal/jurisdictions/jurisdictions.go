@@ -17,6 +17,26 @@ const Default = "default"
 // sweep reads them and the docs list them.
 var All = []string{Default, "eu", "fedramp", "us"}
 
+// OrDefault names the jurisdiction of a request that sent j as its
+// cf-r2-jurisdiction header: Default for none ("").
+func OrDefault(j string) string {
+	if j == "" {
+		return Default
+	}
+	return j
+}
+
+// Header is what a request for jurisdiction j sends as the
+// cf-r2-jurisdiction header: none ("") for Default, as the data sources
+// send it, so that a read of the default jurisdiction is the API's plain
+// request.
+func Header(j string) string {
+	if j == Default {
+		return ""
+	}
+	return j
+}
+
 // Valid reports whether j is one of All, exactly (lowercase).
 func Valid(j string) bool { return slices.Contains(All, j) }
 

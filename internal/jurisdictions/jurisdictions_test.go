@@ -22,4 +22,12 @@ func TestJurisdictions(t *testing.T) {
 	if got, want := Quote([]string{"eu"}, "or"), "`eu`"; got != want {
 		t.Errorf("Quote of one = %q, want %q", got, want)
 	}
+	for header, name := range map[string]string{"": Default, "eu": "eu", "us": "us"} {
+		if got := OrDefault(header); got != name {
+			t.Errorf("OrDefault(%q) = %q, want %q", header, got, name)
+		}
+		if got := Header(name); got != header {
+			t.Errorf("Header(%q) = %q, want %q", name, got, header)
+		}
+	}
 }

@@ -1,37 +1,47 @@
 package provider
 
 import (
-	"context"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
-
-	"github.com/hashicorp/terraform-plugin-framework/datasource"
-	"github.com/hashicorp/terraform-plugin-framework/function"
 )
 
 // repoRoot is where examples/ and docs/ are, from this package's directory.
 const repoRoot = "../.."
 
-// Examples live in examples/, where `make examples-validate` runs them, and
-// tfplugindocs puts them on the pages: every data source and function has
-// one, and a function's shows a call.
-func TestEveryDataSourceAndFunctionHasAnExample(t *testing.T) {
-	ctx := context.Background()
-	p := &r2Provider{version: "test"}
-	for _, newDS := range p.DataSources(ctx) {
-		var meta datasource.MetadataResponse
-		newDS().Metadata(ctx, datasource.MetadataRequest{ProviderTypeName: "r2"}, &meta)
-		readExample(t, filepath.Join("examples", "data-sources", meta.TypeName, "data-source.tf"))
+// Every data source, resource and function the provider registers has its
+// example where tfplugindocs reads it (examples/<folder>/<name>/, where
+// `make examples-validate` runs it too; a function's shows a call) and its
+// generated page in docs/; and every example, page and template belongs to
+// something registered, so none outlives its data source. A new data source
+// is covered by its registration line.
+func TestExamplesAndDocsCoverEveryRegisteredKind(t *testing.T) {
+	kinds := registered(t, &r2Provider{version: "test"})
+	want := map[string]bool{}
+	for _, k := range kinds {
+		ex := readExample(t, k.example())
+		if k.folder == "functions" && !strings.Contains(ex, "provider::r2::"+k.name+"(") {
+			t.Errorf("the example of %s shows no call of it", k.name)
+		}
+		if _, err := os.Stat(filepath.Join(repoRoot, k.page())); err != nil {
+			t.Errorf("%s has no docs page (run make generate): %v", k.name, err)
+		}
+		want[k.example()], want[k.page()] = true, true
+		want["templates/"+strings.TrimPrefix(k.page(), "docs/")+".tmpl"] = true
 	}
-	for _, newFn := range p.Functions(ctx) {
-		var meta function.MetadataResponse
-		newFn().Metadata(ctx, function.MetadataRequest{}, &meta)
-		ex := readExample(t, filepath.Join("examples", "functions", meta.Name, "function.tf"))
-		if !strings.Contains(ex, "provider::r2::"+meta.Name+"(") {
-			t.Errorf("the example of %s shows no call of it", meta.Name)
+	for _, glob := range []string{"examples/*/*/*.tf", "docs/*/*.md", "templates/*/*.md.tmpl"} {
+		found, err := filepath.Glob(filepath.Join(repoRoot, glob))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range found {
+			rel := filepath.ToSlash(strings.TrimPrefix(f, repoRoot+string(filepath.Separator)))
+			folder := strings.Split(rel, "/")[1]
+			if (folder == "data-sources" || folder == "resources" || folder == "functions") && !want[rel] {
+				t.Errorf("%s belongs to nothing the provider registers", rel)
+			}
 		}
 	}
 	// The use r2_buckets exists for: every bucket's CORS policy, by name.

@@ -264,7 +264,10 @@ func (p *r2Provider) Configure(ctx context.Context, req provider.ConfigureReques
 	tflog.Debug(ctx, "Configured R2 API client", map[string]any{
 		"base_url": r2api.DisplayURL(clientCfg.BaseURL), "auth": authScheme(token), "credentials_from": source,
 	})
+	// One client for every read: data sources and resources alike take it
+	// with tfkit's Configure.
 	resp.DataSourceData = client
+	resp.ResourceData = client
 }
 
 // checkCredentials reports a set of credentials that cannot work: none, a

@@ -5,10 +5,13 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	dsschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/function"
 	fwprovider "github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	rsschema "github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/r2tf/terraform-provider-r2/internal/corsstate"
@@ -17,7 +20,7 @@ import (
 // describable is what every schema attribute, nested ones included, offers.
 type describable interface{ GetMarkdownDescription() string }
 
-// One table over the provider, every data source and every function it
+// One table over the provider, every data source, resource and function it
 // registers: the schema is valid, and everything a user can set or read
 // is documented. A new data source or function is covered by registering it.
 func TestSchemas(t *testing.T) {
@@ -56,13 +59,30 @@ func TestSchemas(t *testing.T) {
 			}
 			walkDataSourceAttributes("", resp.Schema.Attributes, func(path string, a dsschema.Attribute) {
 				checkDescribed(t, path, a)
-				// Every rules attribute has the one shape corsstate defines,
-				// which the mapping and the functions use.
-				if strings.HasSuffix(path, "rules") {
-					if want := (types.ListType{ElemType: corsstate.RuleObjectType}); !a.GetType().Equal(want) {
-						t.Errorf("%s type = %s, want %s", path, a.GetType(), want)
-					}
-				}
+				checkRulesType(t, path, a.GetType())
+			})
+		})
+	}
+
+	for _, newRS := range p.Resources(ctx) {
+		rs := newRS()
+		var meta resource.MetadataResponse
+		rs.Metadata(ctx, resource.MetadataRequest{ProviderTypeName: "r2"}, &meta)
+		t.Run(meta.TypeName, func(t *testing.T) {
+			var resp resource.SchemaResponse
+			rs.Schema(ctx, resource.SchemaRequest{}, &resp)
+			if resp.Diagnostics.HasError() {
+				t.Fatalf("schema: %v", resp.Diagnostics)
+			}
+			if diags := resp.Schema.ValidateImplementation(ctx); diags.HasError() {
+				t.Fatalf("ValidateImplementation: %v", diags)
+			}
+			if resp.Schema.MarkdownDescription == "" {
+				t.Error("the resource has no MarkdownDescription")
+			}
+			walkResourceAttributes("", resp.Schema.Attributes, func(path string, a rsschema.Attribute) {
+				checkDescribed(t, path, a)
+				checkRulesType(t, path, a.GetType())
 			})
 		})
 	}
@@ -116,6 +136,17 @@ func TestSchemas(t *testing.T) {
 // rulesParams are the parameter names that take CORS rules.
 var rulesParams = map[string]bool{"rules": true, "live": true, "approved": true}
 
+// checkRulesType checks that a rules attribute has the one shape corsstate
+// defines, which the mapping and the functions use.
+func checkRulesType(t *testing.T, path string, typ attr.Type) {
+	t.Helper()
+	if strings.HasSuffix(path, "rules") {
+		if want := (types.ListType{ElemType: corsstate.RuleObjectType}); !typ.Equal(want) {
+			t.Errorf("%s type = %s, want %s", path, typ, want)
+		}
+	}
+}
+
 func checkDescribed(t *testing.T, path string, a describable) {
 	t.Helper()
 	if a.GetMarkdownDescription() == "" {
@@ -138,6 +169,24 @@ func walkDataSourceAttributes(prefix string, attrs map[string]dsschema.Attribute
 			walkDataSourceAttributes(path+".", n.NestedObject.Attributes, f)
 		case dsschema.MapNestedAttribute:
 			walkDataSourceAttributes(path+".", n.NestedObject.Attributes, f)
+		}
+	}
+}
+
+// walkResourceAttributes is walkDataSourceAttributes for a resource's schema.
+func walkResourceAttributes(prefix string, attrs map[string]rsschema.Attribute, f func(string, rsschema.Attribute)) {
+	for name, a := range attrs {
+		path := prefix + name
+		f(path, a)
+		switch n := a.(type) {
+		case rsschema.ListNestedAttribute:
+			walkResourceAttributes(path+".", n.NestedObject.Attributes, f)
+		case rsschema.SingleNestedAttribute:
+			walkResourceAttributes(path+".", n.Attributes, f)
+		case rsschema.SetNestedAttribute:
+			walkResourceAttributes(path+".", n.NestedObject.Attributes, f)
+		case rsschema.MapNestedAttribute:
+			walkResourceAttributes(path+".", n.NestedObject.Attributes, f)
 		}
 	}
 }

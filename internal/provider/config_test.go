@@ -1,4 +1,4 @@
-package datasources_test
+package provider_test
 
 import (
 	"regexp"
@@ -14,57 +14,63 @@ import (
 )
 
 // Provider configuration: credentials and settings from the configuration
-// and the environment, and their validation. Most of these tests set
-// environment variables, so they cannot run in parallel.
+// and the environment, and their validation, seen through a read of
+// r2_bucket_cors. Most of these tests set environment variables, so they
+// cannot run in parallel.
 
-// clearCloudflareEnv makes a test independent of the developer's shell.
-func clearCloudflareEnv(t *testing.T) {
-	for _, k := range []string{"CLOUDFLARE_API_TOKEN", "CLOUDFLARE_API_KEY", "CLOUDFLARE_EMAIL", "CLOUDFLARE_BASE_URL"} {
-		t.Setenv(k, "")
-	}
+const corsAddr = "data.r2_bucket_cors.test"
+
+// fakeWithMedia is the fake with the test credentials and one bucket,
+// "media", with a one-rule policy.
+func fakeWithMedia(t *testing.T) *fakeapi.Server {
+	t.Helper()
+	s := acctest.StartFake(t)
+	s.AddBucket(acctest.AccountID, fakeapi.Bucket{Name: "media",
+		CORSRules: `[{"allowed":{"methods":["GET"],"origins":["http://localhost:3000"]}}]`})
+	return s
+}
+
+func oneRule() statecheck.StateCheck {
+	return statecheck.ExpectKnownValue(corsAddr, tfjsonpath.New("rules"), knownvalue.ListSizeExact(1))
 }
 
 // With no provider block, the credentials and base URL come from the
 // environment, for either scheme.
-func TestBucketCORS_envOnly(t *testing.T) {
+func TestProvider_credentialsFromEnv(t *testing.T) {
 	for name, env := range map[string]map[string]string{
 		"token":      {"CLOUDFLARE_API_TOKEN": acctest.Token},
 		"global key": {"CLOUDFLARE_API_KEY": acctest.APIKey, "CLOUDFLARE_EMAIL": acctest.Email},
 	} {
 		t.Run(name, func(t *testing.T) {
-			clearCloudflareEnv(t)
-			s := fakeWithBucket(t, "", "media", apiReferenceRules)
+			acctest.ClearCloudflareEnv(t)
+			s := fakeWithMedia(t)
 			for k, v := range env {
 				t.Setenv(k, v)
 			}
 			t.Setenv("CLOUDFLARE_BASE_URL", s.URL())
 			acctest.Run(t, resource.TestStep{
-				Config: acctest.BucketCORSConfig("media"),
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(dsAddr, tfjsonpath.New("rules"), knownvalue.ListSizeExact(1)),
-				},
+				Config:            acctest.BucketCORSConfig("media"),
+				ConfigStateChecks: []statecheck.StateCheck{oneRule()},
 			})
 		})
 	}
 }
 
-func TestBucketCORS_configOverridesEnv(t *testing.T) {
-	clearCloudflareEnv(t)
-	s := fakeWithBucket(t, "", "media", apiReferenceRules)
+func TestProvider_configOverridesEnv(t *testing.T) {
+	acctest.ClearCloudflareEnv(t)
+	s := fakeWithMedia(t)
 	t.Setenv("CLOUDFLARE_API_TOKEN", "stale-token-from-env")
 	t.Setenv("CLOUDFLARE_API_KEY", "stale-key-from-env")
 	t.Setenv("CLOUDFLARE_BASE_URL", "https://api.invalid/client/v4")
 	acctest.Run(t, resource.TestStep{
-		Config: acctest.ProviderConfig(s) + acctest.BucketCORSConfig("media"),
-		ConfigStateChecks: []statecheck.StateCheck{
-			statecheck.ExpectKnownValue(dsAddr, tfjsonpath.New("rules"), knownvalue.ListSizeExact(1)),
-		},
+		Config:            acctest.ProviderConfig(s) + acctest.BucketCORSConfig("media"),
+		ConfigStateChecks: []statecheck.StateCheck{oneRule()},
 	})
 }
 
 func TestProvider_missingCredentials(t *testing.T) {
-	clearCloudflareEnv(t)
-	s := fakeWithBucket(t, "", "media", apiReferenceRules)
+	acctest.ClearCloudflareEnv(t)
+	s := fakeWithMedia(t)
 	acctest.Run(t, resource.TestStep{
 		Config:      acctest.ProviderConfig(s, acctest.WithoutCredentials()) + acctest.BucketCORSConfig("media"),
 		ExpectError: acctest.ErrorRegexp("Missing Credentials", "api_token", "CLOUDFLARE_API_TOKEN", "api_key", "CLOUDFLARE_API_KEY"),
@@ -75,8 +81,8 @@ func TestProvider_missingCredentials(t *testing.T) {
 }
 
 func TestProvider_conflictingCredentials(t *testing.T) {
-	clearCloudflareEnv(t)
-	s := fakeWithBucket(t, "", "media", apiReferenceRules)
+	acctest.ClearCloudflareEnv(t)
+	s := fakeWithMedia(t)
 	for name, config := range map[string]string{
 		"in configuration": acctest.ProviderConfig(s, acctest.WithToken("a"), acctest.WithProviderArgs(`api_key = "b"`, `email = "c@example.com"`)),
 		"in environment":   acctest.ProviderConfig(s, acctest.WithoutCredentials()),
@@ -99,8 +105,8 @@ func TestProvider_conflictingCredentials(t *testing.T) {
 }
 
 func TestProvider_unknownConfigValue(t *testing.T) {
-	clearCloudflareEnv(t)
-	s := fakeWithBucket(t, "", "media", apiReferenceRules)
+	acctest.ClearCloudflareEnv(t)
+	s := fakeWithMedia(t)
 	acctest.Run(t, resource.TestStep{
 		Config: `
 resource "terraform_data" "token" {
@@ -116,7 +122,7 @@ resource "terraform_data" "token" {
 }
 
 func TestProvider_baseURLMustBeHTTPS(t *testing.T) {
-	clearCloudflareEnv(t)
+	acctest.ClearCloudflareEnv(t)
 	acctest.Run(t, resource.TestStep{
 		Config: acctest.ProviderConfig(nil, acctest.WithBaseURL("http://api.example.com/client/v4"), acctest.WithToken("x")) +
 			acctest.BucketCORSConfig("media"),
@@ -125,8 +131,8 @@ func TestProvider_baseURLMustBeHTTPS(t *testing.T) {
 }
 
 func TestProvider_clientSettingsFromEnv(t *testing.T) {
-	clearCloudflareEnv(t)
-	s := fakeWithBucket(t, "", "media", apiReferenceRules)
+	acctest.ClearCloudflareEnv(t)
+	s := fakeWithMedia(t)
 	s.InjectFault(fakeapi.Fault{PathContains: "/cors", Status: 503})
 	t.Setenv("R2_MAX_RETRIES", "1")
 	t.Setenv("R2_REQUEST_TIMEOUT", "5s")
@@ -177,7 +183,7 @@ func TestProvider_clientSettingsValidated(t *testing.T) {
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			s := fakeWithBucket(t, "", "media", apiReferenceRules)
+			s := fakeWithMedia(t)
 			acctest.Run(t, resource.TestStep{
 				Config:      acctest.ProviderConfig(s, acctest.WithProviderArgs(tc.args)) + acctest.BucketCORSConfig("media"),
 				PlanOnly:    true,

@@ -1,4 +1,4 @@
-package datasources
+package tfkit
 
 import (
 	"errors"
@@ -12,12 +12,12 @@ import (
 	"github.com/r2tf/terraform-provider-r2/internal/r2api"
 )
 
-// apiErrorDiagnostic explains a failed call: what the API said, where we
+// APIErrorDiagnostic explains a failed call: what the API said, where we
 // asked ("what" completes "Cloudflare answered HTTP 403 ..."), and what to do
 // about it. jurisdiction is the one the call sent ("" for none), so that a
 // hint does not ask for what is already set. summary is used unless the
 // error has a more telling one.
-func apiErrorDiagnostic(err error, summary, what, jurisdiction string) (string, string) {
+func APIErrorDiagnostic(err error, summary, what, jurisdiction string) (string, string) {
 	apiErr, ok := r2api.AsError(err)
 	if !ok {
 		return summary, fmt.Sprintf("The call failed %s: %s", what, err)
@@ -61,7 +61,7 @@ func apiErrorDiagnostic(err error, summary, what, jurisdiction string) (string, 
 	switch {
 	case apiErr.HasCode(r2api.CodeBucketNotFound):
 		summary = "R2 Bucket Not Found"
-		if jurisdiction == "" || jurisdiction == "default" {
+		if jurisdiction == "" || jurisdiction == jurisdictions.Default {
 			b.WriteString("\n\nCheck the bucket name and account. A bucket created in the eu, fedramp or us " +
 				"jurisdiction is invisible without it: set jurisdiction = \"eu\" (or \"fedramp\", \"us\") on this data source.")
 		} else {
@@ -109,16 +109,15 @@ func apiErrorDiagnostic(err error, summary, what, jurisdiction string) (string, 
 	return summary, b.String()
 }
 
-// otherJurisdictions lists the jurisdictions other than j and default, as
-// "a", "b" or "c".
+// otherJurisdictions lists the jurisdictions other than j, default first,
+// as "a", "b" or "c".
 func otherJurisdictions(j string) string {
 	var q []string
 	for _, o := range jurisdictions.All {
-		if o != j && o != "default" {
+		if o != j {
 			q = append(q, strconv.Quote(o))
 		}
 	}
-	q = append([]string{strconv.Quote("default")}, q...)
 	if len(q) == 1 {
 		return q[0]
 	}
@@ -146,34 +145,48 @@ func baseURLSource(source string) string {
 	}
 }
 
-// where says where a call asked, for "Cloudflare answered HTTP 403 when
-// reading the CORS policy of <where>": the account, then the bucket, the
+// Where says where a call asked, for "Cloudflare answered HTTP 403 when
+// reading the CORS policy of <Where>": the account, then the bucket, the
 // jurisdiction and the name filter, leaving out what the call did not use.
 // A call without a jurisdiction says so, since the API reads it as default.
-type where struct {
-	account, bucket, jurisdiction, nameContains string
+type Where struct {
+	Account, Bucket, Jurisdiction, NameContains string
 }
 
-func (w where) String() string {
-	s := "account " + w.account
-	if w.bucket != "" {
-		s += fmt.Sprintf(", bucket %q", w.bucket)
+func (w Where) String() string {
+	s := "account " + w.Account
+	if w.Bucket != "" {
+		s += fmt.Sprintf(", bucket %q", w.Bucket)
 	}
-	s += fmt.Sprintf(", jurisdiction %q", jurisdictionOrDefault(w.jurisdiction))
-	if w.jurisdiction == "" {
+	s += fmt.Sprintf(", jurisdiction %q", jurisdictions.OrDefault(w.Jurisdiction))
+	if w.Jurisdiction == "" {
 		s += " (no cf-r2-jurisdiction header sent)"
 	}
-	if w.nameContains != "" {
-		s += fmt.Sprintf(", name_contains %q", w.nameContains)
+	if w.NameContains != "" {
+		s += fmt.Sprintf(", name_contains %q", w.NameContains)
 	}
 	return s
 }
 
-func jurisdictionOrDefault(j string) string {
-	if j == "" {
-		return "default"
-	}
-	return j
+// ReadCORSErrorDiagnostic explains a failed read of a bucket's CORS policy
+// (see APIErrorDiagnostic).
+func ReadCORSErrorDiagnostic(err error, account, bucket, jurisdiction string) (summary, detail string) {
+	return APIErrorDiagnostic(err, "Cannot Read R2 Bucket CORS Policy",
+		"when reading the CORS policy of "+Where{Account: account, Bucket: bucket, Jurisdiction: jurisdiction}.String(), jurisdiction)
+}
+
+// ListBucketsErrorDiagnostic explains a failed list of buckets (see
+// APIErrorDiagnostic).
+func ListBucketsErrorDiagnostic(err error, account, jurisdiction, nameContains string) (summary, detail string) {
+	return APIErrorDiagnostic(err, "Cannot List R2 Buckets",
+		"when listing the buckets of "+Where{Account: account, Jurisdiction: jurisdiction, NameContains: nameContains}.String(), jurisdiction)
+}
+
+// UnexpectedPolicyDiagnostic explains rules that cannot be written to state.
+func UnexpectedPolicyDiagnostic(err error, account, bucket, jurisdiction string) (summary, detail string) {
+	return "Unexpected R2 CORS Policy", fmt.Sprintf("The CORS policy of %s cannot be written to state: %s. "+
+		"Cloudflare's schema does not allow such a policy; if the API really sent it, please report it.",
+		Where{Account: account, Bucket: bucket, Jurisdiction: jurisdiction}, err)
 }
 
 func upperFirst(s string) string {

@@ -1,4 +1,4 @@
-package datasources
+package tfkit
 
 import (
 	"context"
@@ -14,31 +14,29 @@ import (
 // what was given; valid values get none.
 func TestNameValidatorsGiveOneClearError(t *testing.T) {
 	cases := []struct {
-		attr       string
-		validators []validator.String
-		value      string
-		want       string // "" for valid
+		attr      string
+		validator validator.String
+		value     string
+		want      string // "" for valid
 	}{
-		{"bucket_name", bucketNameValidators(), "", "bucket_name must be an R2 bucket name: 3 to 64 lowercase letters, digits and hyphens, starting and ending with a letter or digit; got an empty string."},
-		{"bucket_name", bucketNameValidators(), "ab", `got "ab" (2 characters).`},
-		{"bucket_name", bucketNameValidators(), "x", `got "x" (1 character).`},
-		{"bucket_name", bucketNameValidators(), "-media", `got "-media" (6 characters).`},
-		{"bucket_name", bucketNameValidators(), strings.Repeat("a", 100), `(100 characters).`},
-		{"bucket_name", bucketNameValidators(), "abc", ""},
-		{"bucket_name", bucketNameValidators(), strings.Repeat("a", 64), ""},
-		{"bucket_name", bucketNameValidators(), "my-bucket-1", ""},
-		{"account_id", accountIDValidators(), "", "account_id must be a Cloudflare account ID: 32 lowercase hexadecimal characters"},
-		{"account_id", accountIDValidators(), "ABC", `got "ABC" (3 characters).`},
-		{"account_id", accountIDValidators(), acct, ""},
+		{"bucket_name", ValidBucketName(), "", "bucket_name must be an R2 bucket name: 3 to 64 lowercase letters, digits and hyphens, starting and ending with a letter or digit; got an empty string."},
+		{"bucket_name", ValidBucketName(), "ab", `got "ab" (2 characters).`},
+		{"bucket_name", ValidBucketName(), "x", `got "x" (1 character).`},
+		{"bucket_name", ValidBucketName(), "-media", `got "-media" (6 characters).`},
+		{"bucket_name", ValidBucketName(), strings.Repeat("a", 100), `(100 characters).`},
+		{"bucket_name", ValidBucketName(), "abc", ""},
+		{"bucket_name", ValidBucketName(), strings.Repeat("a", 64), ""},
+		{"bucket_name", ValidBucketName(), "my-bucket-1", ""},
+		{"account_id", ValidAccountID(), "", "account_id must be a Cloudflare account ID: 32 lowercase hexadecimal characters"},
+		{"account_id", ValidAccountID(), "ABC", `got "ABC" (3 characters).`},
+		{"account_id", ValidAccountID(), acct, ""},
 	}
 	for _, tc := range cases {
 		var diags []string
-		for _, v := range tc.validators {
-			var resp validator.StringResponse
-			v.ValidateString(context.Background(), validator.StringRequest{Path: path.Root(tc.attr), ConfigValue: types.StringValue(tc.value)}, &resp)
-			for _, d := range resp.Diagnostics.Errors() {
-				diags = append(diags, d.Detail())
-			}
+		var resp validator.StringResponse
+		tc.validator.ValidateString(context.Background(), validator.StringRequest{Path: path.Root(tc.attr), ConfigValue: types.StringValue(tc.value)}, &resp)
+		for _, d := range resp.Diagnostics.Errors() {
+			diags = append(diags, d.Detail())
 		}
 		switch {
 		case tc.want == "" && len(diags) > 0:
@@ -67,12 +65,10 @@ func TestJurisdictionValidatorNamesTheFix(t *testing.T) {
 	}
 	for _, tc := range cases {
 		var diags []string
-		for _, v := range jurisdictionValidators() {
-			var resp validator.StringResponse
-			v.ValidateString(context.Background(), validator.StringRequest{Path: tc.path, ConfigValue: types.StringValue(tc.value)}, &resp)
-			for _, d := range resp.Diagnostics.Errors() {
-				diags = append(diags, d.Detail())
-			}
+		var resp validator.StringResponse
+		ValidJurisdiction().ValidateString(context.Background(), validator.StringRequest{Path: tc.path, ConfigValue: types.StringValue(tc.value)}, &resp)
+		for _, d := range resp.Diagnostics.Errors() {
+			diags = append(diags, d.Detail())
 		}
 		switch {
 		case tc.want == "" && len(diags) > 0:

@@ -1,7 +1,4 @@
-// Package datasources holds the provider's data sources. Each one is a schema
-// plus a Read that goes config -> API client -> state, with the wire-to-state
-// mapping in a small function of its own.
-package datasources
+package tfkit
 
 import (
 	"context"
@@ -23,23 +20,25 @@ var (
 	bucketNamePattern = r2api.BucketNamePattern
 )
 
-// accountIDValidators reject anything but a Cloudflare account ID before any request.
-func accountIDValidators() []validator.String {
-	return []validator.String{patternValidator{pattern: accountIDPattern,
+// ValidAccountID rejects anything but a Cloudflare account ID, before any
+// request, with one error that says what is expected and what was given.
+func ValidAccountID() validator.String {
+	return patternValidator{pattern: accountIDPattern,
 		want: "a Cloudflare account ID: 32 lowercase hexadecimal characters (see the dashboard's " +
-			"Account Home, or the URL after dash.cloudflare.com/)"}}
+			"Account Home, or the URL after dash.cloudflare.com/)"}
 }
 
-// bucketNameValidators encode R2's naming rules.
-func bucketNameValidators() []validator.String {
-	return []validator.String{patternValidator{pattern: bucketNamePattern,
-		want: "an R2 bucket name: 3 to 64 lowercase letters, digits and hyphens, starting and ending with a letter or digit"}}
+// ValidBucketName encodes R2's naming rules, with one error as ValidAccountID.
+func ValidBucketName() validator.String {
+	return patternValidator{pattern: bucketNamePattern,
+		want: "an R2 bucket name: 3 to 64 lowercase letters, digits and hyphens, starting and ending with a letter or digit"}
 }
 
-// jurisdictionValidators accept one of jurisdictions.All, for jurisdiction and
-// for each element of jurisdictions.
-func jurisdictionValidators() []validator.String {
-	return []validator.String{jurisdictionValidator{}}
+// ValidJurisdiction accepts one of jurisdictions.All, for a jurisdiction
+// attribute and for each element of a set of them
+// (setvalidator.ValueStringsAre), and names the fix of a wrong case.
+func ValidJurisdiction() validator.String {
+	return jurisdictionValidator{}
 }
 
 // jurisdictionValidator says what to write instead: "EU" is the likeliest

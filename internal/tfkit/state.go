@@ -1,9 +1,10 @@
-package datasources
+package tfkit
 
 import (
 	"context"
 	"fmt"
 	"maps"
+	"reflect"
 	"slices"
 	"strconv"
 
@@ -14,30 +15,43 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 )
 
-// setState is how every data source writes its state: the value is built
-// directly from the model's attribute values and checked against the
-// schema's type. The framework's State.Set reaches the same value through
-// reflection over the model and costs about twenty times as much per read
-// (BENCHMARKS.md), which a plan of a thousand reads, or a sweep's state of
-// a thousand buckets, feels. TestSetStateMatchesStateSet keeps the two equal
-// for every data source.
-func setState(ctx context.Context, state *tfsdk.State, attrs map[string]attr.Value) diag.Diagnostics {
+// SetState is how every data source writes its state, as State.Set(ctx, m)
+// would: m points to the model, a struct whose fields are the framework's
+// values (types.String, types.List, ...) tagged `tfsdk:"name"`. The value is
+// built directly from the fields, found by their tags once per model type
+// (modelFields), and checked against the schema's type. State.Set reaches
+// the same value through reflection over every value of the model and costs
+// about twenty times as much per read (BENCHMARKS.md), which a plan of a
+// thousand reads, or a sweep's state of a thousand buckets, feels.
+// TestSetStateMatchesStateSet (internal/provider) keeps the two equal for
+// every registered data source.
+func SetState(ctx context.Context, state *tfsdk.State, m any) diag.Diagnostics {
 	var diags diag.Diagnostics
+	fields, err := modelFields(reflect.TypeOf(m))
+	if err == nil && reflect.ValueOf(m).IsNil() {
+		err = fmt.Errorf("the model is a nil %T", m)
+	}
+	if err != nil {
+		diags.AddError("Cannot Write State", fmt.Sprintf("%s. This is a bug in the provider; please report it.", err))
+		return diags
+	}
 	objType, ok := state.Schema.Type().TerraformType(ctx).(tftypes.Object)
 	if !ok {
 		diags.AddError("Cannot Write State", "The schema is not an object. This is a bug in the provider; please report it.")
 		return diags
 	}
 	typ := tftypes.Type(objType)
-	vals := make(map[string]tftypes.Value, len(attrs))
+	model := reflect.ValueOf(m).Elem()
+	vals := make(map[string]tftypes.Value, len(fields))
 	shared := &internTable{}
-	for name, v := range attrs {
-		tv, err := terraformValue(ctx, objType.AttributeTypes[name], v, shared.child(name))
+	for _, f := range fields {
+		v, _ := model.Field(f.index).Interface().(attr.Value) // modelFields checked the type.
+		tv, err := terraformValue(ctx, objType.AttributeTypes[f.name], v, shared.child(f.name))
 		if err != nil {
-			diags.AddError("Cannot Write State", fmt.Sprintf("Attribute %q: %s. This is a bug in the provider; please report it.", name, err))
+			diags.AddError("Cannot Write State", fmt.Sprintf("Attribute %q: %s. This is a bug in the provider; please report it.", f.name, err))
 			return diags
 		}
-		vals[name] = tv
+		vals[f.name] = tv
 	}
 	if err := tftypes.ValidateValue(typ, vals); err != nil {
 		diags.AddError("Cannot Write State", fmt.Sprintf("%s. This is a bug in the provider; please report it.", err))

@@ -1,4 +1,4 @@
-package datasources
+package tfkit
 
 import (
 	"errors"
@@ -12,7 +12,7 @@ import (
 
 const acct = "0123456789abcdef0123456789abcdef"
 
-// apiErrorDiagnostic's cases are tested here once; each wrapper below is
+// APIErrorDiagnostic's cases are tested here once; each wrapper below is
 // tested only for its own phrase.
 func TestAPIErrorDiagnostic(t *testing.T) {
 	const what = "when doing the test call"
@@ -150,7 +150,7 @@ func TestAPIErrorDiagnostic(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			summary, detail := apiErrorDiagnostic(tc.err, "Cannot Test", what, "")
+			summary, detail := APIErrorDiagnostic(tc.err, "Cannot Test", what, "")
 			if summary != tc.summary {
 				t.Errorf("summary = %q, want %q", summary, tc.summary)
 			}
@@ -170,16 +170,16 @@ func TestAPIErrorDiagnostic(t *testing.T) {
 
 func TestWhere(t *testing.T) {
 	cases := map[string]struct {
-		w    where
+		w    Where
 		want string
 	}{
-		"bucket without jurisdiction": {where{account: acct, bucket: "media"},
+		"bucket without jurisdiction": {Where{Account: acct, Bucket: "media"},
 			`account ` + acct + `, bucket "media", jurisdiction "default" (no cf-r2-jurisdiction header sent)`},
-		"bucket in eu": {where{account: acct, bucket: "media", jurisdiction: "eu"},
+		"bucket in eu": {Where{Account: acct, Bucket: "media", Jurisdiction: "eu"},
 			`account ` + acct + `, bucket "media", jurisdiction "eu"`},
-		"list with a filter": {where{account: acct, nameContains: "assets"},
+		"list with a filter": {Where{Account: acct, NameContains: "assets"},
 			`account ` + acct + `, jurisdiction "default" (no cf-r2-jurisdiction header sent), name_contains "assets"`},
-		"list in us": {where{account: acct, jurisdiction: "us"}, `account ` + acct + `, jurisdiction "us"`},
+		"list in us": {Where{Account: acct, Jurisdiction: "us"}, `account ` + acct + `, jurisdiction "us"`},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -190,7 +190,7 @@ func TestWhere(t *testing.T) {
 	}
 }
 
-// Each wrapper adds its summary and its phrase; the rest is apiErrorDiagnostic's.
+// Each wrapper adds its summary and its phrase; the rest is APIErrorDiagnostic's.
 func TestErrorDiagnosticWrappers(t *testing.T) {
 	failure := &r2api.Error{StatusCode: 400, Errors: []r2api.APIMessage{{Code: 10040, Message: "bad"}}}
 	notFound := &r2api.Error{StatusCode: 404, Errors: []r2api.APIMessage{{Code: 10006, Message: "The specified bucket does not exist."}}}
@@ -209,11 +209,14 @@ func TestErrorDiagnosticWrappers(t *testing.T) {
 				`Set jurisdiction to the bucket's ("default", "fedramp" or "us"), or leave it out for the default jurisdiction.`},
 		{name: "list", wantSummary: "Cannot List R2 Buckets",
 			want: `Cloudflare answered HTTP 400 when listing the buckets of account ` + acct + `, jurisdiction "default" (no cf-r2-jurisdiction header sent), name_contains "assets".`},
+		{name: "unexpected policy", wantSummary: "Unexpected R2 CORS Policy",
+			want: `The CORS policy of account ` + acct + `, bucket "media", jurisdiction "eu" cannot be written to state: too odd.`},
 	}
-	cases[0].summary, cases[0].detail = readErrorDiagnostic(failure, acct, "media", "eu")
-	cases[1].summary, cases[1].detail = readErrorDiagnostic(notFound, acct, "media", "")
-	cases[2].summary, cases[2].detail = readErrorDiagnostic(notFound, acct, "media", "eu")
-	cases[3].summary, cases[3].detail = listErrorDiagnostic(failure, acct, "", "assets")
+	cases[0].summary, cases[0].detail = ReadCORSErrorDiagnostic(failure, acct, "media", "eu")
+	cases[1].summary, cases[1].detail = ReadCORSErrorDiagnostic(notFound, acct, "media", "")
+	cases[2].summary, cases[2].detail = ReadCORSErrorDiagnostic(notFound, acct, "media", "eu")
+	cases[3].summary, cases[3].detail = ListBucketsErrorDiagnostic(failure, acct, "", "assets")
+	cases[4].summary, cases[4].detail = UnexpectedPolicyDiagnostic(errors.New("too odd"), acct, "media", "eu")
 	if strings.Contains(cases[2].detail, `set jurisdiction = "eu"`) {
 		t.Errorf("a read in eu is told to set the jurisdiction it has:\n%s", cases[2].detail)
 	}
