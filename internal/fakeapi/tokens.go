@@ -28,15 +28,19 @@ type TokenOptions struct {
 	// (/accounts/{id}/tokens/verify), the user's answering 401, code 1000.
 	OwnedBy string
 	// NoR2 is a token without the "Workers R2 Storage" permission: Verify
-	// Token answers for it, every R2 call is refused (403, code 10000), as
-	// Cloudflare refuses a token that lacks the permission.
+	// Token answers for it, every R2 call is refused (REST: 403, code
+	// 10000; S3: 403 AccessDenied), as Cloudflare refuses a token that
+	// lacks the permission (assumed for S3: README, what we could not verify).
 	NoR2 bool
 	// Status is what Verify Token says of it; "" is "active". A token that
 	// is not active is refused everywhere else as an unknown one.
 	Status string
 }
 
-// AddTokenWith registers an API token as AddToken does, with options.
+// AddTokenWith registers an API token as AddToken does, with options. Its
+// S3 credentials are registered with it, as Cloudflare derives them: the
+// access key id is TokenID(token), the secret the SHA-256 of the token in
+// lowercase hex (S3Secret).
 func (s *Server) AddTokenWith(token string, o TokenOptions) {
 	if token == "" {
 		return
@@ -49,6 +53,7 @@ func (s *Server) AddTokenWith(token string, o TokenOptions) {
 	c.noR2, c.owner, c.status = o.NoR2, o.OwnedBy, o.Status
 	s.mu.Lock()
 	s.tokens[token] = c
+	s.s3keys[TokenID(token)] = s3Key{secret: S3Secret(token), cred: c}
 	s.mu.Unlock()
 }
 
@@ -57,6 +62,14 @@ func (s *Server) AddTokenWith(token string, o TokenOptions) {
 func TokenID(token string) string {
 	sum := sha256.Sum256([]byte("token-id:" + token))
 	return hex.EncodeToString(sum[:16])
+}
+
+// S3Secret is the S3 secret access key of a token, as Cloudflare documents
+// it: the SHA-256 of the token value, lowercase hex. The fake keeps its own
+// copy of the derivation: it stands for the API, not for the code under test.
+func S3Secret(token string) string {
+	sum := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(sum[:])
 }
 
 func (c credential) active() bool { return c.status == "" || c.status == "active" }
