@@ -1,12 +1,16 @@
 package r2s3_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"io"
+	"net/http"
 	"sync"
 	"testing"
 
 	"github.com/r2tf/terraform-provider-r2/internal/fakeapi"
+	"github.com/r2tf/terraform-provider-r2/internal/r2api"
 	"github.com/r2tf/terraform-provider-r2/internal/r2s3"
 )
 
@@ -48,5 +52,34 @@ func BenchmarkGetBucketCORS1000(b *testing.B) {
 	b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N*n), "µs/read")
 	if st := s.S3Stats(); st.Requests != b.N*n {
 		b.Fatalf("%d S3 requests for %d reads", st.Requests, b.N*n)
+	}
+}
+
+// cannedPolicy answers every request with one policy, in memory.
+type cannedPolicy []byte
+
+func (c cannedPolicy) RoundTrip(req *http.Request) (*http.Response, error) {
+	return &http.Response{StatusCode: 200, Header: http.Header{"Content-Type": {"application/xml"}},
+		Body: io.NopCloser(bytes.NewReader(c)), ContentLength: int64(len(c)), Request: req}, nil
+}
+
+// BenchmarkGetBucketCORSReaderOnly is one read without a network or a
+// server: what the reader, the S3 SDK and the strict check cost per read.
+func BenchmarkGetBucketCORSReaderOnly(b *testing.B) {
+	body, err := fakeapi.PolicyXML(`[{"id":"web","allowed":{"methods":["GET","HEAD"],"origins":["https://app.example.com"],"headers":["*"]},"exposeHeaders":["ETag"],"maxAgeSeconds":3600}]`)
+	if err != nil {
+		b.Fatal(err)
+	}
+	r, err := r2s3.NewReader(r2s3.Config{AccountID: fakeapi.ExampleAccountID, Credentials: r2s3.DeriveS3Credentials(token, "id"),
+		Policy: r2api.Policy{HTTPClient: &http.Client{Transport: cannedPolicy(body)}}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := r.GetBucketCORS(ctx, "eu", "media"); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
