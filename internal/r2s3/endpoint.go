@@ -33,9 +33,7 @@ const sampleAccountID = "0123456789abcdef0123456789abcdef"
 // path segment or label like the others). jurisdiction "" is the default.
 // The template is not checked here (ValidateEndpointTemplate).
 func Endpoint(template, accountID, jurisdiction string) string {
-	if jurisdiction == "" {
-		jurisdiction = jurisdictions.Default
-	}
+	jurisdiction = jurisdictions.OrDefault(jurisdiction)
 	if template == "" {
 		if jurisdiction == jurisdictions.Default {
 			return "https://" + accountID + "." + r2Host

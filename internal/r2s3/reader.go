@@ -162,9 +162,7 @@ func (r *Reader) Concurrency() int { return r.concurrency }
 // EndpointOf is the S3 endpoint of a jurisdiction as messages may show it
 // ("" is the default jurisdiction).
 func (r *Reader) EndpointOf(jurisdiction string) string {
-	if jurisdiction == "" {
-		jurisdiction = jurisdictions.Default
-	}
+	jurisdiction = jurisdictions.OrDefault(jurisdiction)
 	return r.endpoints[jurisdiction]
 }
 
@@ -179,9 +177,7 @@ func (r *Reader) EndpointOf(jurisdiction string) string {
 // value, where the REST API may say []; and MaxAgeSeconds is a whole
 // number (a max age of 1.5 in the REST API's JSON has no S3 form).
 func (r *Reader) GetBucketCORS(ctx context.Context, jurisdiction, bucket string) ([]cors.Rule, error) {
-	if jurisdiction == "" {
-		jurisdiction = jurisdictions.Default
-	}
+	jurisdiction = jurisdictions.OrDefault(jurisdiction)
 	client, ok := r.clients[jurisdiction]
 	if !ok {
 		return nil, &Error{Kind: KindInvalidRequest, Permanent: true, Jurisdiction: jurisdiction, Bucket: bucket,
