@@ -171,6 +171,9 @@ func parseRoute(r *http.Request) (route, bool) {
 
 // handle computes the normal answer to r.
 func (s *Server) handle(r *http.Request) response {
+	if accountID, ok := verifyRoute(r); ok {
+		return s.verifyToken(r, accountID)
+	}
 	rt, ok := parseRoute(r)
 	if !ok ||
 		(rt.kind == "list" && r.Method != http.MethodGet) ||
@@ -203,7 +206,7 @@ func (s *Server) handle(r *http.Request) response {
 		return errorResponse(http.StatusNotFound, codeCannotRoute,
 			"Could not route to "+rt.path+", perhaps your object identifier is invalid?")
 	}
-	if !cred.allows(rt.accountID) {
+	if !cred.allows(rt.accountID) || cred.noR2 {
 		return errorResponse(http.StatusForbidden, codeAuth, msgAuth)
 	}
 	if !s.entitled(rt.accountID, jur) {
@@ -234,7 +237,7 @@ func (s *Server) authenticate(h http.Header) (cred credential, errResp response,
 		s.mu.RLock()
 		c, known := s.tokens[token]
 		s.mu.RUnlock()
-		if !known {
+		if !known || !c.active() {
 			return credential{}, errorResponse(http.StatusForbidden, codeInvalidToken, msgInvalidToken), false
 		}
 		return c, response{}, true

@@ -182,6 +182,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		RawQuery: r.URL.RawQuery,
 		Header:   r.Header.Clone(),
 	}
+	// R2's S3 API (s3.go) shares the faults and the latency, not the
+	// user's REST budget.
+	isS3 := strings.HasPrefix(r.URL.Path, S3BasePath+"/")
+	if isS3 {
+		s.s3.requests.Add(1)
+	}
 	p := s.matchFaults(r.URL.Path)
 	if err := s.sleep(r, time.Duration(s.latency.Load())+p.delay); err != nil {
 		s.record(rec)
@@ -194,10 +200,17 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	// The user's budget counts every request answered, whatever the answer.
-	budget := s.budget.admit(time.Now())
-	p.header = append(p.header, budget.header...)
+	var budget budgetAnswer
+	if !isS3 {
+		budget = s.budget.admit(time.Now())
+		p.header = append(p.header, budget.header...)
+	}
 	var resp response
 	switch {
+	case isS3 && p.answer != nil:
+		resp = s3FaultResponse(p.answer)
+	case isS3:
+		resp = s.handleS3(r)
 	case budget.refused:
 		resp = errorResponse(http.StatusTooManyRequests, codeRateLimited, msgRateLimited)
 	case s.stormRetryAfter() != "":

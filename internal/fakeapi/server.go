@@ -1,5 +1,7 @@
 // Package fakeapi is a fake of the part of Cloudflare's v4 API that the R2
-// provider uses: Get/Put/Delete Bucket CORS Policy and List Buckets.
+// provider uses: Get/Put/Delete Bucket CORS Policy, List Buckets and
+// Verify Token (tokens.go), and of R2's S3-compatible API, Get Bucket CORS
+// signed with SigV4, over the same buckets (s3.go).
 //
 // It exists so that acceptance tests, the demo and benchmarks can run
 // without network access or a Cloudflare account. It listens on loopback
@@ -42,6 +44,7 @@ type Server struct {
 	accounts map[string]*account
 	tokens   map[string]credential
 	keys     map[globalKey]credential
+	s3keys   map[string]s3Key // By access key ID (s3.go).
 
 	faultMu sync.Mutex // Guards faults.
 	faults  []*faultState
@@ -55,6 +58,7 @@ type Server struct {
 	// stormUntil is when RateLimitFor's 429s end, in Unix nanoseconds.
 	stormUntil atomic.Int64
 	budget     budgetState // SetBudget
+	s3         s3Counters  // S3Stats
 }
 
 // Request is one request as the fake saw it, kept so that tests can check
@@ -145,6 +149,7 @@ func newServer() *Server {
 		accounts: make(map[string]*account),
 		tokens:   make(map[string]credential),
 		keys:     make(map[globalKey]credential),
+		s3keys:   make(map[string]s3Key),
 	}
 }
 
@@ -225,12 +230,16 @@ func (s *Server) ConnectionsOpened() int {
 	return int(s.conns.Load())
 }
 
-// ResetLog empties the request log and the connection count.
+// ResetLog empties the request log, the connection count and the S3
+// counts (S3Stats).
 func (s *Server) ResetLog() {
 	s.logMu.Lock()
 	s.log = nil
 	s.logMu.Unlock()
 	s.conns.Store(0)
+	s.s3.requests.Store(0)
+	s.s3.reads.Store(0)
+	s.s3.denied.Store(0)
 }
 
 // record appends r to the log. It runs before the answer is written so that

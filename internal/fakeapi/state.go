@@ -28,6 +28,13 @@ type Bucket struct {
 type credential struct {
 	// accounts is nil when the credential reaches every account.
 	accounts map[string]bool
+	// noR2 is a token without R2 permissions (TokenOptions.NoR2).
+	noR2 bool
+	// owner is the account that owns an account-owned token, "" for a
+	// user's token or a global key.
+	owner string
+	// status is a token's status; "" is "active".
+	status string
 }
 
 func newCredential(accounts []string) credential {
@@ -73,12 +80,7 @@ func normJurisdiction(j string) string {
 // <token>". With no accounts the token reaches every account; otherwise
 // only those listed. Registering a token again replaces its accounts.
 func (s *Server) AddToken(token string, accounts ...string) {
-	if token == "" {
-		return
-	}
-	s.mu.Lock()
-	s.tokens[token] = newCredential(accounts)
-	s.mu.Unlock()
+	s.AddTokenWith(token, TokenOptions{Accounts: accounts})
 }
 
 // AddGlobalKey registers a legacy global API key, sent as X-Auth-Email and

@@ -125,6 +125,9 @@ type Client struct {
 	listTimeout    time.Duration
 	maxListBytes   int64
 	maxSweepBytes  int64
+
+	// verify is what VerifyToken sends with (verify.go).
+	verify verifier
 }
 
 // New checks the configuration and builds the client. It sends nothing.
@@ -181,6 +184,7 @@ func New(cfg Config) (*Client, error) {
 	}
 	c.cors = r2.NewBucketCORSService(opts...)
 	c.buckets = r2.NewBucketService(opts...)
+	c.verify = verifier{base: strings.TrimRight(base, "/"), token: cfg.APIToken, userAgent: cfg.UserAgent, http: httpClient}
 	return c, nil
 }
 

@@ -391,12 +391,13 @@ func describeTransportError(ctx, attemptCtx context.Context, err error, timeout 
 }
 
 // redactedHeaders copies headers for logging with every credential masked;
-// the email of a global API key counts as one (it names the account).
+// the email of a global API key counts as one (it names the account), and
+// so does an S3 session token (the S3 API's requests, Sender).
 func redactedHeaders(h http.Header) map[string]string {
 	out := make(map[string]string, len(h))
 	for k, v := range h {
 		switch http.CanonicalHeaderKey(k) {
-		case "Authorization", "X-Auth-Key", "X-Auth-Email", "X-Auth-User-Service-Key", "Cookie":
+		case "Authorization", "X-Auth-Key", "X-Auth-Email", "X-Auth-User-Service-Key", "Cookie", "X-Amz-Security-Token":
 			out[k] = "[REDACTED]"
 		default:
 			if len(v) > 0 {

@@ -132,6 +132,8 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 			budget.Quota, budget.Window, budget.OtherPerWindow)
 	}
 	fmt.Fprintf(stderr, "fakeapi: point the provider at it with CLOUDFLARE_BASE_URL=%s\n", srv.URL())
+	fmt.Fprintf(stderr, "fakeapi: R2's S3 API is served too, at the endpoint template %s "+
+		"(S3 credentials: each token's id from Verify Token, and the SHA-256 of the token)\n", srv.S3EndpointTemplate())
 
 	<-ctx.Done()
 	fmt.Fprintln(stderr, "fakeapi: shutting down")
@@ -143,8 +145,9 @@ const defaultToken = "fake-token"
 
 func usage(fs *flag.FlagSet) {
 	out := fs.Output()
-	fmt.Fprint(out, `fakeapi serves a fake of Cloudflare's R2 API (Get Bucket CORS Policy, List Buckets)
-on loopback, for running the r2 provider without a Cloudflare account.
+	fmt.Fprint(out, `fakeapi serves a fake of Cloudflare's R2 API (Get Bucket CORS Policy, List Buckets,
+Verify Token, and S3's Get Bucket CORS) on loopback, for running the r2 provider without
+a Cloudflare account.
 
 Usage: fakeapi [flags]
 
