@@ -118,8 +118,7 @@ func (h *Harness) Build(ctx context.Context) error {
 		r2.Package = "./internal/bench/cmd/profiled-provider"
 	}
 	trivialProvider := localprovider.Provider{Address: trivial.Address, Package: "./internal/bench/trivial/cmd/terraform-provider-trivial"}
-	noPause := localprovider.Provider{Address: NoPauseAddress, Package: "./internal/bench/cmd/nopause-provider"}
-	rc, err := localprovider.Install(ctx, h.opts.Repo, h.work, r2, trivialProvider, noPause)
+	rc, err := localprovider.Install(ctx, h.opts.Repo, h.work, r2, trivialProvider)
 	h.rc = rc
 	return err
 }

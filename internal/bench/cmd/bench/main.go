@@ -307,8 +307,7 @@ func run(ctx context.Context) error {
 }
 
 // runSweeps plans the r2_bucket_cors_policies sweep at each size, with the
-// rate limit at its default and off, then the storms, with and without the
-// shared pause.
+// rate limit at its default and off, then the storms.
 func runSweeps(ctx context.Context, h *bench.Harness, f flags, res *bench.Result) error {
 	for _, n := range f.sweepSizes {
 		sr := bench.SweepResult{N: n}
@@ -339,20 +338,12 @@ func runSweeps(ctx context.Context, h *bench.Harness, f flags, res *bench.Result
 		{Name: "10 s storm", Window: 10 * time.Second},
 		{Name: "5 min lockout", Window: 5 * time.Minute},
 	} {
-		sr := bench.StormResult{Storm: st, N: 1000}
-		for _, independent := range []bool{false, true} {
-			s, err := h.PlanStorm(ctx, 1000, bench.SweepVariant{NoSharedPause: independent}, st)
-			if err != nil {
-				return err
-			}
-			if independent {
-				sr.Independent = s
-			} else {
-				sr.Shared = s
-			}
-			logf("storm %-13s shared pause=%-5t: %8s  %d requests (%d refused), failed=%t",
-				st.Name, !independent, bench.Dur(s.Wall), s.Requests, s.Refused, s.Failed)
+		s, err := h.PlanStorm(ctx, 1000, st)
+		if err != nil {
+			return err
 		}
+		logf("storm %-13s: %8s  %d requests (%d refused), failed=%t", st.Name, bench.Dur(s.Wall), s.Requests, s.Refused, s.Failed)
+		sr := bench.StormResult{Storm: st, N: 1000, StormSample: s}
 		res.Storms = append(res.Storms, sr)
 	}
 	return nil
