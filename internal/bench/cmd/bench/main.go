@@ -1,9 +1,10 @@
 // Command bench measures `terraform plan` with N r2_bucket_cors data sources
 // against the in-repo fake API and writes BENCHMARKS.md and a chart.
 //
-// Usage (from the repository root; scripts/bench.sh runs it for make bench):
+// Usage (make bench runs it through scripts/bench.sh, which passes on its
+// arguments; relative paths are from the repository root):
 //
-//	go run ./internal/bench/cmd/bench [-latency 20ms] [-sizes 1,100,1000] [-runs 5]
+//	scripts/bench.sh [-latency 20ms] [-sizes 1,100,1000] [-runs 5]
 //	    [-schema-runs 10] [-out BENCHMARKS.md] [-chart benchmarks/plan-time.png] [-label before]
 //
 // It never touches the network: Terraform gets both providers through
@@ -24,6 +25,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"golang.org/x/mod/modfile"
 
 	"github.com/r2tf/terraform-provider-r2/internal/bench"
 )
@@ -372,20 +375,25 @@ func findTerraform(flagValue string) (string, error) {
 	return filepath.Abs(p)
 }
 
-// findRepo returns the directory of the nearest go.mod above the working
-// directory.
+// providerModule is the provider's module path; its root is the
+// repository's.
+const providerModule = "github.com/r2tf/terraform-provider-r2"
+
+// findRepo returns the repository root: the nearest directory at or above
+// the working directory whose go.mod is the provider's (the benchmark's own
+// module, internal/bench, is passed over).
 func findRepo() (string, error) {
 	dir, err := os.Getwd()
 	if err != nil {
 		return "", err
 	}
 	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+		if b, err := os.ReadFile(filepath.Join(dir, "go.mod")); err == nil && modfile.ModulePath(b) == providerModule {
 			return dir, nil
 		}
 		parent := filepath.Dir(dir)
 		if parent == dir {
-			return "", errors.New("run from inside the repository: no go.mod found")
+			return "", errors.New("run from inside the repository: no go.mod of " + providerModule + " found")
 		}
 		dir = parent
 	}
