@@ -5,10 +5,14 @@
 # BENCHMARKS.md and benchmarks/plan-time.png. Offline: the providers are
 # local builds served through dev_overrides, the API is a loopback fake.
 #
-# Arguments are passed to the benchmark (go run ./internal/bench/cmd/bench
-# -h lists them), e.g.
+# Arguments are passed to the benchmark (scripts/bench.sh -h lists them),
+# e.g.
 #   scripts/bench.sh -latency 50ms -sizes 1,100 -runs 3 -label after
 #   make bench BENCH_ARGS="-runs 3 -label after"
+#
+# The benchmark is a Go module of its own (internal/bench/go.mod), so that
+# its chart libraries stay out of the provider's module; it is built there
+# and run from the repository root, where relative paths such as -out start.
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -20,4 +24,7 @@ cd "$repo"
 # A CLI configuration file that does not exist only makes Terraform warn;
 # the benchmark writes its own anyway.
 if [ -n "${TF_CLI_CONFIG_FILE:-}" ] && [ ! -e "$TF_CLI_CONFIG_FILE" ]; then unset TF_CLI_CONFIG_FILE; fi
-exec go run ./internal/bench/cmd/bench -terraform "$tf" "$@"
+bin=$(mktemp -d)
+trap 'rm -rf "$bin"' EXIT
+go build -C internal/bench -o "$bin/bench" ./cmd/bench
+"$bin/bench" -terraform "$tf" "$@"

@@ -39,7 +39,7 @@ type BudgetResult struct {
 // PlanBudget plans the sweep of BudgetSweepN buckets under the shared
 // budget, with the headers or without.
 func (h *Harness) PlanBudget(ctx context.Context, headers bool) (BudgetSample, error) {
-	dir, binary, err := h.sweepTarget(BudgetSweepN, SweepVariant{})
+	dir, err := h.sweepConfigDir(BudgetSweepN, SweepVariant{})
 	if err != nil {
 		return BudgetSample{}, err
 	}
@@ -48,7 +48,7 @@ func (h *Harness) PlanBudget(ctx context.Context, headers bool) (BudgetSample, e
 		return BudgetSample{}, err
 	}
 	defer func() { _ = h.fake.SetBudget(fakeapi.Budget{}) }()
-	s, out, err := h.run(ctx, dir, binary)
+	s, out, err := h.run(ctx, dir, h.ProviderBinary())
 	if err != nil && (ctx.Err() != nil || !strings.Contains(out, "429")) {
 		return BudgetSample{}, fmt.Errorf("terraform plan (shared budget, headers %t): %w\n%s", headers, err, out)
 	}

@@ -48,7 +48,7 @@ const (
 
 // Options configure a Harness.
 type Options struct {
-	Repo        string // The repository root, where the provider is built.
+	Repo        string // The repository root, the provider's module.
 	Terraform   string // The Terraform CLI.
 	Latency     time.Duration
 	Parallelism int // Terraform's -parallelism.
@@ -110,16 +110,24 @@ func (h *Harness) binary(k Kind) string {
 	return h.ProviderBinary()
 }
 
-// Build compiles both providers, as `make build` does, and writes the CLI
-// configuration that serves them (internal/localprovider).
+// Module is the directory of the benchmark's Go module, relative to the
+// repository root: a module of its own, so that its chart libraries stay out
+// of the provider's.
+const Module = "internal/bench"
+
+// Build compiles both providers and writes the CLI configuration that serves
+// them (internal/localprovider). The r2 provider is built in its own module,
+// as `make build` builds it; the trivial and the profiled provider in the
+// benchmark's.
 func (h *Harness) Build(ctx context.Context) error {
 	r2 := localprovider.R2
 	if h.opts.ProfileDir != "" {
-		r2.Package = "./internal/bench/cmd/profiled-provider"
+		r2.Package, r2.Module = "./cmd/profiled-provider", Module
 	}
-	trivialProvider := localprovider.Provider{Address: trivial.Address, Package: "./internal/bench/trivial/cmd/terraform-provider-trivial"}
-	noPause := localprovider.Provider{Address: NoPauseAddress, Package: "./internal/bench/cmd/nopause-provider"}
-	rc, err := localprovider.Install(ctx, h.opts.Repo, h.work, r2, trivialProvider, noPause)
+	trivialProvider := localprovider.Provider{
+		Address: trivial.Address, Package: "./trivial/cmd/terraform-provider-trivial", Module: Module,
+	}
+	rc, err := localprovider.Install(ctx, h.opts.Repo, h.work, r2, trivialProvider)
 	h.rc = rc
 	return err
 }

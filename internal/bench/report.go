@@ -206,7 +206,7 @@ func (r Result) Results(chart string) string {
 	if len(r.Storms) > 0 {
 		b.WriteString("\n#### A 429 storm\n\nFrom the first policy read on, the fake refuses every request with HTTP 429 and " +
 			"a `Retry-After` of the seconds left, then lets all pass, as Cloudflare does once a user is over its limit. " +
-			"\"Each read alone\" is the same provider without the pause all requests share (`cmd/nopause-provider`).\n\n")
+			"After a 429 the provider holds every request until the `Retry-After`, then lets one probe go first.\n\n")
 		r.WriteStorms(&b)
 	}
 	if r.Budget != nil {

@@ -16,9 +16,6 @@ import (
 // The sweep scenarios (issue #11): one r2_bucket_cors_policies data source
 // reads a whole account, next to the for_each plans above.
 const (
-	// NoPauseAddress serves the provider without the shared 429 pause
-	// (cmd/nopause-provider), the storm's baseline.
-	NoPauseAddress = "registry.terraform.io/r2tf/r2nopause"
 	// SweepEUBuckets is how many buckets each sweep account also has in eu.
 	SweepEUBuckets = 5
 )
@@ -59,12 +56,11 @@ func (h *Harness) addSweepAccounts() {
 
 // SweepVariant is how the provider is set for a sweep.
 type SweepVariant struct {
-	RateLimitOff  bool // rate_limit = 0
-	NoSharedPause bool // the nopause-provider
+	RateLimitOff bool // rate_limit = 0
 }
 
 func (v SweepVariant) name() string {
-	return fmt.Sprintf("sweep-limit%t-pause%t", !v.RateLimitOff, !v.NoSharedPause)
+	return fmt.Sprintf("sweep-limit%t", !v.RateLimitOff)
 }
 
 func (h *Harness) sweepConfigDir(n int, v SweepVariant) (string, error) {
@@ -72,54 +68,39 @@ func (h *Harness) sweepConfigDir(n int, v SweepVariant) (string, error) {
 	if _, err := os.Stat(dir); err == nil {
 		return dir, nil
 	}
-	local, source := "r2", "r2tf/r2"
-	if v.NoSharedPause {
-		local, source = "r2nopause", "r2tf/r2nopause"
-	}
 	limit := ""
 	if v.RateLimitOff {
 		limit = "\n  rate_limit = 0"
 	}
 	cfg := fmt.Sprintf(`terraform {
   required_providers {
-    %[1]s = { source = %[2]q }
+    r2 = { source = "r2tf/r2" }
   }
 }
 
-provider %[1]q {
-  base_url  = %[3]q
-  api_token = %[4]q%[5]s
+provider "r2" {
+  base_url  = %[1]q
+  api_token = %[2]q%[3]s
 }
 
 data "r2_bucket_cors_policies" "all" {
-  provider   = %[1]s
-  account_id = %[6]q
+  account_id = %[4]q
 }
-`, local, source, h.fake.URL(), Token, limit, SweepAccount(n))
+`, h.fake.URL(), Token, limit, SweepAccount(n))
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return "", err
 	}
 	return dir, os.WriteFile(filepath.Join(dir, "main.tf"), []byte(cfg), 0o600)
 }
 
-// sweepTarget is the configuration directory and provider binary of a sweep.
-func (h *Harness) sweepTarget(n int, v SweepVariant) (dir, binary string, err error) {
-	binary = h.ProviderBinary()
-	if v.NoSharedPause {
-		binary = filepath.Join(h.bin, "terraform-provider-r2nopause")
-	}
-	dir, err = h.sweepConfigDir(n, v)
-	return dir, binary, err
-}
-
 // PlanSweep plans the sweep of size n and checks that it read every bucket,
 // once, with nothing refused or retried.
 func (h *Harness) PlanSweep(ctx context.Context, n int, v SweepVariant) (Sample, error) {
-	dir, binary, err := h.sweepTarget(n, v)
+	dir, err := h.sweepConfigDir(n, v)
 	if err != nil {
 		return Sample{}, err
 	}
-	s, out, err := h.run(ctx, dir, binary)
+	s, out, err := h.run(ctx, dir, h.ProviderBinary())
 	if err != nil {
 		return Sample{}, fmt.Errorf("terraform plan (sweep of %d): %w\n%s", n, err, out)
 	}
@@ -147,9 +128,10 @@ type StormSample struct {
 	Failed bool
 }
 
-// PlanStorm plans the sweep of size n through the storm.
-func (h *Harness) PlanStorm(ctx context.Context, n int, v SweepVariant, st Storm) (StormSample, error) {
-	dir, binary, err := h.sweepTarget(n, v)
+// PlanStorm plans the sweep of size n, rate limit at its default, through
+// the storm.
+func (h *Harness) PlanStorm(ctx context.Context, n int, st Storm) (StormSample, error) {
+	dir, err := h.sweepConfigDir(n, SweepVariant{})
 	if err != nil {
 		return StormSample{}, err
 	}
@@ -167,7 +149,7 @@ func (h *Harness) PlanStorm(ctx context.Context, n int, v SweepVariant, st Storm
 		h.mu.Unlock()
 		h.fake.RateLimitFor(0)
 	}()
-	s, out, err := h.run(ctx, dir, binary)
+	s, out, err := h.run(ctx, dir, h.ProviderBinary())
 	if err != nil && (ctx.Err() != nil || !strings.Contains(out, "429")) {
 		return StormSample{}, fmt.Errorf("terraform plan (storm %s): %w\n%s", st.Name, err, out)
 	}
@@ -181,11 +163,11 @@ type SweepResult struct {
 	ForEach, ForEachTri time.Duration
 }
 
-// StormResult is one storm, with and without the shared pause.
+// StormResult is one storm.
 type StormResult struct {
-	Storm               Storm
-	N                   int
-	Shared, Independent StormSample
+	Storm Storm
+	N     int
+	StormSample
 }
 
 // sweepConcurrency is the provider's default, which the sweeps run with.

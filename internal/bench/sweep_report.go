@@ -77,20 +77,16 @@ func maxRSS(ss []Sample) int64 {
 	return m
 }
 
-// WriteStorms prints each storm with and without the shared pause.
+// WriteStorms prints each storm.
 func (r Result) WriteStorms(w io.Writer) {
-	fmt.Fprintln(w, "| Storm (sweep of N buckets) | Shared pause: requests (refused) | wall | outcome | Each read alone: requests (refused) | wall | outcome |")
-	fmt.Fprintln(w, "|---|---:|---:|---|---:|---:|---|")
-	outcome := func(s StormSample) string {
-		if s.Failed {
-			return "failed (HTTP 429)"
-		}
-		return "read every bucket"
-	}
+	fmt.Fprintln(w, "| Storm (sweep of N buckets) | Requests (refused) | Wall | Outcome |")
+	fmt.Fprintln(w, "|---|---:|---:|---|")
 	for _, st := range r.Storms {
-		fmt.Fprintf(w, "| %s, N=%d | %d (%d) | %s | %s | %d (%d) | %s | %s |\n", st.Storm.Name, st.N,
-			st.Shared.Requests, st.Shared.Refused, Dur(st.Shared.Wall), outcome(st.Shared),
-			st.Independent.Requests, st.Independent.Refused, Dur(st.Independent.Wall), outcome(st.Independent))
+		outcome := "read every bucket"
+		if st.Failed {
+			outcome = "failed (HTTP 429)"
+		}
+		fmt.Fprintf(w, "| %s, N=%d | %d (%d) | %s | %s |\n", st.Storm.Name, st.N, st.Requests, st.Refused, Dur(st.Wall), outcome)
 	}
 }
 

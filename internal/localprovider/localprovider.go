@@ -18,7 +18,11 @@ import (
 // Provider is one provider to build and serve.
 type Provider struct {
 	Address string // registry address, e.g. registry.terraform.io/r2tf/r2
-	Package string // Go package of its main, built from the repository root
+	Package string // Go package of its main, built in Module
+	// Module is the directory of the Go module that builds it, relative to
+	// the repository root: "" for the provider's own module, or a module of
+	// its own such as the benchmark's (internal/bench).
+	Module string
 }
 
 // R2 is this repository's provider, built as `make build` builds it.
@@ -49,7 +53,7 @@ func Install(ctx context.Context, repo, dir string, providers ...Provider) (stri
 	for _, p := range providers {
 		out := filepath.Join(bin, p.Binary())
 		cmd := exec.CommandContext(ctx, "go", "build", "-trimpath", "-o", out, p.Package)
-		cmd.Dir = repo
+		cmd.Dir = filepath.Join(repo, p.Module)
 		if msg, err := cmd.CombinedOutput(); err != nil {
 			return "", fmt.Errorf("go build %s: %w\n%s", p.Package, err, msg)
 		}

@@ -137,19 +137,13 @@ func (c *releasingContext) Value(key any) any {
 
 // Serve serves the provider to Terraform, as main does.
 func Serve(version string, debug bool) error {
-	return ServeWith("registry.terraform.io/r2tf/r2", version, debug, Options{})
-}
-
-// ServeWith is Serve for another address or options: the benchmark serves a
-// variant of the provider with it.
-func ServeWith(address, version string, debug bool, opts Options) error {
 	quietUnlessAsked()
 	softMemoryLimit()
 	var serveOpts []tf6server.ServeOpt
 	if debug {
 		serveOpts = append(serveOpts, tf6server.WithManagedDebug())
 	}
-	return tf6server.Serve(address, NewServer(version, opts), serveOpts...)
+	return tf6server.Serve("registry.terraform.io/r2tf/r2", NewServer(version, Options{}), serveOpts...)
 }
 
 // memoryLimit is the provider process's soft heap limit, unless GOMEMLIMIT

@@ -95,12 +95,9 @@ type Config struct {
 	RateLimitReserve int
 	// SweepConcurrency is how many reads a sweep runs at once; 0 means the default.
 	SweepConcurrency int
-	// NoSharedPause makes each call wait out its own 429s alone, as before
-	// the shared pause; only the benchmark sets it, to measure what it saves.
-	NoSharedPause bool
-	ListTimeout   time.Duration // a whole bucket list, every page; 0 means the default
-	MaxListBytes  int64         // the bodies of a whole bucket list; 0 means the default
-	MaxSweepBytes int64         // the bodies of a whole sweep; 0 means the default
+	ListTimeout      time.Duration // a whole bucket list, every page; 0 means the default
+	MaxListBytes     int64         // the bodies of a whole bucket list; 0 means the default
+	MaxSweepBytes    int64         // the bodies of a whole sweep; 0 means the default
 
 	// HTTPClient replaces the shared client; tests only.
 	HTTPClient *http.Client
@@ -160,7 +157,6 @@ func New(cfg Config) (*Client, error) {
 	if strings.TrimRight(base, "/") != DefaultBaseURL {
 		c.baseURL = DisplayURL(base)
 	}
-	c.gate.independent = cfg.NoSharedPause
 	c.gate.reservePct = max(orDefault(cfg.RateLimitReserve, DefaultRateLimitReserve, cfg.RateLimitReserve != 0), 0)
 	httpClient := cfg.HTTPClient
 	if httpClient == nil {

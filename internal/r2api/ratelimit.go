@@ -80,7 +80,6 @@ type gate struct {
 	pauses      int           // how many 429s have paused the gate
 	probing     bool          // the probe is in flight
 	probeDone   chan struct{} // closed when the probe in flight has its answer
-	independent bool          // no shared pause (Config.NoSharedPause)
 
 	// The user's quota as the API announces it (Ratelimit headers): the
 	// limits by name, the percent of each kept for the user's other
@@ -137,9 +136,6 @@ func (g *gate) book(at time.Time) time.Duration {
 // Retry-After) that it refuses this user's calls until then, so sending any
 // request before would be refused too and only prolong the lockout.
 func (g *gate) pause(d time.Duration) {
-	if g.independent {
-		return
-	}
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	if until := g.clock.Now().Add(d); until.After(g.pausedUntil) {

@@ -85,19 +85,6 @@ func TestSharedPause_lockoutCostsOneRequestPerWorker(t *testing.T) {
 	}
 }
 
-// Without the shared pause (what the benchmark compares against), every read
-// earns its own 429.
-func TestSharedPause_offEveryReadIsRefused(t *testing.T) {
-	const n, workers = 50, 8
-	s, c := setup(t, func(cfg *r2api.Config) { cfg.NoSharedPause = true })
-	addBuckets(s, n)
-	s.RateLimitFor(5 * time.Minute)
-	readAll(c, context.Background(), n, workers)
-	if got := s.RequestCount(); got != n {
-		t.Errorf("requests = %d, want %d (one 429 per read)", got, n)
-	}
-}
-
 // A shared retry budget bounds what a failing API costs a sweep.
 func TestRetryBudget_boundsASweep(t *testing.T) {
 	const n, workers, budget = 40, 4, 10

@@ -166,7 +166,7 @@ func (c *Client) middleware(req *http.Request, next nextFunc) (*http.Response, e
 		tflog.Debug(ctx, "Retrying R2 API request", map[string]any{
 			"reason": why, "attempt": ex.attempts, "delay_ms": delay.Milliseconds(),
 		})
-		if limited && !c.gate.independent {
+		if limited {
 			continue // the gate waits out the pause.
 		}
 		if err := c.gate.clock.Sleep(ctx, delay); err != nil {

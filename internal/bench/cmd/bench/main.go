@@ -1,9 +1,10 @@
 // Command bench measures `terraform plan` with N r2_bucket_cors data sources
 // against the in-repo fake API and writes BENCHMARKS.md and a chart.
 //
-// Usage (from the repository root; scripts/bench.sh runs it for make bench):
+// Usage (make bench runs it through scripts/bench.sh, which passes on its
+// arguments; relative paths are from the repository root):
 //
-//	go run ./internal/bench/cmd/bench [-latency 20ms] [-sizes 1,100,1000] [-runs 5]
+//	scripts/bench.sh [-latency 20ms] [-sizes 1,100,1000] [-runs 5]
 //	    [-schema-runs 10] [-out BENCHMARKS.md] [-chart benchmarks/plan-time.png] [-label before]
 //
 // It never touches the network: Terraform gets both providers through
@@ -24,6 +25,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"golang.org/x/mod/modfile"
 
 	"github.com/r2tf/terraform-provider-r2/internal/bench"
 )
@@ -307,8 +310,7 @@ func run(ctx context.Context) error {
 }
 
 // runSweeps plans the r2_bucket_cors_policies sweep at each size, with the
-// rate limit at its default and off, then the storms, with and without the
-// shared pause.
+// rate limit at its default and off, then the storms.
 func runSweeps(ctx context.Context, h *bench.Harness, f flags, res *bench.Result) error {
 	for _, n := range f.sweepSizes {
 		sr := bench.SweepResult{N: n}
@@ -339,20 +341,12 @@ func runSweeps(ctx context.Context, h *bench.Harness, f flags, res *bench.Result
 		{Name: "10 s storm", Window: 10 * time.Second},
 		{Name: "5 min lockout", Window: 5 * time.Minute},
 	} {
-		sr := bench.StormResult{Storm: st, N: 1000}
-		for _, independent := range []bool{false, true} {
-			s, err := h.PlanStorm(ctx, 1000, bench.SweepVariant{NoSharedPause: independent}, st)
-			if err != nil {
-				return err
-			}
-			if independent {
-				sr.Independent = s
-			} else {
-				sr.Shared = s
-			}
-			logf("storm %-13s shared pause=%-5t: %8s  %d requests (%d refused), failed=%t",
-				st.Name, !independent, bench.Dur(s.Wall), s.Requests, s.Refused, s.Failed)
+		s, err := h.PlanStorm(ctx, 1000, st)
+		if err != nil {
+			return err
 		}
+		logf("storm %-13s: %8s  %d requests (%d refused), failed=%t", st.Name, bench.Dur(s.Wall), s.Requests, s.Refused, s.Failed)
+		sr := bench.StormResult{Storm: st, N: 1000, StormSample: s}
 		res.Storms = append(res.Storms, sr)
 	}
 	return nil
@@ -381,20 +375,25 @@ func findTerraform(flagValue string) (string, error) {
 	return filepath.Abs(p)
 }
 
-// findRepo returns the directory of the nearest go.mod above the working
-// directory.
+// providerModule is the provider's module path; its root is the
+// repository's.
+const providerModule = "github.com/r2tf/terraform-provider-r2"
+
+// findRepo returns the repository root: the nearest directory at or above
+// the working directory whose go.mod is the provider's (the benchmark's own
+// module, internal/bench, is passed over).
 func findRepo() (string, error) {
 	dir, err := os.Getwd()
 	if err != nil {
 		return "", err
 	}
 	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+		if b, err := os.ReadFile(filepath.Join(dir, "go.mod")); err == nil && modfile.ModulePath(b) == providerModule {
 			return dir, nil
 		}
 		parent := filepath.Dir(dir)
 		if parent == dir {
-			return "", errors.New("run from inside the repository: no go.mod found")
+			return "", errors.New("run from inside the repository: no go.mod of " + providerModule + " found")
 		}
 		dir = parent
 	}
