@@ -148,7 +148,7 @@ func TestSARIF(t *testing.T) {
 	}
 
 	// For the CI step that validates the log with Microsoft's SARIF
-	// Multitool (.ci/run): the demo account's log.
+	// Multitool (make sarif-validate): the demo account's log.
 	if path := os.Getenv("R2_SARIF_OUT"); path != "" {
 		out, _ := r.SARIF()
 		if err := os.WriteFile(path, []byte(out), 0o600); err != nil {
