@@ -86,7 +86,7 @@ func (d *bucketCORSDataSource) Read(ctx context.Context, req datasource.ReadRequ
 	}
 	account, bucket, jurisdiction := m.AccountID.ValueString(), m.BucketName.ValueString(), m.Jurisdiction.ValueString()
 
-	rules, err := d.Client.GetBucketCORS(ctx, account, bucket, jurisdiction)
+	rules, err := d.CORS.GetBucketCORS(ctx, account, bucket, jurisdiction)
 	if err != nil {
 		summary, detail := tfkit.ReadCORSErrorDiagnostic(err, account, bucket, jurisdiction)
 		resp.Diagnostics.AddError(summary, detail)

@@ -258,7 +258,7 @@ func (d *corsPoliciesDataSource) readPolicies(ctx context.Context, account strin
 		}
 		g.Go(func() error {
 			b := &swept[i]
-			b.rules, b.err = d.Client.GetBucketCORS(rctx, account, b.bucket.Name, b.header())
+			b.rules, b.err = d.CORS.GetBucketCORS(rctx, account, b.bucket.Name, b.header())
 			return nil
 		})
 	}

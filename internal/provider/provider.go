@@ -26,6 +26,7 @@ import (
 	"github.com/r2tf/terraform-provider-r2/internal/datasources"
 	"github.com/r2tf/terraform-provider-r2/internal/functions"
 	"github.com/r2tf/terraform-provider-r2/internal/r2api"
+	"github.com/r2tf/terraform-provider-r2/internal/tfkit"
 )
 
 // Environment variables the provider falls back to, named as Cloudflare's own tools name them.
@@ -264,10 +265,11 @@ func (p *r2Provider) Configure(ctx context.Context, req provider.ConfigureReques
 	tflog.Debug(ctx, "Configured R2 API client", map[string]any{
 		"base_url": r2api.DisplayURL(clientCfg.BaseURL), "auth": authScheme(token), "credentials_from": source,
 	})
-	// One client for every read: data sources and resources alike take it
-	// with tfkit's Configure.
-	resp.DataSourceData = client
-	resp.ResourceData = client
+	// One set of clients for every read: data sources and resources alike
+	// take it with tfkit's Configure. The REST client reads CORS policies.
+	data := &tfkit.ProviderData{Client: client, CORS: client}
+	resp.DataSourceData = data
+	resp.ResourceData = data
 }
 
 // checkCredentials reports a set of credentials that cannot work: none, a
