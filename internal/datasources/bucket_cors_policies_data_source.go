@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync/atomic"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -20,6 +21,7 @@ import (
 	"github.com/r2tf/terraform-provider-r2/internal/corsstate"
 	"github.com/r2tf/terraform-provider-r2/internal/jurisdictions"
 	"github.com/r2tf/terraform-provider-r2/internal/r2api"
+	"github.com/r2tf/terraform-provider-r2/internal/r2s3"
 	"github.com/r2tf/terraform-provider-r2/internal/tfkit"
 )
 
@@ -246,26 +248,39 @@ func sweepRetryBudget(n, concurrency int) int {
 // starts and those in flight return at once.
 func (d *corsPoliciesDataSource) readPolicies(ctx context.Context, account string, swept []sweptBucket) diag.Diagnostics {
 	var diags diag.Diagnostics
+	// One knob for either reader: sweep_concurrency bounds the reads in
+	// flight, and the sweep's retry and byte budgets (context values the
+	// REST client and the S3 reader's Sender both honour) bound them all.
 	concurrency := d.Client.SweepConcurrency()
 	budget := r2api.NewRetryBudget(sweepRetryBudget(len(swept), concurrency))
 	bytes := r2api.NewByteBudget(d.Client.MaxSweepBytes())
 	rctx := r2api.WithByteBudget(r2api.WithRetryBudget(ctx, budget), bytes)
+	// The S3 reader's credentials are resolved by the first read, once;
+	// when they cannot be had, every read fails alike and none need start.
+	var setup atomic.Pointer[r2s3.SetupError]
 	var g errgroup.Group
 	g.SetLimit(concurrency)
 	for i := range swept {
-		if ctx.Err() != nil || bytes.Spent() {
+		if ctx.Err() != nil || bytes.Spent() || setup.Load() != nil {
 			break
 		}
 		g.Go(func() error {
 			b := &swept[i]
 			b.rules, b.err = d.CORS.GetBucketCORS(rctx, account, b.bucket.Name, b.header())
+			if se, ok := r2s3.AsSetupError(b.err); ok {
+				setup.CompareAndSwap(nil, se)
+			}
 			return nil
 		})
 	}
 	_ = g.Wait() // The reads keep their errors; none is returned.
 	tflog.Debug(ctx, "Swept R2 bucket CORS policies", map[string]any{
-		"buckets": len(swept), "concurrency": concurrency, "retries": budget.Used(),
+		"buckets": len(swept), "concurrency": concurrency, "retries": budget.Used(), "reader": readerName(d.CORS),
 	})
+	if se := setup.Load(); se != nil && ctx.Err() == nil {
+		diags.AddError(tfkit.S3SetupDiagnostic(se))
+		return diags
+	}
 	if ctx.Err() != nil {
 		diags.AddError("R2 CORS Sweep Cancelled", fmt.Sprintf("The read of account %s's CORS policies was cancelled "+
 			"before it finished; nothing was written to state.", account))
@@ -284,7 +299,7 @@ func (d *corsPoliciesDataSource) readPolicies(ctx context.Context, account strin
 	listed, vanished := map[string]int{}, map[string][]sweptBucket{}
 	for _, b := range swept {
 		listed[b.jurisdiction]++
-		if apiErr, ok := r2api.AsError(b.err); ok && apiErr.HasCode(r2api.CodeBucketNotFound) {
+		if _, ok := tfkit.BucketNotFound(b.err); ok {
 			gone = append(gone, b)
 			vanished[b.jurisdiction] = append(vanished[b.jurisdiction], b)
 		} else if b.err != nil {
@@ -308,11 +323,20 @@ func (d *corsPoliciesDataSource) readPolicies(ctx context.Context, account strin
 		for i, b := range gone {
 			names[i] = b.label()
 		}
+		code, _ := tfkit.BucketNotFound(gone[0].err)
 		diags.AddWarning("R2 Buckets Deleted During the Read", fmt.Sprintf("These buckets of account %s were listed "+
-			"but no longer existed when their CORS policy was read (error %d), so they are left out: %s.",
-			account, r2api.CodeBucketNotFound, strings.Join(names, ", ")))
+			"but no longer existed when their CORS policy was read (%s), so they are left out: %s.",
+			account, code, strings.Join(names, ", ")))
 	}
 	return diags
+}
+
+// readerName says which API the sweep read policies through, for its log line.
+func readerName(r tfkit.CORSReader) string {
+	if _, ok := r.(*r2s3.Readers); ok {
+		return "s3"
+	}
+	return "rest"
 }
 
 // tooManyVanished says whether gone of the listed buckets of one
@@ -337,11 +361,12 @@ func vanishedDiagnostic(gone []sweptBucket, listed int, account string) (string,
 		names = append(names, fmt.Sprintf("and %d more", more))
 	}
 	j := gone[0].header()
+	code, _ := tfkit.BucketNotFound(gone[0].err)
 	return "R2 Buckets Vanished During the Read", fmt.Sprintf("%d of the %d buckets listed in %s answered that they do "+
-		"not exist (error %d) when their CORS policy was read: %s. A bucket or two deleted during a sweep is a race; "+
+		"not exist (%s) when their CORS policy was read: %s. A bucket or two deleted during a sweep is a race; "+
 		"this many is not, so nothing was written to state. Check that the jurisdiction is right and that nothing "+
-		"between the provider and the API (a proxy, base_url) rewrites requests, then run the plan again.",
-		len(gone), listed, tfkit.Where{Account: account, Jurisdiction: j}, r2api.CodeBucketNotFound, strings.Join(names, ", "))
+		"between the provider and the API (a proxy, base_url, s3_endpoint) rewrites requests, then run the plan again.",
+		len(gone), listed, tfkit.Where{Account: account, Jurisdiction: j}, code, strings.Join(names, ", "))
 }
 
 // sweepErrorDiagnostic is the one error of a sweep with failed reads: each of
