@@ -87,12 +87,14 @@ func (d *corsPoliciesDataSource) Metadata(_ context.Context, req datasource.Meta
 func (d *corsPoliciesDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Reads the CORS policy of every R2 bucket of an account, in every jurisdiction, in one " +
-			"read: it lists the buckets of each jurisdiction (all pages), then reads their policies a few at a time " +
-			"(the provider's `sweep_concurrency`) through the provider's shared, rate-limited client. Use it for an " +
-			"account-wide drift review; use `r2_bucket_cors` for a few buckets you name.\n\n" +
+			"read: it lists the buckets of each jurisdiction (all pages) through the REST API, then reads their policies a " +
+			"few at a time (the provider's `sweep_concurrency`) through the API the provider's `cors_reader` names: the " +
+			"REST API's shared, rate-limited client (the default), or R2's S3 API (`\"s3\"`, for accounts too big for the " +
+			"REST API's budget of 1200 requests in five minutes). Use it for an account-wide drift review; use " +
+			"`r2_bucket_cors` for a few buckets you name.\n\n" +
 			"A bucket deleted between the list and its read is left out with a warning. More than a race deletes is " +
 			"an error naming the jurisdiction and the buckets: all the buckets listed in a jurisdiction, or more than " +
-			"one and more than a tenth of them, answering that they do not exist (error 10006) means a wrong " +
+			"one and more than a tenth of them, answering that they do not exist (error 10006, or S3's NoSuchBucket) means a wrong " +
 			"jurisdiction, a proxy or a broken API, not an account without those buckets. " +
 			"A policy over 128 KiB (R2, as S3, stores at most 100 rules in 64 KB) fails the read naming its bucket, " +
 			"and so do the answers of one read over 16 MiB in all; split such a sweep with `jurisdictions` or " +
