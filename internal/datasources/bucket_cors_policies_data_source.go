@@ -254,6 +254,9 @@ func (d *corsPoliciesDataSource) readPolicies(ctx context.Context, account strin
 	// flight, and the sweep's retry and byte budgets (context values the
 	// REST client and the S3 reader's Sender both honour) bound them all.
 	concurrency := d.Client.SweepConcurrency()
+	if readerName(d.CORS) == "s3" {
+		tfkit.ReserveHeap(int64(len(swept)) * tfkit.HeapPerBucket)
+	}
 	budget := r2api.NewRetryBudget(sweepRetryBudget(len(swept), concurrency))
 	bytes := r2api.NewByteBudget(d.Client.MaxSweepBytes())
 	rctx := r2api.WithByteBudget(r2api.WithRetryBudget(ctx, budget), bytes)

@@ -26,6 +26,7 @@ import (
 	"github.com/r2tf/terraform-provider-r2/internal/datasources"
 	"github.com/r2tf/terraform-provider-r2/internal/functions"
 	"github.com/r2tf/terraform-provider-r2/internal/r2api"
+	"github.com/r2tf/terraform-provider-r2/internal/r2s3"
 	"github.com/r2tf/terraform-provider-r2/internal/tfkit"
 )
 
@@ -154,10 +155,11 @@ func (p *r2Provider) Schema(_ context.Context, _ provider.SchemaRequest, resp *p
 			},
 			"sweep_concurrency": schema.Int64Attribute{
 				MarkdownDescription: fmt.Sprintf("How many bucket policies `r2_bucket_cors_policies` reads at once, "+
-					"through either `cors_reader`: 1 to %d, default %d (BENCHMARKS.md: a 1000-bucket sweep plans in about 2 s "+
-					"at 20 ms a request; a sweep sends concurrency / latency requests a second, and Cloudflare allows 200 per "+
-					"IP to its REST API). Falls back to `%s`.",
-					maxSweepConcurrency, r2api.DefaultSweepConcurrency, EnvSweepConcurrency),
+					"through either `cors_reader`: 1 to %d, default %d through the REST API (BENCHMARKS.md: a 1000-bucket sweep "+
+					"plans in about 2 s at 20 ms a request; a sweep sends concurrency / latency requests a second, and Cloudflare "+
+					"allows 200 per IP to its REST API) and %d through the S3 API (no per-account limit is documented there, and "+
+					"each bucket is read once, far below R2's 50 operations a second per bucket). Falls back to `%s`.",
+					maxSweepConcurrency, r2api.DefaultSweepConcurrency, r2s3.DefaultConcurrency, EnvSweepConcurrency),
 				Optional:   true,
 				Validators: []validator.Int64{int64validator.Between(1, maxSweepConcurrency)},
 			},
@@ -264,6 +266,9 @@ func (p *r2Provider) Configure(ctx context.Context, req provider.ConfigureReques
 	checkBaseURL(baseURL, &resp.Diagnostics)
 	tuning := p.clientSettings(cfg, &resp.Diagnostics)
 	s3 := resolveS3(cfg, creds, &resp.Diagnostics)
+	if s3.reader == corsReaderS3 && cfg.SweepConcurrency.IsNull() && os.Getenv(EnvSweepConcurrency) == "" {
+		tuning.sweepConcurrency = r2s3.DefaultConcurrency
+	}
 	if resp.Diagnostics.HasError() {
 		return
 	}
