@@ -14,15 +14,15 @@ func (r Result) WriteS3(w io.Writer) {
 	if s == nil || len(s.Large)+len(s.CompareS3)+len(s.CompareREST) == 0 {
 		return
 	}
-	fmt.Fprintln(w, "| Buckets (default + eu) | Reader | Plan (median) | min–max | Runs | Provider peak RSS | REST requests (list pages + Verify Token) | S3 requests (buckets expected) | Connections |")
-	fmt.Fprintln(w, "|---:|---|---:|---:|---:|---:|---:|---:|---:|")
+	fmt.Fprintln(w, "| Buckets (default + eu) | Reader | Plan (median) | min–max | Runs | Start → first request | Reads | Last answer → exit | Provider peak RSS | REST requests (list pages + Verify Token) | S3 requests (buckets expected) | Connections |")
+	fmt.Fprintln(w, "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
 	s3Row := func(n int, xs []S3Sample) {
 		if len(xs) == 0 {
 			return
 		}
 		ss := s3Samples(xs)
-		fmt.Fprintf(w, "| %d + %d | S3 | %s | %s | %d | %s | %s (%d + %s) | %s (%d) | %s |\n",
-			n, SweepEUBuckets, Dur(Median(Walls(ss))), minMax(Walls(ss)), len(xs), MB(maxRSS(ss)),
+		fmt.Fprintf(w, "| %d + %d | S3 | %s | %s | %d | %s | %s | %s (%d + %s) | %s (%d) | %s |\n",
+			n, SweepEUBuckets, Dur(Median(Walls(ss))), minMax(Walls(ss)), len(xs), phases(ss), MB(maxRSS(ss)),
 			intsOf(xs, S3Sample.REST), SweepPages(n), intsOf(xs, func(x S3Sample) int { return x.Verify }),
 			intsOf(xs, func(x S3Sample) int { return x.S3.Requests }), S3Buckets(n),
 			ints(ss, func(x Sample) int { return x.Conns }))
@@ -30,15 +30,22 @@ func (r Result) WriteS3(w io.Writer) {
 	s3Row(s.N, s.Large)
 	s3Row(s.CompareN, s.CompareS3)
 	if len(s.CompareREST) > 0 {
-		fmt.Fprintf(w, "| %d + %d | REST | %s | %s | %d | %s | %s (%d + %d) | 0 | %s |\n",
+		fmt.Fprintf(w, "| %d + %d | REST | %s | %s | %d | %s | %s | %s (%d + %d) | 0 | %s |\n",
 			s.CompareN, SweepEUBuckets, Dur(Median(Walls(s.CompareREST))), minMax(Walls(s.CompareREST)), len(s.CompareREST),
-			MB(maxRSS(s.CompareREST)), ints(s.CompareREST, func(x Sample) int { return x.Requests }),
+			phases(s.CompareREST), MB(maxRSS(s.CompareREST)), ints(s.CompareREST, func(x Sample) int { return x.Requests }),
 			SweepPages(s.CompareN), S3Buckets(s.CompareN), ints(s.CompareREST, func(x Sample) int { return x.Conns }))
 	}
 	if x := s.CompareRatio(); x > 0 {
 		fmt.Fprintf(w, "\n%d + %d buckets, the two readers' plans interleaved: REST %s / S3 %s = **%.2f×** (medians).\n",
 			s.CompareN, SweepEUBuckets, Dur(Median(Walls(s.CompareREST))), Dur(Median(Walls(s3Samples(s.CompareS3)))), x)
 	}
+}
+
+// phases is the medians of a plan's phases, as three table cells.
+func phases(ss []Sample) string {
+	return Dur(Median(field(ss, func(x Sample) time.Duration { return x.Startup }))) + " | " +
+		Dur(Median(field(ss, func(x Sample) time.Duration { return x.Reads }))) + " | " +
+		Dur(Median(field(ss, func(x Sample) time.Duration { return x.Tail })))
 }
 
 // intsOf is ints over S3 samples.

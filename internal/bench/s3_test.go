@@ -114,7 +114,8 @@ func TestS3SampleCheck(t *testing.T) {
 
 func s3Result() Result {
 	s3 := func(n int, wall time.Duration, rss int64) S3Sample {
-		return S3Sample{Sample: Sample{Wall: wall, PeakRSS: rss, Requests: SweepPages(n) + 1 + S3Buckets(n), Conns: 26},
+		return S3Sample{Sample: Sample{Wall: wall, PeakRSS: rss, Requests: SweepPages(n) + 1 + S3Buckets(n), Conns: 26,
+			Startup: 300 * time.Millisecond, Reads: wall / 2, Tail: wall/2 - 300*time.Millisecond},
 			ListPages: SweepPages(n), Verify: 1, S3: fakeapi.S3Stats{Requests: S3Buckets(n), Reads: S3Buckets(n)}, S3Distinct: S3Buckets(n)}
 	}
 	rest := func(wall time.Duration) Sample {
@@ -139,9 +140,9 @@ func TestS3TablesAndTargets(t *testing.T) {
 	r.WriteRESTScaled(&b)
 	got := b.String()
 	for _, want := range []string{
-		"| 10000 + 5 | S3 | 10.00 s | 9000 ms–11.00 s | 3 | 160.0 MB | 14 (13 + 1) | 10005 (10005) | 26 |",
-		"| 1000 + 5 | S3 | 1100 ms | 1000 ms–1200 ms | 2 | 50.0 MB | 5 (4 + 1) | 1005 (1005) | 26 |",
-		"| 1000 + 5 | REST | 1500 ms | 1500 ms–1500 ms | 2 | 50.0 MB | 1009 (4 + 1005) | 0 | 24 |",
+		"| 10000 + 5 | S3 | 10.00 s | 9000 ms–11.00 s | 3 | 300 ms | 5000 ms | 4700 ms | 160.0 MB | 14 (13 + 1) | 10005 (10005) | 26 |",
+		"| 1000 + 5 | S3 | 1100 ms | 1000 ms–1200 ms | 2 | 300 ms | 550 ms | 250 ms | 50.0 MB | 5 (4 + 1) | 1005 (1005) | 26 |",
+		"| 1000 + 5 | REST | 1500 ms | 1500 ms–1500 ms | 2 | 0 ms | 0 ms | 0 ms | 50.0 MB | 1009 (4 + 1005) | 0 | 24 |",
 		"1000 + 5 buckets, the two readers' plans interleaved: REST 1500 ms / S3 1100 ms = **1.36×**",
 		"the budget's window 5s for Cloudflare's 5m0s (60×)",
 		"| 900 × 11, 118 |",

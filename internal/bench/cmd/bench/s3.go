@@ -56,8 +56,9 @@ func runS3(ctx context.Context, h *bench.Harness, f flags, res *bench.Result) er
 					return err
 				}
 				sr.CompareREST = append(sr.CompareREST, s)
-				logf("rest    N=%-5d run %d/%d: %8s  rss %s  %d requests  %d connections",
-					bench.S3CompareN, i+1, f.runs, bench.Dur(s.Wall), bench.MB(s.PeakRSS), s.Requests, s.Conns)
+				logf("rest    N=%-5d run %d/%d: %8s (start %s, reads %s, exit %s)  rss %s  %d requests  %d connections",
+					bench.S3CompareN, i+1, f.runs, bench.Dur(s.Wall), bench.Dur(s.Startup), bench.Dur(s.Reads), bench.Dur(s.Tail),
+					bench.MB(s.PeakRSS), s.Requests, s.Conns)
 			}
 		}
 	}
@@ -79,6 +80,7 @@ func runS3(ctx context.Context, h *bench.Harness, f flags, res *bench.Result) er
 }
 
 func logS3(x bench.S3Sample, n, i, runs int) {
-	logf("s3      N=%-5d run %d/%d: %8s  rss %s  REST %d (%d pages + %d verify)  S3 %d  %d connections",
-		n, i+1, runs, bench.Dur(x.Wall), bench.MB(x.PeakRSS), x.REST(), x.ListPages, x.Verify, x.S3.Requests, x.Conns)
+	logf("s3      N=%-5d run %d/%d: %8s (start %s, reads %s, exit %s)  rss %s  REST %d (%d pages + %d verify)  S3 %d  %d connections",
+		n, i+1, runs, bench.Dur(x.Wall), bench.Dur(x.Startup), bench.Dur(x.Reads), bench.Dur(x.Tail), bench.MB(x.PeakRSS),
+		x.REST(), x.ListPages, x.Verify, x.S3.Requests, x.Conns)
 }
