@@ -7,6 +7,7 @@ package acctest
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net"
 	"os"
@@ -19,6 +20,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 
 	"github.com/r2tf/terraform-provider-r2/internal/fakeapi"
 	"github.com/r2tf/terraform-provider-r2/internal/localprovider"
@@ -121,12 +123,17 @@ func StartFake(t testing.TB) *fakeapi.Server {
 	return s
 }
 
-// ClearCloudflareEnv unsets the Cloudflare credentials and base URL for the
-// test, so that it does not depend on the developer's shell (t.Setenv: the
-// test cannot run in parallel).
+// credentialEnv is every environment variable that says which credentials
+// the provider uses, or where it sends them.
+var credentialEnv = []string{"CLOUDFLARE_API_TOKEN", "CLOUDFLARE_API_KEY", "CLOUDFLARE_EMAIL", "CLOUDFLARE_BASE_URL",
+	"R2_CORS_READER", "R2_S3_ACCESS_KEY_ID", "R2_S3_SECRET_ACCESS_KEY", "R2_S3_ENDPOINT"}
+
+// ClearCloudflareEnv unsets the Cloudflare credentials and base URL, and
+// the S3 reader's settings, for the test, so that it does not depend on the
+// developer's shell (t.Setenv: the test cannot run in parallel).
 func ClearCloudflareEnv(t *testing.T) {
 	t.Helper()
-	for _, k := range []string{"CLOUDFLARE_API_TOKEN", "CLOUDFLARE_API_KEY", "CLOUDFLARE_EMAIL", "CLOUDFLARE_BASE_URL"} {
+	for _, k := range credentialEnv {
 		t.Setenv(k, "")
 	}
 }
@@ -171,6 +178,18 @@ func WithoutCredentials() ProviderOption {
 // WithBaseURL points the provider at another base URL ("" leaves it out).
 func WithBaseURL(u string) ProviderOption {
 	return func(p *providerBlock) { p.baseURL = u }
+}
+
+// WithS3Reader reads CORS policies through the fake s's S3 side:
+// cors_reader = "s3" and s3_endpoint = s.S3EndpointTemplate(). The S3
+// credentials derive from the block's token unless WithS3Keys gives them.
+func WithS3Reader(s *fakeapi.Server) ProviderOption {
+	return WithProviderArgs(`cors_reader = "s3"`, fmt.Sprintf("s3_endpoint = %q", s.S3EndpointTemplate()))
+}
+
+// WithS3Keys sets s3_access_key_id and s3_secret_access_key.
+func WithS3Keys(accessKeyID, secretAccessKey string) ProviderOption {
+	return WithProviderArgs(fmt.Sprintf("s3_access_key_id = %q", accessKeyID), fmt.Sprintf("s3_secret_access_key = %q", secretAccessKey))
 }
 
 // WithProviderArgs adds HCL lines to the block, e.g. `max_retries = 1`.
@@ -275,6 +294,38 @@ func DataSourceConfig(typ string, opts ...DataOption) string {
 	return b.String()
 }
 
+// CaptureValues is a state check that keeps the attribute values of the
+// resource or data source at addr, as `terraform show -json` gives them,
+// marshalled to JSON (object members in name order) into *into: for tests
+// that compare the state of two runs byte for byte.
+func CaptureValues(addr string, into *[]byte) statecheck.StateCheck {
+	return captureValues{addr: addr, into: into}
+}
+
+type captureValues struct {
+	addr string
+	into *[]byte
+}
+
+func (c captureValues) CheckState(_ context.Context, req statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
+	if req.State == nil || req.State.Values == nil || req.State.Values.RootModule == nil {
+		resp.Error = fmt.Errorf("%s: no state", c.addr)
+		return
+	}
+	for _, r := range req.State.Values.RootModule.Resources {
+		if r.Address == c.addr {
+			b, err := json.Marshal(r.AttributeValues)
+			if err != nil {
+				resp.Error = fmt.Errorf("%s: %w", c.addr, err)
+				return
+			}
+			*c.into = b
+			return
+		}
+	}
+	resp.Error = fmt.Errorf("%s is not in the state", c.addr)
+}
+
 // BuiltProvider builds the provider binary and a CLI configuration that
 // serves it (internal/localprovider), for tests that run the real plugin
 // rather than the in-process server.
@@ -303,14 +354,15 @@ type LocalCLI struct {
 }
 
 // Command runs the CLI with args in dir, in the test's environment without
-// Cloudflare credentials, Terraform log settings or another CLI
+// Cloudflare credentials or the S3 reader's settings, Terraform log settings or another CLI
 // configuration, so that nothing of the developer's shell changes what a
 // test sees; env (KEY=VALUE) is added last.
 func (c LocalCLI) Command(dir string, env []string, args ...string) *exec.Cmd {
 	cmd := exec.Command(c.Path, args...)
 	cmd.Dir = dir
 	for _, kv := range os.Environ() {
-		if !strings.HasPrefix(kv, "CLOUDFLARE_") && !strings.HasPrefix(kv, "TF_LOG") && !strings.HasPrefix(kv, "TF_CLI_CONFIG_FILE=") {
+		if !strings.HasPrefix(kv, "CLOUDFLARE_") && !strings.HasPrefix(kv, "TF_LOG") && !strings.HasPrefix(kv, "TF_CLI_CONFIG_FILE=") &&
+			!strings.HasPrefix(kv, "R2_CORS_READER=") && !strings.HasPrefix(kv, "R2_S3_") {
 			cmd.Env = append(cmd.Env, kv)
 		}
 	}

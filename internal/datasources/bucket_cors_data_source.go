@@ -44,7 +44,10 @@ func (d *bucketCORSDataSource) Schema(_ context.Context, _ datasource.SchemaRequ
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Reads the CORS policy of an R2 bucket, rule by rule, exactly as Cloudflare " +
 			"stores it. A bucket without a CORS policy reads as `rules = []`, not as an error, so drift " +
-			"reviews can test `length(data.r2_bucket_cors.x.rules) == 0`.",
+			"reviews can test `length(data.r2_bucket_cors.x.rules) == 0`.\n\n" +
+			"It reads through the API the provider's `cors_reader` names: the REST API (the default), or R2's S3 API " +
+			"(`\"s3\"`), which gives the same state except where XML cannot say what JSON can: an empty list reads as " +
+			"null, and a fractional `max_age_seconds` is an error.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: "`<account_id>/<jurisdiction>/<bucket_name>`, with `default` when no jurisdiction is set.",
@@ -86,7 +89,7 @@ func (d *bucketCORSDataSource) Read(ctx context.Context, req datasource.ReadRequ
 	}
 	account, bucket, jurisdiction := m.AccountID.ValueString(), m.BucketName.ValueString(), m.Jurisdiction.ValueString()
 
-	rules, err := d.Client.GetBucketCORS(ctx, account, bucket, jurisdiction)
+	rules, err := d.CORS.GetBucketCORS(ctx, account, bucket, jurisdiction)
 	if err != nil {
 		summary, detail := tfkit.ReadCORSErrorDiagnostic(err, account, bucket, jurisdiction)
 		resp.Diagnostics.AddError(summary, detail)

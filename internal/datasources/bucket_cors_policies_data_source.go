@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync/atomic"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -20,6 +21,7 @@ import (
 	"github.com/r2tf/terraform-provider-r2/internal/corsstate"
 	"github.com/r2tf/terraform-provider-r2/internal/jurisdictions"
 	"github.com/r2tf/terraform-provider-r2/internal/r2api"
+	"github.com/r2tf/terraform-provider-r2/internal/r2s3"
 	"github.com/r2tf/terraform-provider-r2/internal/tfkit"
 )
 
@@ -85,12 +87,14 @@ func (d *corsPoliciesDataSource) Metadata(_ context.Context, req datasource.Meta
 func (d *corsPoliciesDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Reads the CORS policy of every R2 bucket of an account, in every jurisdiction, in one " +
-			"read: it lists the buckets of each jurisdiction (all pages), then reads their policies a few at a time " +
-			"(the provider's `sweep_concurrency`) through the provider's shared, rate-limited client. Use it for an " +
-			"account-wide drift review; use `r2_bucket_cors` for a few buckets you name.\n\n" +
+			"read: it lists the buckets of each jurisdiction (all pages) through the REST API, then reads their policies a " +
+			"few at a time (the provider's `sweep_concurrency`) through the API the provider's `cors_reader` names: the " +
+			"REST API's shared, rate-limited client (the default), or R2's S3 API (`\"s3\"`, for accounts too big for the " +
+			"REST API's budget of 1200 requests in five minutes). Use it for an account-wide drift review; use " +
+			"`r2_bucket_cors` for a few buckets you name.\n\n" +
 			"A bucket deleted between the list and its read is left out with a warning. More than a race deletes is " +
 			"an error naming the jurisdiction and the buckets: all the buckets listed in a jurisdiction, or more than " +
-			"one and more than a tenth of them, answering that they do not exist (error 10006) means a wrong " +
+			"one and more than a tenth of them, answering that they do not exist (error 10006, or S3's NoSuchBucket) means a wrong " +
 			"jurisdiction, a proxy or a broken API, not an account without those buckets. " +
 			"A policy over 128 KiB (R2, as S3, stores at most 100 rules in 64 KB) fails the read naming its bucket, " +
 			"and so do the answers of one read over 16 MiB in all; split such a sweep with `jurisdictions` or " +
@@ -246,26 +250,39 @@ func sweepRetryBudget(n, concurrency int) int {
 // starts and those in flight return at once.
 func (d *corsPoliciesDataSource) readPolicies(ctx context.Context, account string, swept []sweptBucket) diag.Diagnostics {
 	var diags diag.Diagnostics
+	// One knob for either reader: sweep_concurrency bounds the reads in
+	// flight, and the sweep's retry and byte budgets (context values the
+	// REST client and the S3 reader's Sender both honour) bound them all.
 	concurrency := d.Client.SweepConcurrency()
 	budget := r2api.NewRetryBudget(sweepRetryBudget(len(swept), concurrency))
 	bytes := r2api.NewByteBudget(d.Client.MaxSweepBytes())
 	rctx := r2api.WithByteBudget(r2api.WithRetryBudget(ctx, budget), bytes)
+	// The S3 reader's credentials are resolved by the first read, once;
+	// when they cannot be had, every read fails alike and none need start.
+	var setup atomic.Pointer[r2s3.SetupError]
 	var g errgroup.Group
 	g.SetLimit(concurrency)
 	for i := range swept {
-		if ctx.Err() != nil || bytes.Spent() {
+		if ctx.Err() != nil || bytes.Spent() || setup.Load() != nil {
 			break
 		}
 		g.Go(func() error {
 			b := &swept[i]
-			b.rules, b.err = d.Client.GetBucketCORS(rctx, account, b.bucket.Name, b.header())
+			b.rules, b.err = d.CORS.GetBucketCORS(rctx, account, b.bucket.Name, b.header())
+			if se, ok := r2s3.AsSetupError(b.err); ok {
+				setup.CompareAndSwap(nil, se)
+			}
 			return nil
 		})
 	}
 	_ = g.Wait() // The reads keep their errors; none is returned.
 	tflog.Debug(ctx, "Swept R2 bucket CORS policies", map[string]any{
-		"buckets": len(swept), "concurrency": concurrency, "retries": budget.Used(),
+		"buckets": len(swept), "concurrency": concurrency, "retries": budget.Used(), "reader": readerName(d.CORS),
 	})
+	if se := setup.Load(); se != nil && ctx.Err() == nil {
+		diags.AddError(tfkit.S3SetupDiagnostic(se))
+		return diags
+	}
 	if ctx.Err() != nil {
 		diags.AddError("R2 CORS Sweep Cancelled", fmt.Sprintf("The read of account %s's CORS policies was cancelled "+
 			"before it finished; nothing was written to state.", account))
@@ -284,7 +301,7 @@ func (d *corsPoliciesDataSource) readPolicies(ctx context.Context, account strin
 	listed, vanished := map[string]int{}, map[string][]sweptBucket{}
 	for _, b := range swept {
 		listed[b.jurisdiction]++
-		if apiErr, ok := r2api.AsError(b.err); ok && apiErr.HasCode(r2api.CodeBucketNotFound) {
+		if _, ok := tfkit.BucketNotFound(b.err); ok {
 			gone = append(gone, b)
 			vanished[b.jurisdiction] = append(vanished[b.jurisdiction], b)
 		} else if b.err != nil {
@@ -308,11 +325,20 @@ func (d *corsPoliciesDataSource) readPolicies(ctx context.Context, account strin
 		for i, b := range gone {
 			names[i] = b.label()
 		}
+		code, _ := tfkit.BucketNotFound(gone[0].err)
 		diags.AddWarning("R2 Buckets Deleted During the Read", fmt.Sprintf("These buckets of account %s were listed "+
-			"but no longer existed when their CORS policy was read (error %d), so they are left out: %s.",
-			account, r2api.CodeBucketNotFound, strings.Join(names, ", ")))
+			"but no longer existed when their CORS policy was read (%s), so they are left out: %s.",
+			account, code, strings.Join(names, ", ")))
 	}
 	return diags
+}
+
+// readerName says which API the sweep read policies through, for its log line.
+func readerName(r tfkit.CORSReader) string {
+	if _, ok := r.(*r2s3.Readers); ok {
+		return "s3"
+	}
+	return "rest"
 }
 
 // tooManyVanished says whether gone of the listed buckets of one
@@ -337,11 +363,12 @@ func vanishedDiagnostic(gone []sweptBucket, listed int, account string) (string,
 		names = append(names, fmt.Sprintf("and %d more", more))
 	}
 	j := gone[0].header()
+	code, _ := tfkit.BucketNotFound(gone[0].err)
 	return "R2 Buckets Vanished During the Read", fmt.Sprintf("%d of the %d buckets listed in %s answered that they do "+
-		"not exist (error %d) when their CORS policy was read: %s. A bucket or two deleted during a sweep is a race; "+
+		"not exist (%s) when their CORS policy was read: %s. A bucket or two deleted during a sweep is a race; "+
 		"this many is not, so nothing was written to state. Check that the jurisdiction is right and that nothing "+
-		"between the provider and the API (a proxy, base_url) rewrites requests, then run the plan again.",
-		len(gone), listed, tfkit.Where{Account: account, Jurisdiction: j}, r2api.CodeBucketNotFound, strings.Join(names, ", "))
+		"between the provider and the API (a proxy, base_url, s3_endpoint) rewrites requests, then run the plan again.",
+		len(gone), listed, tfkit.Where{Account: account, Jurisdiction: j}, code, strings.Join(names, ", "))
 }
 
 // sweepErrorDiagnostic is the one error of a sweep with failed reads: each of

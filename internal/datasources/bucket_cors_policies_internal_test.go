@@ -32,7 +32,7 @@ func sweepFake(t *testing.T) (*fakeapi.Server, *corsPoliciesDataSource) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return s, &corsPoliciesDataSource{tfkit.DataSourceClient{Client: c}}
+	return s, &corsPoliciesDataSource{tfkit.DataSourceClient{Client: c, CORS: c}}
 }
 
 func only(t *testing.T, diags diag.Diagnostics, sev diag.Severity) diag.Diagnostic {
@@ -149,7 +149,7 @@ func TestSweep_totalBytesAreBounded(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d.Client = c
+	d.Client, d.CORS = c, c
 	e := only(t, d.readPolicies(ctx, acct, swept), diag.SeverityError)
 	if e.Summary() != "R2 CORS Sweep Too Large" || !strings.Contains(e.Detail(), "more than the 10000 bytes") {
 		t.Errorf("error = %s: %s", e.Summary(), e.Detail())

@@ -26,6 +26,7 @@ import (
 	"github.com/r2tf/terraform-provider-r2/internal/datasources"
 	"github.com/r2tf/terraform-provider-r2/internal/functions"
 	"github.com/r2tf/terraform-provider-r2/internal/r2api"
+	"github.com/r2tf/terraform-provider-r2/internal/tfkit"
 )
 
 // Environment variables the provider falls back to, named as Cloudflare's own tools name them.
@@ -40,6 +41,11 @@ const (
 	EnvSweepConcurrency = "R2_SWEEP_CONCURRENCY"
 	EnvRateLimit        = "R2_RATE_LIMIT"
 	EnvRateLimitReserve = "R2_RATE_LIMIT_RESERVE"
+	// The S3 reader's (s3.go).
+	EnvCORSReader        = "R2_CORS_READER"
+	EnvS3AccessKeyID     = "R2_S3_ACCESS_KEY_ID"
+	EnvS3SecretAccessKey = "R2_S3_SECRET_ACCESS_KEY"
+	EnvS3Endpoint        = "R2_S3_ENDPOINT"
 )
 
 // Bounds of the client settings: enough to ride out a bad minute, never so
@@ -89,6 +95,11 @@ type providerModel struct {
 	SweepConcurrency types.Int64  `tfsdk:"sweep_concurrency"`
 	RateLimit        types.Int64  `tfsdk:"rate_limit"`
 	RateLimitReserve types.Int64  `tfsdk:"rate_limit_reserve"`
+
+	CORSReader        types.String `tfsdk:"cors_reader"`
+	S3AccessKeyID     types.String `tfsdk:"s3_access_key_id"`
+	S3SecretAccessKey types.String `tfsdk:"s3_secret_access_key"`
+	S3Endpoint        types.String `tfsdk:"s3_endpoint"`
 }
 
 func (p *r2Provider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -142,9 +153,10 @@ func (p *r2Provider) Schema(_ context.Context, _ provider.SchemaRequest, resp *p
 				Validators: []validator.String{durationBetween(minRequestTimeout, maxRequestTimeout)},
 			},
 			"sweep_concurrency": schema.Int64Attribute{
-				MarkdownDescription: fmt.Sprintf("How many bucket policies `r2_bucket_cors_policies` reads at once: "+
-					"1 to %d, default %d (BENCHMARKS.md: a 1000-bucket sweep plans in about 2 s at 20 ms a request; a sweep "+
-					"sends concurrency / latency requests a second, and Cloudflare allows 200 per IP). Falls back to `%s`.",
+				MarkdownDescription: fmt.Sprintf("How many bucket policies `r2_bucket_cors_policies` reads at once, "+
+					"through either `cors_reader`: 1 to %d, default %d (BENCHMARKS.md: a 1000-bucket sweep plans in about 2 s "+
+					"at 20 ms a request; a sweep sends concurrency / latency requests a second, and Cloudflare allows 200 per "+
+					"IP to its REST API). Falls back to `%s`.",
 					maxSweepConcurrency, r2api.DefaultSweepConcurrency, EnvSweepConcurrency),
 				Optional:   true,
 				Validators: []validator.Int64{int64validator.Between(1, maxSweepConcurrency)},
@@ -172,6 +184,9 @@ func (p *r2Provider) Schema(_ context.Context, _ provider.SchemaRequest, resp *p
 			},
 		},
 	}
+	for name, a := range s3Attributes() {
+		resp.Schema.Attributes[name] = a
+	}
 }
 
 // setting names an attribute and its environment variable, for messages.
@@ -197,6 +212,10 @@ func (p *r2Provider) Configure(ctx context.Context, req provider.ConfigureReques
 		{"sweep_concurrency", EnvSweepConcurrency, cfg.SweepConcurrency},
 		{"rate_limit", EnvRateLimit, cfg.RateLimit},
 		{"rate_limit_reserve", EnvRateLimitReserve, cfg.RateLimitReserve},
+		{"cors_reader", EnvCORSReader, cfg.CORSReader},
+		{"s3_access_key_id", EnvS3AccessKeyID, cfg.S3AccessKeyID},
+		{"s3_secret_access_key", EnvS3SecretAccessKey, cfg.S3SecretAccessKey},
+		{"s3_endpoint", EnvS3Endpoint, cfg.S3Endpoint},
 	}
 	for _, c := range settings {
 		if c.value.IsUnknown() {
@@ -211,29 +230,47 @@ func (p *r2Provider) Configure(ctx context.Context, req provider.ConfigureReques
 	}
 
 	// Credentials come from one place: if the configuration sets any of
-	// them, the environment's are ignored, so a stray CLOUDFLARE_API_KEY in a
-	// shell never conflicts with a token written in the configuration.
-	token, key, email := cfg.APIToken.ValueString(), cfg.APIKey.ValueString(), cfg.Email.ValueString()
-	source := "provider configuration"
-	if token == "" && key == "" && email == "" {
-		token, key, email = os.Getenv(EnvAPIToken), os.Getenv(EnvAPIKey), os.Getenv(EnvEmail)
-		source = "environment"
+	// them (the S3 keys included), the environment's are ignored, so a
+	// stray CLOUDFLARE_API_KEY in a shell never conflicts with a token
+	// written in the configuration, and what the block says is what signs
+	// every request.
+	creds := credentials{
+		token: cfg.APIToken.ValueString(), key: cfg.APIKey.ValueString(), email: cfg.Email.ValueString(),
+		s3KeyID: cfg.S3AccessKeyID.ValueString(), s3Secret: cfg.S3SecretAccessKey.ValueString(),
+		fromConfig: true,
 	}
+	if !creds.any() {
+		creds = credentials{
+			token: os.Getenv(EnvAPIToken), key: os.Getenv(EnvAPIKey), email: os.Getenv(EnvEmail),
+			s3KeyID: os.Getenv(EnvS3AccessKeyID), s3Secret: os.Getenv(EnvS3SecretAccessKey),
+		}
+	}
+	source := creds.source()
 	baseURL, baseURLSource := cfg.BaseURL.ValueString(), "base_url"
 	if baseURL == "" {
 		baseURL, baseURLSource = os.Getenv(EnvBaseURL), EnvBaseURL
 	}
+	token, key, email := creds.token, creds.key, creds.email
 
-	checkCredentials(token, key, email, source, &resp.Diagnostics)
+	if creds.fromConfig && token == "" && key == "" && email == "" {
+		resp.Diagnostics.AddError("Missing Credentials", fmt.Sprintf("The provider block sets S3 credentials "+
+			"(s3_access_key_id, s3_secret_access_key) but no API token or key, and since it sets a credential the "+
+			"environment's (%s, %s, %s) are ignored: credentials come from one place. The provider still needs an API "+
+			"token (or a global API key and email) for the REST API, which lists buckets. Set api_token in the provider "+
+			"block too, or move the S3 keys to %s and %s.", EnvAPIToken, EnvAPIKey, EnvEmail, EnvS3AccessKeyID, EnvS3SecretAccessKey))
+	} else {
+		checkCredentials(token, key, email, source, &resp.Diagnostics)
+	}
 	checkBaseURL(baseURL, &resp.Diagnostics)
 	tuning := p.clientSettings(cfg, &resp.Diagnostics)
+	s3 := resolveS3(cfg, creds, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
 
-	// Mask the secrets in this function's own log lines; the client redacts
-	// credential headers from every request it logs.
-	for _, secret := range []string{token, key} {
+	// Mask the secrets in this function's own log lines; the clients redact
+	// credential headers from every request they log.
+	for _, secret := range []string{token, key, creds.s3KeyID, creds.s3Secret} {
 		if secret != "" {
 			ctx = tflog.MaskAllFieldValuesStrings(ctx, secret)
 			ctx = tflog.MaskMessageStrings(ctx, secret)
@@ -261,13 +298,19 @@ func (p *r2Provider) Configure(ctx context.Context, req provider.ConfigureReques
 		resp.Diagnostics.AddError("Cannot Configure the R2 API Client", err.Error())
 		return
 	}
+	data := &tfkit.ProviderData{Client: client, CORS: client}
+	if s3.reader == corsReaderS3 {
+		data.CORS = s3.readers(clientCfg, creds, client)
+	}
+	resp.Diagnostics.Append(s3.warnings...)
 	tflog.Debug(ctx, "Configured R2 API client", map[string]any{
 		"base_url": r2api.DisplayURL(clientCfg.BaseURL), "auth": authScheme(token), "credentials_from": source,
+		"cors_reader": s3.reader, "s3_credentials": s3.credentialsKind(creds), "s3_endpoint": s3.endpointShown(),
 	})
-	// One client for every read: data sources and resources alike take it
-	// with tfkit's Configure.
-	resp.DataSourceData = client
-	resp.ResourceData = client
+	// One set of clients for every read: data sources and resources alike
+	// take it with tfkit's Configure.
+	resp.DataSourceData = data
+	resp.ResourceData = data
 }
 
 // checkCredentials reports a set of credentials that cannot work: none, a
@@ -299,8 +342,8 @@ func checkCredentials(token, key, email, source string, diags *diag.Diagnostics)
 
 // ValidateConfig checks, at `terraform validate` time, what Configure would
 // refuse among the values written in the provider block itself: a token
-// together with a key, a key without an email, an email without a key, and
-// an unusable base_url. Values from variables or the environment are only
+// together with a key, a key without an email, an email without a key, an
+// unusable base_url, and the S3 reader's (validateS3). Values from variables or the environment are only
 // known when the provider is configured, at plan time, and Configure checks
 // them then.
 func (p *r2Provider) ValidateConfig(ctx context.Context, req provider.ValidateConfigRequest, resp *provider.ValidateConfigResponse) {
@@ -323,6 +366,7 @@ func (p *r2Provider) ValidateConfig(ctx context.Context, req provider.ValidateCo
 	if !cfg.BaseURL.IsUnknown() {
 		checkBaseURL(cfg.BaseURL.ValueString(), &resp.Diagnostics)
 	}
+	validateS3(cfg, &resp.Diagnostics)
 }
 
 // checkBaseURL reports a base URL the client would refuse ("" is the default).

@@ -13,7 +13,9 @@ import (
 // TestSecretsNeverLogged runs real plans, with the provider built as a
 // binary and TF_LOG=trace, and checks that no credential appears in
 // anything Terraform prints: its output, every log line (the provider's
-// included) and the diagnostics of failed reads.
+// included) and the diagnostics of failed reads. Reads through the S3 API
+// add what signs them: the S3 keys, the secret derived from the token, and
+// each request's SigV4 signature.
 func TestSecretsNeverLogged(t *testing.T) {
 	cli := acctest.BuiltProvider(t)
 
@@ -23,12 +25,23 @@ func TestSecretsNeverLogged(t *testing.T) {
 		badToken = "tok-SECRET-revoked-77aa"
 		badKey   = "key-SECRET-wrong-55cc"
 		email    = "ops@example.com"
+		// The S3 reader's: keys given as such, and a secret that is wrong.
+		s3KeyID     = "s3keySECRETid0123"
+		s3Secret    = "s3-SECRET-explicit-9f8e7d6c"
+		s3BadSecret = "s3-SECRET-wrong-1a2b3c4d"
 	)
 	s := fakeapi.Start()
 	defer s.Close()
 	s.AddToken(token)
 	s.AddGlobalKey(email, key)
+	s.AddS3Credentials(s3KeyID, s3Secret)
 	s.AddBucket(acctest.AccountID, fakeapi.Bucket{Name: "media", CORSRules: `[{"allowed":{"methods":["GET"],"origins":["*"]}}]`})
+	// The secret derived from the token, which the provider computes and
+	// must never show either.
+	derived := fakeapi.S3Secret(token)
+	s3Reader := `cors_reader = "s3"
+  s3_endpoint = "` + s.S3EndpointTemplate() + `"`
+	s3Env := []string{"R2_CORS_READER=s3", "R2_S3_ENDPOINT=" + s.S3EndpointTemplate()}
 
 	cases := []struct {
 		name     string
@@ -39,6 +52,9 @@ func TestSecretsNeverLogged(t *testing.T) {
 		// diag is the diagnostic of a plan that fails before any request
 		// (so no request is logged); "" for plans that send requests.
 		diag string
+		// s3 is set for plans that read through the S3 API: neither their
+		// SigV4 signatures nor the Authorization header may show.
+		s3 bool
 	}{
 		{name: "token in configuration", provider: `api_token = "` + token + `"`, secrets: []string{token}},
 		{name: "token in environment", env: []string{"CLOUDFLARE_API_TOKEN=" + token}, secrets: []string{token}},
@@ -47,6 +63,20 @@ func TestSecretsNeverLogged(t *testing.T) {
 		{name: "global key in environment", env: []string{"CLOUDFLARE_API_KEY=" + key, "CLOUDFLARE_EMAIL=" + email}, secrets: []string{key, email}},
 		{name: "refused token", provider: `api_token = "` + badToken + `"`, secrets: []string{badToken}, fails: true},
 		{name: "refused key", env: []string{"CLOUDFLARE_API_KEY=" + badKey, "CLOUDFLARE_EMAIL=" + email}, secrets: []string{badKey, email}, fails: true},
+		{name: "S3 reader, derived from a token in configuration", provider: `api_token = "` + token + `"
+  ` + s3Reader, secrets: []string{token, derived}, s3: true},
+		{name: "S3 reader, derived from a token in environment", env: append([]string{"CLOUDFLARE_API_TOKEN=" + token}, s3Env...),
+			secrets: []string{token, derived}, s3: true},
+		{name: "S3 reader, keys in configuration", provider: `api_token = "` + token + `"
+  s3_access_key_id = "` + s3KeyID + `"
+  s3_secret_access_key = "` + s3Secret + `"
+  ` + s3Reader, secrets: []string{token, s3KeyID, s3Secret}, s3: true},
+		{name: "S3 reader, keys in environment", env: append([]string{"CLOUDFLARE_API_KEY=" + key, "CLOUDFLARE_EMAIL=" + email,
+			"R2_S3_ACCESS_KEY_ID=" + s3KeyID, "R2_S3_SECRET_ACCESS_KEY=" + s3Secret}, s3Env...), secrets: []string{key, email, s3KeyID, s3Secret}, s3: true},
+		{name: "S3 reader, wrong secret", provider: `api_token = "` + token + `"
+  s3_access_key_id = "` + s3KeyID + `"
+  s3_secret_access_key = "` + s3BadSecret + `"
+  ` + s3Reader, secrets: []string{token, s3KeyID, s3BadSecret, s3Secret}, s3: true, fails: true},
 		// A base URL from the environment, as CI sets it: Terraform shows no
 		// configuration line, so only the provider's message could leak it.
 		{name: "password in the base URL", env: []string{"CLOUDFLARE_API_TOKEN=" + token,
@@ -104,8 +134,36 @@ output "rules" {
 					t.Errorf("trace output lacks %q: the test would prove nothing\n%s", want, tail(out))
 				}
 			}
-			if tc.fails && !strings.Contains(text, "R2 API Authentication Failed") {
+			if tc.fails && !strings.Contains(text, "R2 API Authentication Failed") && !strings.Contains(text, "R2 S3 API Authentication Failed") {
 				t.Errorf("want the authentication diagnostic\n%s", tail(out))
+			}
+			if tc.s3 {
+				// The S3 requests were logged, and what signed them is not.
+				if !strings.Contains(text, fakeapi.S3BasePath+"/"+acctest.AccountID+"/default/media") {
+					t.Errorf("trace output lacks the S3 request: the test would prove nothing\n%s", tail(out))
+				}
+				signatures := 0
+				for _, r := range s.Requests() {
+					authz := r.Header.Get("Authorization")
+					_, sig, ok := strings.Cut(authz, "Signature=")
+					if !strings.HasPrefix(r.Path, fakeapi.S3BasePath+"/") || !ok {
+						continue
+					}
+					signatures++
+					for _, leak := range []string{sig, authz} {
+						if strings.Contains(text, leak) {
+							t.Errorf("an S3 request's signature appears in Terraform's output or logs")
+						}
+					}
+				}
+				for _, leak := range []string{"AWS4-HMAC-SHA256", "Signature="} {
+					if strings.Contains(text, leak) {
+						t.Errorf("%q appears in Terraform's output or logs", leak)
+					}
+				}
+				if signatures == 0 {
+					t.Errorf("the fake saw no signed S3 request")
+				}
 			}
 		})
 	}

@@ -25,6 +25,33 @@ func TestValidateChecksTheProviderBlock(t *testing.T) {
 			want: []string{"Invalid Base URL", "only https is allowed, except on a loopback address"}},
 		{name: "from variables", provider: `api_token = var.token
   api_key = var.key`},
+		// The S3 reader: S3 keys count as credentials, so with the global
+		// key in the block no environment variable can supply them.
+		{name: "global key with the S3 reader", provider: `api_key = "b"
+  email = "c@example.com"
+  cors_reader = "s3"`, want: []string{"S3 Credentials Cannot Be Derived", "global API key", "Set s3_access_key_id and s3_secret_access_key",
+			`or set cors_reader = "rest"`}},
+		{name: "global key with the S3 reader and S3 keys", provider: `api_key = "b"
+  email = "c@example.com"
+  cors_reader = "s3"
+  s3_access_key_id = "k"
+  s3_secret_access_key = "s"`},
+		{name: "global key with the S3 reader from a variable", provider: `api_key = "b"
+  email = "c@example.com"
+  cors_reader = var.reader`},
+		{name: "S3 key id without its secret", provider: `api_token = "a"
+  s3_access_key_id = "k"`, want: []string{"Incomplete S3 Credentials", "s3_access_key_id is set but s3_secret_access_key is not"}},
+		{name: "S3 secret without its key id", provider: `api_token = "a"
+  s3_secret_access_key = "s"`, want: []string{"Incomplete S3 Credentials", "s3_secret_access_key is set but s3_access_key_id is not"}},
+		{name: "S3 key id with its secret from a variable", provider: `api_token = "a"
+  s3_access_key_id = "k"
+  s3_secret_access_key = var.key`},
+		{name: "unknown reader", provider: `cors_reader = "S3"`, want: []string{"cors_reader", `value must be one of`, `"s3"`}},
+		{name: "http S3 endpoint", provider: `s3_endpoint = "http://s3.example.com/{account_id}/{jurisdiction}"`,
+			want: []string{"Invalid S3 Endpoint", "only https is allowed, except on a loopback address"}},
+		{name: "S3 endpoint without jurisdiction", provider: `s3_endpoint = "https://{account_id}.s3.example.com"`,
+			want: []string{"Invalid S3 Endpoint", "has no {jurisdiction} placeholder"}},
+		{name: "loopback S3 endpoint", provider: `s3_endpoint = "http://127.0.0.1:8787/s3/{account_id}/{jurisdiction}"`},
 		{name: "nothing set: the environment provides", provider: ``},
 	}
 	for _, tc := range cases {
@@ -41,6 +68,10 @@ variable "token" {
   default = null
 }
 variable "key" {
+  type    = string
+  default = null
+}
+variable "reader" {
   type    = string
   default = null
 }

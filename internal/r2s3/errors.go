@@ -90,6 +90,10 @@ type Error struct {
 	// messages may show it (r2api.DisplayURL), and EndpointSource where
 	// its template came from ("" for R2's own hosts).
 	Jurisdiction, Bucket, Endpoint, EndpointSource string
+	// CredentialsSource and CredentialsDerived say where the credentials
+	// came from (Config), for a hint naming what to check.
+	CredentialsSource  string
+	CredentialsDerived bool
 	// Err is the underlying error, if any (for errors.Is/As).
 	Err error
 }

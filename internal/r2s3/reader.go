@@ -59,6 +59,13 @@ type Config struct {
 	AccountID string
 	// Credentials sign every request (ResolveCredentials).
 	Credentials Credentials
+	// CredentialsSource names where Credentials came from, for errors: the
+	// attribute or environment variable of the secret given as such
+	// ("s3_secret_access_key", "R2_S3_SECRET_ACCESS_KEY"), or of the API
+	// token they derive from ("api_token", "CLOUDFLARE_API_TOKEN") when
+	// CredentialsDerived is set. Never the credentials themselves.
+	CredentialsSource  string
+	CredentialsDerived bool
 	// EndpointTemplate is the provider's s3_endpoint: a URL with
 	// {account_id} and {jurisdiction} (ValidateEndpointTemplate); "" means
 	// R2's own hosts (Endpoint). EndpointSource names where it came from
@@ -81,6 +88,8 @@ type Config struct {
 type Reader struct {
 	accountID      string
 	endpointSource string
+	credsSource    string
+	credsDerived   bool
 	concurrency    int
 	sender         *r2api.Sender
 	// clients and endpoints by jurisdiction: one S3 client per endpoint.
@@ -105,6 +114,8 @@ func NewReader(cfg Config) (*Reader, error) {
 	r := &Reader{
 		accountID:      cfg.AccountID,
 		endpointSource: cfg.EndpointSource,
+		credsSource:    cfg.CredentialsSource,
+		credsDerived:   cfg.CredentialsDerived,
 		concurrency:    cfg.Concurrency,
 		clients:        make(map[string]*s3.Client, len(jurisdictions.All)),
 		endpoints:      make(map[string]string, len(jurisdictions.All)),
@@ -207,9 +218,10 @@ func (r *Reader) GetBucketCORS(ctx context.Context, jurisdiction, bucket string)
 	return rules, nil
 }
 
-// withPlace names the read in an error.
+// withPlace names the read, and where its credentials came from, in an error.
 func (r *Reader) withPlace(e *Error, jurisdiction, bucket string) *Error {
 	e.Jurisdiction, e.Bucket, e.Endpoint, e.EndpointSource = jurisdiction, bucket, r.endpoints[jurisdiction], r.endpointSource
+	e.CredentialsSource, e.CredentialsDerived = r.credsSource, r.credsDerived
 	return e
 }
 

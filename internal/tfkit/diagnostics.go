@@ -10,6 +10,7 @@ import (
 
 	"github.com/r2tf/terraform-provider-r2/internal/jurisdictions"
 	"github.com/r2tf/terraform-provider-r2/internal/r2api"
+	"github.com/r2tf/terraform-provider-r2/internal/r2s3"
 )
 
 // APIErrorDiagnostic explains a failed call: what the API said, where we
@@ -169,9 +170,18 @@ func (w Where) String() string {
 }
 
 // ReadCORSErrorDiagnostic explains a failed read of a bucket's CORS policy
-// (see APIErrorDiagnostic).
+// through either reader (tfkit.CORSReader): through the REST API (see
+// APIErrorDiagnostic) or the S3 API (S3ErrorDiagnostic), or the S3 reader's
+// credentials that could not be had (S3SetupDiagnostic).
 func ReadCORSErrorDiagnostic(err error, account, bucket, jurisdiction string) (summary, detail string) {
-	return APIErrorDiagnostic(err, "Cannot Read R2 Bucket CORS Policy",
+	const summaryRead = "Cannot Read R2 Bucket CORS Policy"
+	if se, ok := r2s3.AsSetupError(err); ok {
+		return S3SetupDiagnostic(se)
+	}
+	if e, ok := r2s3.AsError(err); ok {
+		return S3ErrorDiagnostic(e, summaryRead, "when reading the CORS policy of "+s3Where(account, bucket, jurisdiction, e.Endpoint))
+	}
+	return APIErrorDiagnostic(err, summaryRead,
 		"when reading the CORS policy of "+Where{Account: account, Bucket: bucket, Jurisdiction: jurisdiction}.String(), jurisdiction)
 }
 
