@@ -21,9 +21,6 @@ repo=$(cd "$(dirname "$0")/.." && pwd)
 find_terraform
 
 cd "$repo"
-# A CLI configuration file that does not exist only makes Terraform warn;
-# the benchmark writes its own anyway.
-if [ -n "${TF_CLI_CONFIG_FILE:-}" ] && [ ! -e "$TF_CLI_CONFIG_FILE" ]; then unset TF_CLI_CONFIG_FILE; fi
 bin=$(mktemp -d)
 trap 'rm -rf "$bin"' EXIT
 go build -C internal/bench -o "$bin/bench" ./cmd/bench

@@ -1,11 +1,28 @@
-# Shared by the scripts that run Terraform on a local build of the provider.
+# Shared by the scripts, the GNUmakefile's recipes and .ci/run.
 # shellcheck shell=bash
 
-# find_terraform sets $tf to the Terraform CLI (TF_ACC_TERRAFORM_PATH or PATH).
+# find_terraform is the one place in shell that says which Terraform CLI
+# runs: TF_ACC_TERRAFORM_PATH, else terraform on PATH, never a download. It
+# sets $tf and exports it as TF_ACC_TERRAFORM_PATH (absolute), which the Go
+# tests read (acctest.SetupTerraformCLI), so that every step of a run uses
+# the same CLI. It also drops a TF_CLI_CONFIG_FILE that does not exist: such
+# a file only adds a warning to every command's output, which OpenTofu's
+# version check then fails to parse.
 find_terraform() {
-  tf=${TF_ACC_TERRAFORM_PATH:-$(command -v terraform || true)}
-  [ -n "$tf" ] && [ -x "$tf" ] || { echo "no Terraform CLI: put terraform on PATH or set TF_ACC_TERRAFORM_PATH" >&2; return 1; }
+  if [ -n "${TF_CLI_CONFIG_FILE:-}" ] && [ ! -e "$TF_CLI_CONFIG_FILE" ]; then unset TF_CLI_CONFIG_FILE; fi
   export CHECKPOINT_DISABLE=1
+  if [ -n "${TF_ACC_TERRAFORM_PATH:-}" ]; then
+    tf=$TF_ACC_TERRAFORM_PATH
+    [ -f "$tf" ] && [ -x "$tf" ] || { echo "TF_ACC_TERRAFORM_PATH=$tf is not an executable file" >&2; return 1; }
+  else
+    tf=$(command -v terraform) || {
+      echo "no Terraform CLI found. The tests and scripts run the provider through a local Terraform CLI and never download one:" >&2
+      echo "install terraform on PATH (e.g. /usr/local/bin/terraform) or set TF_ACC_TERRAFORM_PATH." >&2
+      return 1
+    }
+  fi
+  tf=$(cd "$(dirname "$tf")" && pwd)/$(basename "$tf")
+  export TF_ACC_TERRAFORM_PATH=$tf
 }
 
 # use_local_provider WORK REPO builds the provider into WORK/bin and points

@@ -1,13 +1,31 @@
 #!/usr/bin/env bash
-# scripts/sarif-validate.sh FILE...: validate SARIF logs with Microsoft's SARIF
+# scripts/sarif-validate.sh [FILE...]: validate SARIF logs with Microsoft's SARIF
 # Multitool, with the SARIF and GitHub rules (--rule-kind "Sarif;Gh"), as
 # GitHub code scanning would read them. The Multitool exits 0 whatever it
 # finds, so this fails on any error line it prints (warnings and notes pass).
 # It comes from the npm registry (its Linux binary is self-contained, no
 # .NET needed), pinned, installed once into the tool cache outside the
 # repository (R2_TOOL_CACHE, default ~/.cache/terraform-provider-r2).
+#
+# Without FILE (make sarif-validate, in make check) it validates the
+# project's own logs, which two tests write: the demo account's SARIF as the
+# guide's CI flow writes it (plan, show -json, jq), and a log with an
+# accepted (suppressed) finding.
 set -euo pipefail
-[ "$#" -gt 0 ] || { echo "usage: $0 FILE..." >&2; exit 2; }
+repo=$(cd "$(dirname "$0")/.." && pwd)
+
+if [ "$#" -eq 0 ]; then
+  out=$(mktemp -d "${TMPDIR:-/tmp}/r2-sarif.XXXXXX")
+  trap 'rm -rf "$out"' EXIT
+  cd "$repo"
+  # shellcheck source=scripts/lib.sh
+  . scripts/lib.sh
+  find_terraform # the guide's CI flow runs terraform
+  R2_SARIF_OUT="$out/demo.sarif" go test -count=1 -run '^TestDriftReviewGuideCI$' ./internal/provider
+  R2_SARIF_OUT="$out/accepted.sarif" go test -count=1 -run '^TestSARIF$' ./internal/review
+  for f in demo accepted; do [ -s "$out/$f.sarif" ] || { echo "sarif-validate: no SARIF written to $out/$f.sarif" >&2; exit 1; }; done
+  set -- "$out/demo.sarif" "$out/accepted.sarif"
+fi
 
 version=5.7.0
 cache=${R2_TOOL_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/terraform-provider-r2}

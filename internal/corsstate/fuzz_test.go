@@ -37,7 +37,7 @@ import (
 //     long before it shows as time, and allocation is counted exactly.
 //
 // The seed corpus is the fake API's own answers; CI runs the fuzzer for a
-// bounded time (see .ci/run), and crashers it finds go to testdata/fuzz.
+// bounded time (make fuzz), and crashers it finds go to testdata/fuzz.
 func FuzzDecodeAndMap(f *testing.F) {
 	for _, body := range fakeAnswers(f) {
 		f.Add(body)

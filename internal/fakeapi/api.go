@@ -255,16 +255,22 @@ func (s *Server) authenticate(h http.Header) (cred credential, errResp response,
 	return c, response{}, true
 }
 
-func (s *Server) getCORS(rt route, jur string) response {
+// corsResult is a bucket's stored CORS result, the same for the REST and the
+// S3 side ("" when it has no policy); found is false when there is no bucket.
+func (s *Server) corsResult(accountID, jurisdiction, bucket string) (result string, found bool) {
 	s.mu.RLock()
-	b := s.bucketLocked(rt.accountID, jur, rt.bucket)
-	var result string
-	if b != nil {
-		result = b.corsResult
+	defer s.mu.RUnlock()
+	b := s.bucketLocked(accountID, jurisdiction, bucket)
+	if b == nil {
+		return "", false
 	}
-	s.mu.RUnlock()
+	return b.corsResult, true
+}
+
+func (s *Server) getCORS(rt route, jur string) response {
+	result, found := s.corsResult(rt.accountID, jur, rt.bucket)
 	switch {
-	case b == nil:
+	case !found:
 		return errorResponse(http.StatusNotFound, codeNoBucket, msgNoBucket)
 	case result == "":
 		return errorResponse(http.StatusNotFound, codeNoCORS, msgNoCORS)

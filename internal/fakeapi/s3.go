@@ -226,15 +226,9 @@ func (s *Server) handleS3(r *http.Request) response {
 		return s3Error(http.StatusForbidden, s3NotEntitled, msgS3NotEntitled)
 	}
 	s.s3.reads.Add(1)
-	s.mu.RLock()
-	b := s.bucketLocked(rt.accountID, rt.jurisdiction, rt.bucket)
-	var result string
-	if b != nil {
-		result = b.corsResult
-	}
-	s.mu.RUnlock()
+	result, found := s.corsResult(rt.accountID, rt.jurisdiction, rt.bucket)
 	switch {
-	case b == nil:
+	case !found:
 		return s3Error(http.StatusNotFound, s3NoSuchBucket, msgS3NoSuchBucket)
 	case result == "":
 		return s3Error(http.StatusNotFound, s3NoSuchCORS, msgS3NoSuchCORS)

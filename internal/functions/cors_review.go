@@ -100,8 +100,14 @@ const (
 	argOptions
 )
 
-// corsReview is cors_review: the account's review in one call.
-var corsReview = providerFunction{name: "cors_review", definition: reviewDefinition, run: runReview}
+// corsReviewOf is cors_review, the account's review in one call, of the
+// provider's version (its SARIF log names it).
+func corsReviewOf(version string) providerFunction {
+	return providerFunction{name: "cors_review", definition: reviewDefinition,
+		run: func(ctx context.Context, args function.ArgumentsData, resp *function.RunResponse) {
+			runReview(ctx, args, resp, version)
+		}}
+}
 
 func reviewDefinition() function.Definition {
 	return function.Definition{
@@ -146,7 +152,7 @@ func reviewDefinition() function.Definition {
 	}
 }
 
-func runReview(ctx context.Context, args function.ArgumentsData, resp *function.RunResponse) {
+func runReview(ctx context.Context, args function.ArgumentsData, resp *function.RunResponse, version string) {
 	bucketsArg, ferr := dynamicArgument(ctx, args, argBuckets)
 	if ferr != nil {
 		resp.Error = ferr
@@ -193,6 +199,7 @@ func runReview(ctx context.Context, args function.ArgumentsData, resp *function.
 		resp.Error = function.NewArgumentFuncError(argBuckets, err.Error())
 		return
 	}
+	rep.ToolVersion = version
 	obj, diags := reviewValue(rep)
 	setResult(ctx, resp, obj, diags)
 }

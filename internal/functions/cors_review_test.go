@@ -9,6 +9,9 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
+// corsReview is cors_review of a provider without a version.
+var corsReview = corsReviewOf("")
+
 func reviewOptionsValue(attrs map[string]attr.Value) types.Dynamic {
 	ctx := context.Background()
 	typ := map[string]attr.Type{}

@@ -20,8 +20,9 @@ import (
 )
 
 // New returns the provider's functions, for provider.Functions.
-func New() []func() function.Function {
-	all := []providerFunction{corsEvaluate, corsAllows, corsFindings, corsDiff, corsReview}
+// version is the provider's, which cors_review's SARIF log names.
+func New(version string) []func() function.Function {
+	all := []providerFunction{corsEvaluate, corsAllows, corsFindings, corsDiff, corsReviewOf(version)}
 	out := make([]func() function.Function, len(all))
 	for i, f := range all {
 		out[i] = func() function.Function { return f }

@@ -159,7 +159,7 @@ func guideBlock(t *testing.T, lang, first string) string {
 // The guide's CI flow keeps the reports when the review fails: it plans in
 // warn mode, extracts cors.sarif and report.json, then fails on passed. The
 // SARIF it writes is the demo account's, which CI validates with
-// Microsoft's SARIF Multitool (R2_SARIF_OUT, .ci/run).
+// Microsoft's SARIF Multitool (R2_SARIF_OUT, make sarif-validate).
 func TestDriftReviewGuideCI(t *testing.T) {
 	d := newDriftReview(t)
 	out, code := d.shell(guideBlock(t, "sh", "# CI:"))

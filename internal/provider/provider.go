@@ -472,5 +472,5 @@ func (p *r2Provider) Resources(_ context.Context) []func() resource.Resource {
 
 // Functions need no configuration: they evaluate rules already in hand.
 func (p *r2Provider) Functions(_ context.Context) []func() function.Function {
-	return functions.New()
+	return functions.New(p.version)
 }

@@ -13,6 +13,10 @@ import (
 // Report is the review's answer. Its JSON form (JSON) and its fields are
 // what cors_review returns.
 type Report struct {
+	// ToolVersion is the provider's version, for the SARIF log's driver
+	// (SARIF2005); "" leaves it out.
+	ToolVersion string
+
 	Passed  bool
 	FailOn  cors.Severity
 	Summary Summary

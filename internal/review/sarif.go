@@ -52,6 +52,9 @@ func level(s cors.Severity) string {
 // severe first.
 func (r *Report) SARIF() (string, error) {
 	run := sarif.NewRunWithInformationURI(sarifTool, sarifInfoURI)
+	if r.ToolVersion != "" {
+		run.Tool.Driver.WithVersion(r.ToolVersion)
+	}
 	for _, c := range cors.Catalogue {
 		help := codeHelp(c.Code)
 		addRule(run, c.Code, c.Summary, firstParagraph(help), help, c.Severity, level(c.Severity))

@@ -18,8 +18,9 @@ type sarifLog struct {
 	Runs    []struct {
 		Tool struct {
 			Driver struct {
-				Name  string `json:"name"`
-				Rules []struct {
+				Name    string `json:"name"`
+				Version string `json:"version"`
+				Rules   []struct {
 					ID               string `json:"id"`
 					ShortDescription struct{ Text string }
 					FullDescription  struct{ Text string }
@@ -67,11 +68,15 @@ func TestSARIF(t *testing.T) {
 	r := mustRun(t, demoBuckets(), Options{Approved: demoApproved(), Now: now, BaselineDir: "infra/cors/approved", Accept: []Acceptance{
 		{Bucket: "default/example-bucket", Code: cors.CodeLoopbackOrigin, Reason: "the team's local app, until the move", RuleIndex: 0},
 	}})
+	r.ToolVersion = "1.2.3"
 	log := readSARIF(t, r)
 	if log.Version != "2.1.0" || log.Schema != "https://json.schemastore.org/sarif-2.1.0.json" {
 		t.Errorf("version %q, schema %q", log.Version, log.Schema)
 	}
 	run := log.Runs[0]
+	if run.Tool.Driver.Version != "1.2.3" {
+		t.Errorf("the driver's version is %q, want the provider's, 1.2.3 (SARIF2005)", run.Tool.Driver.Version)
+	}
 	// One rule per catalogue code, then drift and unapproved, each with
 	// descriptions, help and GitHub's security-severity.
 	var ids []string
@@ -148,7 +153,7 @@ func TestSARIF(t *testing.T) {
 	}
 
 	// For the CI step that validates the log with Microsoft's SARIF
-	// Multitool (.ci/run): the demo account's log.
+	// Multitool (make sarif-validate): the demo account's log.
 	if path := os.Getenv("R2_SARIF_OUT"); path != "" {
 		out, _ := r.SARIF()
 		if err := os.WriteFile(path, []byte(out), 0o600); err != nil {
