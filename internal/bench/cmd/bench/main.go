@@ -97,7 +97,7 @@ func parseFlags() (flags, error) {
 	flag.StringVar(&f.label, "label", "", "label of this run in the history table, e.g. before or after")
 	flag.StringVar(&f.terraform, "terraform", "", "Terraform CLI (default: TF_ACC_TERRAFORM_PATH, else terraform on PATH)")
 	flag.BoolVar(&f.check, "check", false, "exit with status 1 when a target fails")
-	flag.StringVar(&f.profile, "profile", "", "only profile: run one r2 plan per size with a provider that writes "+
+	flag.StringVar(&f.profile, "profile", "", "only profile: run one r2 plan per size (and one S3 sweep of -s3-buckets, unless -s3=false) with a provider that writes "+
 		"CPU and allocation profiles to this `directory`; nothing else is measured or written")
 	flag.Func("env", "add `KEY=VALUE` to Terraform's environment, and so its providers' (repeatable; for experiments)",
 		func(v string) error {
@@ -205,6 +205,14 @@ func run(ctx context.Context) error {
 				return err
 			}
 			logf("profiled r2 N=%d: %s, %d requests, %d connections", n, bench.Dur(s.Wall), s.Requests, s.Conns)
+		}
+		if f.s3 {
+			x, err := h.PlanSweepS3(ctx, f.s3Buckets)
+			if err != nil {
+				return err
+			}
+			logf("profiled S3 sweep N=%d: %s (start %s, reads %s, exit %s)", f.s3Buckets, bench.Dur(x.Wall),
+				bench.Dur(x.Startup), bench.Dur(x.Reads), bench.Dur(x.Tail))
 		}
 		logf("profiles (CPU, allocations, peak heap; one set per provider process) in %s", f.profile)
 		return nil
