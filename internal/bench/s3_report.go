@@ -80,12 +80,12 @@ func (r Result) WriteRESTScaled(w io.Writer) {
 		fmt.Sprintf("%d / (%d × %d) = %.0f%%", x.Budget.Ours, len(x.PerWindow), s3RESTQuota, 100*x.Share()))
 	row(fmt.Sprintf("Lowest the user's quota fell to (the reserve: %d)", s3RESTQuota-allow), fmt.Sprint(x.Budget.LowestRemaining))
 	row(fmt.Sprintf("Most requests in any %s (the client's own `rate_limit`: %d, off here)", x.Window, s3RESTQuota), fmt.Sprint(x.MaxInWindow))
-	real := DurLong(x.RealWall())
+	atScale := DurLong(x.RealWall())
 	if !x.Faithful() {
-		real += fmt.Sprintf(" (not faithful: %d waits where the budget forces %d; the machine was too slow for the scaled window: "+
+		atScale += fmt.Sprintf(" (not faithful: %d waits where the budget forces %d; the machine was too slow for the scaled window: "+
 			"run with a longer `-s3-rest-window`)", x.Waits(), ForcedWaits(x.Budget.Ours, allow))
 	}
-	row(fmt.Sprintf("**Wall at Cloudflare's scale**: each reset waited for %s instead of %s, the rest as measured", budgetRealWin, x.Window), "**"+real+"**")
+	row(fmt.Sprintf("**Wall at Cloudflare's scale**: each reset waited for %s instead of %s, the rest as measured", budgetRealWin, x.Window), "**"+atScale+"**")
 	whole, reserved := ForcedWaits(x.Requests, s3RESTQuota), ForcedWaits(x.Requests, allow)
 	row(fmt.Sprintf("Resets the budget forces on %d requests: ⌈%d / %d⌉ − 1 spending the whole quota; ⌈%d / %d⌉ − 1 keeping the reserve",
 		x.Requests, x.Requests, s3RESTQuota, x.Requests, allow),
