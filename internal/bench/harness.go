@@ -63,6 +63,8 @@ type Options struct {
 	// (sweep.go): one per size, with that many buckets in default plus
 	// SweepEUBuckets in eu.
 	SweepSizes []int
+	// S3Sizes are more sweep accounts, for the S3 reader's rows (s3.go).
+	S3Sizes []int
 }
 
 // Harness owns the binaries, the fake and the working directory.

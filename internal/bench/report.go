@@ -76,6 +76,9 @@ func (r Result) Targets() []Target {
 	if len(r.Reviews) > 0 {
 		ts = append(ts, r.reviewTarget())
 	}
+	if r.S3 != nil {
+		ts = append(ts, r.s3Targets()...)
+	}
 	return ts
 }
 
@@ -181,6 +184,9 @@ func (r Result) Results(chart string) string {
 	fmt.Fprintf(&b, "- Load average (1, 5, 15 min): %s before, %s after. ", m.LoadBefore, m.LoadAfter)
 	b.WriteString("The machine was running other work during the run, so times are noisier and slower than on an idle machine.\n")
 	fmt.Fprintf(&b, "- Versions: %s; %s; provider commit %s (plus any uncommitted changes).\n", m.Go, m.Terraform, m.Commit)
+	if r.BinaryBytes > 0 {
+		fmt.Fprintf(&b, "- Provider binary: %s (%d bytes; `go build -trimpath`, as `make build`, not stripped).\n", MB(r.BinaryBytes), r.BinaryBytes)
+	}
 	fmt.Fprintf(&b, "- Settings: %s injected latency per request, `-parallelism=%d`, %d runs per size (r2 and trivial plans interleaved), medians",
 		r.Latency, r.Parallelism, r.Runs)
 	if len(r.Env) > 0 {
@@ -212,6 +218,14 @@ func (r Result) Results(chart string) string {
 	if r.Budget != nil {
 		b.WriteString(budgetIntro())
 		r.WriteBudget(&b)
+	}
+	if r.S3 != nil && (len(r.S3.Large) > 0 || len(r.S3.CompareS3) > 0) {
+		b.WriteString(r.s3Intro())
+		r.WriteS3(&b)
+	}
+	if r.S3 != nil && r.S3.REST != nil {
+		b.WriteString(restScaledIntro(r.S3.REST))
+		r.WriteRESTScaled(&b)
 	}
 	if len(r.Functions) > 0 {
 		b.WriteString("\n### The review functions on the largest policies\n\n" +

@@ -37,6 +37,10 @@ type Result struct {
 	Functions []FunctionResult
 	// Reviews are the sweep with one cors_review over it (review.go).
 	Reviews []ReviewResult
+	// S3 is the S3 reader's rows (s3.go).
+	S3 *S3Result
+	// BinaryBytes is the size of the r2 provider binary the plans ran.
+	BinaryBytes int64
 }
 
 // SizeResult holds the plans of one N.

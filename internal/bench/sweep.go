@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -42,7 +43,9 @@ func SweepRequests(n int) int {
 }
 
 func (h *Harness) addSweepAccounts() {
-	for _, n := range h.opts.SweepSizes {
+	sizes := slices.Concat(h.opts.SweepSizes, h.opts.S3Sizes)
+	slices.Sort(sizes)
+	for _, n := range slices.Compact(sizes) {
 		acct := SweepAccount(n)
 		h.fake.AddAccount(acct)
 		for i := range n {
@@ -57,10 +60,17 @@ func (h *Harness) addSweepAccounts() {
 // SweepVariant is how the provider is set for a sweep.
 type SweepVariant struct {
 	RateLimitOff bool // rate_limit = 0
+	// S3 reads the policies through R2's S3 API (cors_reader = "s3", the
+	// fake's endpoints, credentials derived from the API token).
+	S3 bool
 }
 
 func (v SweepVariant) name() string {
-	return fmt.Sprintf("sweep-limit%t", !v.RateLimitOff)
+	name := fmt.Sprintf("sweep-limit%t", !v.RateLimitOff)
+	if v.S3 {
+		name += "-s3"
+	}
+	return name
 }
 
 func (h *Harness) sweepConfigDir(n int, v SweepVariant) (string, error) {
@@ -68,9 +78,12 @@ func (h *Harness) sweepConfigDir(n int, v SweepVariant) (string, error) {
 	if _, err := os.Stat(dir); err == nil {
 		return dir, nil
 	}
-	limit := ""
+	extra := ""
 	if v.RateLimitOff {
-		limit = "\n  rate_limit = 0"
+		extra = "\n  rate_limit = 0"
+	}
+	if v.S3 {
+		extra += fmt.Sprintf("\n  cors_reader = \"s3\"\n  s3_endpoint = %q", h.fake.S3EndpointTemplate())
 	}
 	cfg := fmt.Sprintf(`terraform {
   required_providers {
@@ -86,7 +99,7 @@ provider "r2" {
 data "r2_bucket_cors_policies" "all" {
   account_id = %[4]q
 }
-`, h.fake.URL(), Token, limit, SweepAccount(n))
+`, h.fake.URL(), Token, extra, SweepAccount(n))
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return "", err
 	}

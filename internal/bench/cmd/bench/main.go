@@ -62,6 +62,10 @@ type flags struct {
 	functions   bool
 	review      bool
 	budget      bool
+	// The S3 reader's rows (s3.go).
+	s3, s3Compare, s3REST bool
+	s3Buckets             int
+	s3RESTWindow          time.Duration
 }
 
 func parseFlags() (flags, error) {
@@ -76,6 +80,13 @@ func parseFlags() (flags, error) {
 	flag.BoolVar(&f.functions, "functions", true, "time the review functions on the largest policies a bucket can hold")
 	flag.BoolVar(&f.review, "review", true, "plan the sweep of 1000 buckets alone and with one cors_review (needs 1000 in -sweep-sizes)")
 	flag.BoolVar(&f.storms, "storms", true, "run the 429 storms (a sweep of 1000 buckets, needs 1000 in -sweep-sizes)")
+	flag.BoolVar(&f.s3, "s3", true, "plan the sweep of -s3-buckets buckets through the S3 reader (cors_reader = \"s3\"), -runs times")
+	flag.BoolVar(&f.s3Compare, "s3-compare", true, "plan the sweep of 1000 buckets through S3 and through REST, interleaved, -runs times each")
+	flag.BoolVar(&f.s3REST, "s3-rest", true, "plan the sweep of -s3-buckets buckets through REST once, under the user's budget "+
+		"with its window scaled to -s3-rest-window (Cloudflare's is 5 minutes)")
+	flag.IntVar(&f.s3Buckets, "s3-buckets", bench.S3LargeN, "buckets (in default, plus 5 in eu) of the large account of -s3 and -s3-rest")
+	flag.DurationVar(&f.s3RESTWindow, "s3-rest-window", bench.S3RESTWindow, "the budget's window for -s3-rest, whole seconds: "+
+		"Cloudflare's 5 minutes scaled down")
 	flag.DurationVar(&f.latency, "latency", 20*time.Millisecond, "latency the fake adds to every request")
 	flag.IntVar(&f.runs, "runs", 5, "plans per size and provider")
 	flag.IntVar(&f.schemaRuns, "schema-runs", 10, "runs of terraform providers schema -json per provider")
@@ -86,7 +97,7 @@ func parseFlags() (flags, error) {
 	flag.StringVar(&f.label, "label", "", "label of this run in the history table, e.g. before or after")
 	flag.StringVar(&f.terraform, "terraform", "", "Terraform CLI (default: TF_ACC_TERRAFORM_PATH, else terraform on PATH)")
 	flag.BoolVar(&f.check, "check", false, "exit with status 1 when a target fails")
-	flag.StringVar(&f.profile, "profile", "", "only profile: run one r2 plan per size with a provider that writes "+
+	flag.StringVar(&f.profile, "profile", "", "only profile: run one r2 plan per size (and one S3 sweep of -s3-buckets, unless -s3=false) with a provider that writes "+
 		"CPU and allocation profiles to this `directory`; nothing else is measured or written")
 	flag.Func("env", "add `KEY=VALUE` to Terraform's environment, and so its providers' (repeatable; for experiments)",
 		func(v string) error {
@@ -109,6 +120,12 @@ func parseFlags() (flags, error) {
 	}
 	if f.sweepSizes, err = parseSizes("-sweep-sizes", *sweepSizes); err != nil {
 		return f, err
+	}
+	if f.s3Buckets < 1 || f.s3Buckets > 10000 {
+		return f, errors.New("-s3-buckets: a count from 1 to 10000")
+	}
+	if f.s3RESTWindow < time.Second || f.s3RESTWindow%time.Second != 0 || f.s3RESTWindow > 5*time.Minute {
+		return f, errors.New("-s3-rest-window: whole seconds, from 1s to 5m")
 	}
 	if f.runs < 1 || f.schemaRuns < 0 || f.warmup < 0 || f.parallelism < 1 || f.latency < 0 {
 		return f, errors.New("-runs and -parallelism must be at least 1; -schema-runs, -warmup and -latency not negative")
@@ -164,7 +181,7 @@ func run(ctx context.Context) error {
 	}
 	h, err := bench.New("", bench.Options{
 		Repo: repo, Terraform: tf, Latency: f.latency, Parallelism: f.parallelism, Buckets: slices.Max(f.sizes),
-		ProfileDir: f.profile, Env: f.env, SweepSizes: f.sweepSizes,
+		ProfileDir: f.profile, Env: f.env, SweepSizes: f.sweepSizes, S3Sizes: f.s3Sizes(),
 	})
 	if err != nil {
 		return err
@@ -173,6 +190,10 @@ func run(ctx context.Context) error {
 	logf("building the r2 and trivial providers")
 	if err := h.Build(ctx); err != nil {
 		return err
+	}
+	if fi, err := os.Stat(h.ProviderBinary()); err == nil {
+		res.BinaryBytes = fi.Size()
+		logf("provider binary: %s", bench.MB(res.BinaryBytes))
 	}
 	if err := h.Setup(); err != nil {
 		return err
@@ -184,6 +205,14 @@ func run(ctx context.Context) error {
 				return err
 			}
 			logf("profiled r2 N=%d: %s, %d requests, %d connections", n, bench.Dur(s.Wall), s.Requests, s.Conns)
+		}
+		if f.s3 {
+			x, err := h.PlanSweepS3(ctx, f.s3Buckets)
+			if err != nil {
+				return err
+			}
+			logf("profiled S3 sweep N=%d: %s (start %s, reads %s, exit %s)", f.s3Buckets, bench.Dur(x.Wall),
+				bench.Dur(x.Startup), bench.Dur(x.Reads), bench.Dur(x.Tail))
 		}
 		logf("profiles (CPU, allocations, peak heap; one set per provider process) in %s", f.profile)
 		return nil
@@ -223,6 +252,9 @@ func run(ctx context.Context) error {
 		return err
 	}
 	if err := runBudget(ctx, h, f, &res); err != nil {
+		return err
+	}
+	if err := runS3(ctx, h, f, &res); err != nil {
 		return err
 	}
 
@@ -279,6 +311,14 @@ func run(ctx context.Context) error {
 	if res.Budget != nil {
 		fmt.Println()
 		res.WriteBudget(os.Stdout)
+	}
+	if res.S3 != nil {
+		fmt.Println()
+		res.WriteS3(os.Stdout)
+		if res.S3.REST != nil {
+			fmt.Println()
+			res.WriteRESTScaled(os.Stdout)
+		}
 	}
 
 	if f.chart != "" {
