@@ -264,11 +264,8 @@ func (p *r2Provider) Configure(ctx context.Context, req provider.ConfigureReques
 		checkCredentials(token, key, email, source, &resp.Diagnostics)
 	}
 	checkBaseURL(baseURL, &resp.Diagnostics)
-	tuning := p.clientSettings(cfg, &resp.Diagnostics)
 	s3 := resolveS3(cfg, creds, &resp.Diagnostics)
-	if s3.reader == corsReaderS3 && cfg.SweepConcurrency.IsNull() && os.Getenv(EnvSweepConcurrency) == "" {
-		tuning.sweepConcurrency = r2s3.DefaultConcurrency
-	}
+	tuning := p.clientSettings(cfg, s3.reader, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -395,12 +392,17 @@ type tuning struct {
 }
 
 // clientSettings resolves max_retries, request_timeout, sweep_concurrency,
-// rate_limit and rate_limit_reserve: configuration, then environment, then the defaults. The
+// rate_limit and rate_limit_reserve: configuration, then environment, then the defaults (sweep_concurrency's
+// is the reader's: r2s3.DefaultConcurrency through S3). The
 // environment is checked here, the configuration by the schema's validators.
-func (p *r2Provider) clientSettings(cfg providerModel, diags *diag.Diagnostics) tuning {
+func (p *r2Provider) clientSettings(cfg providerModel, reader string, diags *diag.Diagnostics) tuning {
+	sweepConcurrency := r2api.DefaultSweepConcurrency
+	if reader == corsReaderS3 {
+		sweepConcurrency = r2s3.DefaultConcurrency
+	}
 	t := tuning{
 		maxRetries:       intSetting(cfg.MaxRetries, "max_retries", EnvMaxRetries, 0, maxMaxRetries, r2api.DefaultMaxRetries, diags),
-		sweepConcurrency: intSetting(cfg.SweepConcurrency, "sweep_concurrency", EnvSweepConcurrency, 1, maxSweepConcurrency, r2api.DefaultSweepConcurrency, diags),
+		sweepConcurrency: intSetting(cfg.SweepConcurrency, "sweep_concurrency", EnvSweepConcurrency, 1, maxSweepConcurrency, sweepConcurrency, diags),
 		rateLimit:        intSetting(cfg.RateLimit, "rate_limit", EnvRateLimit, 0, maxRateLimit, r2api.DefaultRateLimit, diags),
 		rateLimitReserve: intSetting(cfg.RateLimitReserve, "rate_limit_reserve", EnvRateLimitReserve, 0, r2api.MaxRateLimitReserve,
 			r2api.DefaultRateLimitReserve, diags),

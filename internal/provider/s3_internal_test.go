@@ -6,6 +6,9 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/r2tf/terraform-provider-r2/internal/r2api"
+	"github.com/r2tf/terraform-provider-r2/internal/r2s3"
 )
 
 // S3 settings written in the block while the REST API reads the policies
@@ -45,5 +48,33 @@ func TestResolveS3_unusedSettingsWarn(t *testing.T) {
 	}
 	if got := s.credentialsKind(credentials{s3KeyID: "k", s3Secret: "s"}); got != "explicit" {
 		t.Errorf("credentialsKind = %q", got)
+	}
+}
+
+// sweep_concurrency's default is the reader's; a setting, in the block or
+// the environment, wins over either.
+func TestClientSettings_sweepConcurrencyDefaultIsTheReaders(t *testing.T) {
+	for _, k := range []string{EnvMaxRetries, EnvSweepConcurrency, EnvRateLimit, EnvRateLimitReserve} {
+		t.Setenv(k, "")
+	}
+	cfg := providerModel{MaxRetries: types.Int64Null(), SweepConcurrency: types.Int64Null(), RateLimit: types.Int64Null(),
+		RateLimitReserve: types.Int64Null()}
+	var p r2Provider
+	var diags diag.Diagnostics
+	for reader, want := range map[string]int{corsReaderREST: r2api.DefaultSweepConcurrency, corsReaderS3: r2s3.DefaultConcurrency} {
+		if got := p.clientSettings(cfg, reader, &diags).sweepConcurrency; got != want {
+			t.Errorf("%s reader: sweep_concurrency %d, want %d", reader, got, want)
+		}
+	}
+	t.Setenv(EnvSweepConcurrency, "8")
+	if got := p.clientSettings(cfg, corsReaderS3, &diags).sweepConcurrency; got != 8 {
+		t.Errorf("from the environment: %d, want 8", got)
+	}
+	cfg.SweepConcurrency = types.Int64Value(5)
+	if got := p.clientSettings(cfg, corsReaderS3, &diags).sweepConcurrency; got != 5 {
+		t.Errorf("from the block: %d, want 5", got)
+	}
+	if diags.HasError() {
+		t.Fatal(diags)
 	}
 }
