@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/r2tf/terraform-provider-r2/internal/fakeapi"
+	"github.com/r2tf/terraform-provider-r2/internal/r2api"
 )
 
 // The shared budget (issue #21): a sweep of 1000 buckets while another
@@ -18,10 +19,10 @@ import (
 // the provider's sliding window alone, as before.
 const (
 	BudgetSweepN  = 1000
-	BudgetQuota   = 1200
+	BudgetQuota   = r2api.DefaultRateLimit // Cloudflare's per user, and the provider's default
 	BudgetOther   = 300
 	BudgetWindow  = 5 * time.Second // Cloudflare's 5 minutes, scaled 60×
-	budgetRealWin = 5 * time.Minute
+	budgetRealWin = r2api.RateLimitWindow
 )
 
 // BudgetSample is one sweep under the shared budget.

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/r2tf/terraform-provider-r2/internal/fakeapi"
+	"github.com/r2tf/terraform-provider-r2/internal/r2api"
 )
 
 // The S3 reader (issue 22): an account too big for the REST API's per-user
@@ -15,14 +16,12 @@ import (
 // API token; next to it, the same account through REST on a scaled clock
 // (what the budget forces), and a 1000-bucket account read both ways.
 const (
-	S3LargeN        = 10000
-	S3CompareN      = 1000
-	TargetS3Wall    = 20 * time.Second
-	TargetS3RSS     = 200_000_000 // Provider peak RSS ≤ 200 MB.
-	S3VerifyMax     = 2           // Verify Token: the user's endpoint, then the account's.
-	S3RESTWindow    = 5 * time.Second
-	s3RESTQuota     = BudgetQuota // Cloudflare's 1200 per user per five minutes.
-	s3RESTReservePc = 25          // The provider's default rate_limit_reserve.
+	S3LargeN     = 10000
+	S3CompareN   = 1000
+	TargetS3Wall = 20 * time.Second
+	TargetS3RSS  = 200_000_000 // Provider peak RSS ≤ 200 MB.
+	S3VerifyMax  = 2           // Verify Token: the user's endpoint, then the account's.
+	S3RESTWindow = 5 * time.Second
 )
 
 // SweepPages is how many List Buckets pages a sweep of size n sends: one per
@@ -121,7 +120,7 @@ func RESTScale(window time.Duration) float64 { return float64(budgetRealWin) / f
 
 // Allowance is what the provider lets itself spend of a window's quota:
 // the quota less the default reserve (rate_limit_reserve).
-func RESTAllowance() int { return s3RESTQuota - s3RESTQuota*s3RESTReservePc/100 }
+func RESTAllowance() int { return BudgetQuota - BudgetQuota*r2api.DefaultRateLimitReserve/100 }
 
 // Held counts the windows in which the provider spent its whole allowance
 // and so held the rest of its requests until the reset.
@@ -160,7 +159,7 @@ func (r RESTScaled) Share() float64 {
 	if len(r.PerWindow) == 0 {
 		return 0
 	}
-	return float64(r.Budget.Ours) / float64(s3RESTQuota*len(r.PerWindow))
+	return float64(r.Budget.Ours) / float64(BudgetQuota*len(r.PerWindow))
 }
 
 // ForcedWaits is how many resets requests must wait for at most per
@@ -180,7 +179,7 @@ func (h *Harness) PlanRESTScaled(ctx context.Context, n int, window time.Duratio
 	if err != nil {
 		return RESTScaled{}, err
 	}
-	if err := h.fake.SetBudget(fakeapi.Budget{Quota: s3RESTQuota, Window: window}); err != nil {
+	if err := h.fake.SetBudget(fakeapi.Budget{Quota: BudgetQuota, Window: window}); err != nil {
 		return RESTScaled{}, err
 	}
 	defer func() { _ = h.fake.SetBudget(fakeapi.Budget{}) }()

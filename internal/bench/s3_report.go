@@ -72,23 +72,23 @@ func (r Result) WriteRESTScaled(w io.Writer) {
 	row("Requests (list pages + buckets), none refused", fmt.Sprintf("%d (%d expected)", x.Requests, SweepRequests(x.N)))
 	row("Wall, measured on the scaled clock", Dur(x.Wall))
 	row("Windows spanned; resets waited for", fmt.Sprintf("%d; %d", len(x.PerWindow), x.Waits()))
-	row(fmt.Sprintf("Requests in each window (the provider's allowance: %d of %d, the rest the reserve)", allow, s3RESTQuota),
+	row(fmt.Sprintf("Requests in each window (the provider's allowance: %d of %d, the rest the reserve)", allow, BudgetQuota),
 		runLengths(x.PerWindow))
 	row("Windows in which the provider spent its whole allowance and held the rest of the sweep until the reset",
 		fmt.Sprintf("%d of %d", x.Held(), len(x.PerWindow)))
 	row("The user's budget the sweep took: its requests / the quota of the windows it spanned",
-		fmt.Sprintf("%d / (%d × %d) = %.0f%%", x.Budget.Ours, len(x.PerWindow), s3RESTQuota, 100*x.Share()))
-	row(fmt.Sprintf("Lowest the user's quota fell to (the reserve: %d)", s3RESTQuota-allow), fmt.Sprint(x.Budget.LowestRemaining))
-	row(fmt.Sprintf("Most requests in any %s (the client's own `rate_limit`: %d, off here)", x.Window, s3RESTQuota), fmt.Sprint(x.MaxInWindow))
+		fmt.Sprintf("%d / (%d × %d) = %.0f%%", x.Budget.Ours, len(x.PerWindow), BudgetQuota, 100*x.Share()))
+	row(fmt.Sprintf("Lowest the user's quota fell to (the reserve: %d)", BudgetQuota-allow), fmt.Sprint(x.Budget.LowestRemaining))
+	row(fmt.Sprintf("Most requests in any %s (the client's own `rate_limit`: %d, off here)", x.Window, BudgetQuota), fmt.Sprint(x.MaxInWindow))
 	atScale := DurLong(x.RealWall())
 	if !x.Faithful() {
 		atScale += fmt.Sprintf(" (not faithful: %d waits where the budget forces %d; the machine was too slow for the scaled window: "+
 			"run with a longer `-s3-rest-window`)", x.Waits(), ForcedWaits(x.Budget.Ours, allow))
 	}
 	row(fmt.Sprintf("**Wall at Cloudflare's scale**: each reset waited for %s instead of %s, the rest as measured", budgetRealWin, x.Window), "**"+atScale+"**")
-	whole, reserved := ForcedWaits(x.Requests, s3RESTQuota), ForcedWaits(x.Requests, allow)
+	whole, reserved := ForcedWaits(x.Requests, BudgetQuota), ForcedWaits(x.Requests, allow)
 	row(fmt.Sprintf("Resets the budget forces on %d requests: ⌈%d / %d⌉ − 1 spending the whole quota; ⌈%d / %d⌉ − 1 keeping the reserve",
-		x.Requests, x.Requests, s3RESTQuota, x.Requests, allow),
+		x.Requests, x.Requests, BudgetQuota, x.Requests, allow),
 		fmt.Sprintf("%d (%s); %d (%s)", whole, DurLong(time.Duration(whole)*budgetRealWin), reserved,
 			DurLong(time.Duration(reserved)*budgetRealWin)))
 	if s := r.S3; s.N == x.N && len(s.Large) > 0 {
@@ -160,7 +160,7 @@ func restScaledIntro(x *RESTScaled) string {
 		"with each of those waits lasting %s instead of %s; start-up, the reads and the exit are not scaled. That holds "+
 		"when the sweep waited for as many resets as the budget forces and no more (checked below; a window too short "+
 		"for the machine to spend the allowance in would add waits). One run: the waits, not the machine, make its time.\n\n",
-		s3RESTQuota, x.N, s3RESTQuota, budgetRealWin, x.Window, RESTScale(x.Window), RESTAllowance(), s3RESTQuota,
+		BudgetQuota, x.N, BudgetQuota, budgetRealWin, x.Window, RESTScale(x.Window), RESTAllowance(), BudgetQuota,
 		RESTAllowance(), budgetRealWin, x.Window)
 }
 
