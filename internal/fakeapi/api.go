@@ -184,10 +184,7 @@ func (s *Server) handle(r *http.Request) response {
 	if !ok {
 		return errResp
 	}
-	jur := r.Header.Get("cf-r2-jurisdiction")
-	if jur == "" {
-		jur = "default"
-	}
+	jur := jurisdictions.OrDefault(r.Header.Get("cf-r2-jurisdiction"))
 	if !jurisdictions.Valid(jur) {
 		return errorResponse(http.StatusBadRequest, codeInvalidArgument,
 			"Invalid cf-r2-jurisdiction header "+strconv.Quote(jur)+": must be one of "+jurisdictions.List()+".")
@@ -206,7 +203,7 @@ func (s *Server) handle(r *http.Request) response {
 		return errorResponse(http.StatusNotFound, codeCannotRoute,
 			"Could not route to "+rt.path+", perhaps your object identifier is invalid?")
 	}
-	if !cred.allows(rt.accountID) || cred.noR2 {
+	if !cred.allows(rt.accountID) {
 		return errorResponse(http.StatusForbidden, codeAuth, msgAuth)
 	}
 	if !s.entitled(rt.accountID, jur) {

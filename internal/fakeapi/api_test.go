@@ -8,6 +8,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/r2tf/terraform-provider-r2/internal/jurisdictions"
 )
 
 func TestGetCORSServesRulesByteForByte(t *testing.T) {
@@ -168,7 +170,7 @@ func TestOddInputDoesNotBreakTheServer(t *testing.T) {
 func TestJurisdictions(t *testing.T) {
 	s, c := newFake(t)
 	for _, j := range []string{"", "eu", "fedramp", "us"} {
-		s.AddBucket(acct, Bucket{Name: "bucket-" + normJurisdiction(j), Jurisdiction: j, CORSRules: `[]`})
+		s.AddBucket(acct, Bucket{Name: "bucket-" + jurisdictions.OrDefault(j), Jurisdiction: j, CORSRules: `[]`})
 	}
 	s.AddBucket(acct, Bucket{Name: "shared-name", Jurisdiction: "eu", CORSRules: `[{"id":"eu","allowed":{"methods":["GET"],"origins":["*"]}}]`})
 	s.AddBucket(acct, Bucket{Name: "shared-name", CORSRules: `[{"id":"default","allowed":{"methods":["GET"],"origins":["*"]}}]`})
@@ -183,7 +185,7 @@ func TestJurisdictions(t *testing.T) {
 	for _, j := range []string{"default", "eu", "fedramp", "us"} {
 		for _, other := range []string{"", "default", "eu", "fedramp", "us"} {
 			a := call(t, c, "GET", corsURL(s, acct, "bucket-"+j), hdr(other), "")
-			visible := normJurisdiction(other) == j
+			visible := jurisdictions.OrDefault(other) == j
 			if visible && a.status != 200 {
 				t.Errorf("bucket in %s with header %q: %d %s", j, other, a.status, a.body)
 			}

@@ -218,7 +218,7 @@ func (s *Server) handleS3(r *http.Request) response {
 	s.mu.RLock()
 	_, known := s.accounts[rt.accountID]
 	s.mu.RUnlock()
-	if !known || !key.cred.allows(rt.accountID) || key.cred.noR2 {
+	if !known || !key.cred.allows(rt.accountID) {
 		s.s3.denied.Add(1)
 		return s3Error(http.StatusForbidden, s3AccessDenied, msgS3AccessDenied)
 	}

@@ -90,7 +90,7 @@ func checkSeedBucket(v any, at string, seen map[string]bool) error {
 	if b["jurisdiction"] != nil && !jurisdictions.Valid(j) {
 		return seedError(at+".jurisdiction", fmt.Sprintf("unknown jurisdiction %s; one of %s", jsonText(b["jurisdiction"]), jurisdictions.List()))
 	}
-	j = normJurisdiction(j)
+	j = jurisdictions.OrDefault(j)
 	if seen[j+"/"+name] {
 		return seedError(at+".name", fmt.Sprintf("bucket %q is already in jurisdiction %s", name, j))
 	}

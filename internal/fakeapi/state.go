@@ -3,6 +3,8 @@ package fakeapi
 import (
 	"sort"
 	"time"
+
+	"github.com/r2tf/terraform-provider-r2/internal/jurisdictions"
 )
 
 // Bucket describes a bucket to create with AddBucket.
@@ -48,8 +50,10 @@ func newCredential(accounts []string) credential {
 	return c
 }
 
+// allows says whether the credential may use R2 in the account: a token
+// without R2 access may not, in any account.
 func (c credential) allows(accountID string) bool {
-	return c.accounts == nil || c.accounts[accountID]
+	return !c.noR2 && (c.accounts == nil || c.accounts[accountID])
 }
 
 type globalKey struct{ email, key string }
@@ -67,13 +71,6 @@ type bucket struct {
 	// corsResult is the raw JSON of the "result" member served by Get
 	// Bucket CORS Policy; "" means no policy (404, code 10059).
 	corsResult string
-}
-
-func normJurisdiction(j string) string {
-	if j == "" {
-		return "default"
-	}
-	return j
 }
 
 // AddToken registers an API token accepted as "Authorization: Bearer
@@ -117,7 +114,7 @@ func (s *Server) accountLocked(accountID string) *account {
 // known of this answer and what is assumed).
 func (s *Server) NotEntitled(accountID, jurisdiction string) {
 	s.mu.Lock()
-	s.accountLocked(accountID).notEntitled[normJurisdiction(jurisdiction)] = true
+	s.accountLocked(accountID).notEntitled[jurisdictions.OrDefault(jurisdiction)] = true
 	s.mu.Unlock()
 }
 
@@ -138,7 +135,7 @@ func (s *Server) AddBucket(accountID string, b Bucket) {
 
 // newBucket fills in the defaults a real bucket always has.
 func newBucket(b Bucket) *bucket {
-	b.Jurisdiction = normJurisdiction(b.Jurisdiction)
+	b.Jurisdiction = jurisdictions.OrDefault(b.Jurisdiction)
 	if b.Location == "" {
 		b.Location = "enam"
 		if b.Jurisdiction == "eu" {
@@ -190,7 +187,7 @@ func (s *Server) SetCORS(accountID, jurisdiction, bucketName, rulesJSON string) 
 // bucket's CORS policy, e.g. `{}` for a result without "rules". "" removes
 // the policy. The bucket is created with defaults when missing.
 func (s *Server) SetCORSResult(accountID, jurisdiction, bucketName, resultJSON string) {
-	jurisdiction = normJurisdiction(jurisdiction)
+	jurisdiction = jurisdictions.OrDefault(jurisdiction)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	b := s.bucketLocked(accountID, jurisdiction, bucketName)
