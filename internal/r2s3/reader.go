@@ -23,6 +23,7 @@ import (
 	"net/url"
 	"regexp"
 	"strconv"
+	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
@@ -261,13 +262,7 @@ func (r *Reader) callError(ctx context.Context, chk *check, jurisdiction, bucket
 	if o.Reason != "" && e.Kind != KindCancelled {
 		reasons = append(reasons, o.Reason)
 	}
-	for i, s := range reasons {
-		if i == 0 {
-			e.Reason = r2api.Printable(s)
-		} else {
-			e.Reason += "; " + r2api.Printable(s)
-		}
-	}
+	e.Reason = r2api.Printable(strings.Join(reasons, "; "))
 	return e
 }
 
