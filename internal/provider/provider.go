@@ -44,8 +44,8 @@ const (
 	EnvRateLimitReserve = "R2_RATE_LIMIT_RESERVE"
 	// The S3 reader's (s3.go).
 	EnvCORSReader        = "R2_CORS_READER"
-	EnvS3AccessKeyID     = "R2_S3_ACCESS_KEY_ID"
-	EnvS3SecretAccessKey = "R2_S3_SECRET_ACCESS_KEY"
+	EnvS3AccessKeyID     = tfkit.S3KeyIDEnv
+	EnvS3SecretAccessKey = tfkit.S3SecretEnv
 	EnvS3Endpoint        = "R2_S3_ENDPOINT"
 )
 
@@ -215,8 +215,8 @@ func (p *r2Provider) Configure(ctx context.Context, req provider.ConfigureReques
 		{"rate_limit", EnvRateLimit, cfg.RateLimit},
 		{"rate_limit_reserve", EnvRateLimitReserve, cfg.RateLimitReserve},
 		{"cors_reader", EnvCORSReader, cfg.CORSReader},
-		{"s3_access_key_id", EnvS3AccessKeyID, cfg.S3AccessKeyID},
-		{"s3_secret_access_key", EnvS3SecretAccessKey, cfg.S3SecretAccessKey},
+		{tfkit.S3KeyIDAttr, EnvS3AccessKeyID, cfg.S3AccessKeyID},
+		{tfkit.S3SecretAttr, EnvS3SecretAccessKey, cfg.S3SecretAccessKey},
 		{"s3_endpoint", EnvS3Endpoint, cfg.S3Endpoint},
 	}
 	for _, c := range settings {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/r2tf/terraform-provider-r2/internal/r2api"
 	"github.com/r2tf/terraform-provider-r2/internal/r2s3"
+	"github.com/r2tf/terraform-provider-r2/internal/tfkit"
 )
 
 // The readers of bucket CORS policies (cors_reader).
@@ -38,7 +39,7 @@ func s3Attributes() map[string]schema.Attribute {
 			Optional:   true,
 			Validators: []validator.String{stringvalidator.OneOf(corsReaderREST, corsReaderS3)},
 		},
-		"s3_access_key_id": schema.StringAttribute{
+		tfkit.S3KeyIDAttr: schema.StringAttribute{
 			MarkdownDescription: "Access key id of R2's S3 API, for `cors_reader = \"s3\"`; set together with " +
 				"`s3_secret_access_key`. Left out, the S3 credentials are derived from `api_token`, as Cloudflare documents: " +
 				"the key id is the token's id, which Cloudflare's Verify Token tells (one or two REST requests, on the first " +
@@ -48,7 +49,7 @@ func s3Attributes() map[string]schema.Attribute {
 			Optional:  true,
 			Sensitive: true,
 		},
-		"s3_secret_access_key": schema.StringAttribute{
+		tfkit.S3SecretAttr: schema.StringAttribute{
 			MarkdownDescription: "Secret access key of R2's S3 API, set together with `s3_access_key_id`; it signs each " +
 				"request (SigV4) and is never sent or logged. Falls back to `" + EnvS3SecretAccessKey + "`.",
 			Optional:  true,
@@ -114,7 +115,7 @@ func resolveS3(cfg providerModel, creds credentials, diags *diag.Diagnostics) s3
 		s.reader = corsReaderREST
 	}
 
-	keyIDFrom, secretFrom := "s3_access_key_id", "s3_secret_access_key"
+	keyIDFrom, secretFrom := tfkit.S3KeyIDAttr, tfkit.S3SecretAttr
 	if !creds.fromConfig {
 		keyIDFrom, secretFrom = EnvS3AccessKeyID, EnvS3SecretAccessKey
 	}
@@ -157,7 +158,7 @@ func (s s3Settings) readers(cfg r2api.Config, creds credentials, client *r2api.C
 	credsFrom := "api_token"
 	switch {
 	case creds.explicitS3() && creds.fromConfig:
-		credsFrom = "s3_secret_access_key"
+		credsFrom = tfkit.S3SecretAttr
 	case creds.explicitS3():
 		credsFrom = EnvS3SecretAccessKey
 	case !creds.fromConfig:
@@ -201,9 +202,9 @@ func checkS3Pair(haveID, haveSecret bool, idFrom, secretFrom string, diags *diag
 	if haveID == haveSecret {
 		return
 	}
-	set, missing, missingAttr := idFrom, secretFrom, "s3_secret_access_key"
+	set, missing, missingAttr := idFrom, secretFrom, tfkit.S3SecretAttr
 	if haveSecret {
-		set, missing, missingAttr = secretFrom, idFrom, "s3_access_key_id"
+		set, missing, missingAttr = secretFrom, idFrom, tfkit.S3KeyIDAttr
 	}
 	diags.AddAttributeError(path.Root(missingAttr), "Incomplete S3 Credentials",
 		fmt.Sprintf("%s is set but %s is not: the S3 access key id and secret access key go together. Set both, or "+
@@ -243,7 +244,7 @@ func validateS3(cfg providerModel, diags *diag.Diagnostics) {
 	blank := func(v types.String) bool { return !v.IsUnknown() && v.ValueString() == "" }
 	id, secret := cfg.S3AccessKeyID, cfg.S3SecretAccessKey
 	if (set(id) && blank(secret)) || (set(secret) && blank(id)) {
-		checkS3Pair(set(id), set(secret), "s3_access_key_id", "s3_secret_access_key", diags)
+		checkS3Pair(set(id), set(secret), tfkit.S3KeyIDAttr, tfkit.S3SecretAttr, diags)
 	}
 	if cfg.CORSReader.ValueString() == corsReaderS3 && !cfg.CORSReader.IsUnknown() &&
 		set(cfg.APIKey) && blank(cfg.APIToken) && blank(id) && blank(secret) {

@@ -11,13 +11,14 @@ import (
 	"github.com/r2tf/terraform-provider-r2/internal/r2s3"
 )
 
-// The provider settings the S3 diagnostics name, as the provider's schema
-// and environment call them.
+// The provider settings of the S3 credentials, defined here once: the
+// provider's schema and environment use them, and the S3 diagnostics name
+// them.
 const (
-	s3KeyIDAttr  = "s3_access_key_id"
-	s3SecretAttr = "s3_secret_access_key"
-	s3KeyIDEnv   = "R2_S3_ACCESS_KEY_ID"
-	s3SecretEnv  = "R2_S3_SECRET_ACCESS_KEY"
+	S3KeyIDAttr  = "s3_access_key_id"
+	S3SecretAttr = "s3_secret_access_key"
+	S3KeyIDEnv   = "R2_S3_ACCESS_KEY_ID"
+	S3SecretEnv  = "R2_S3_SECRET_ACCESS_KEY"
 )
 
 // s3Where is Where for a read through the S3 API: each jurisdiction is an
@@ -103,7 +104,7 @@ func S3ErrorDiagnostic(e *r2s3.Error, summary, what string) (string, string) {
 		if e.CredentialsDerived {
 			fmt.Fprintf(&b, "\n\nR2 does not know the access key id derived from the API token (%s): the key id is the "+
 				"token's id, from Verify Token. A deleted or expired token has none; check the token, or set %s and %s.",
-				credsSource(e.CredentialsSource, "api_token"), s3KeyIDAttr, s3SecretAttr)
+				credsSource(e.CredentialsSource, "api_token"), S3KeyIDAttr, S3SecretAttr)
 		} else {
 			fmt.Fprintf(&b, "\n\nR2 does not know this access key id: check %s (a deleted token's keys stop working).",
 				keyIDSource(e.CredentialsSource))
@@ -113,10 +114,10 @@ func S3ErrorDiagnostic(e *r2s3.Error, summary, what string) (string, string) {
 		if e.CredentialsDerived {
 			fmt.Fprintf(&b, "\n\nThe secret derived from the API token (%s; the SHA-256 of its value) does not belong to the "+
 				"token's id: check that the token is its current value (rolling a token changes it), or set %s and %s.",
-				credsSource(e.CredentialsSource, "api_token"), s3KeyIDAttr, s3SecretAttr)
+				credsSource(e.CredentialsSource, "api_token"), S3KeyIDAttr, S3SecretAttr)
 		} else {
 			fmt.Fprintf(&b, "\n\nThe secret access key does not belong to the access key id: check %s (the Secret Access Key "+
-				"shown once when the R2 API token was created).", credsSource(e.CredentialsSource, s3SecretAttr))
+				"shown once when the R2 API token was created).", credsSource(e.CredentialsSource, S3SecretAttr))
 		}
 	case r2s3.KindRefused:
 		summary = "Refused R2 S3 API Answer"
@@ -164,7 +165,7 @@ func S3SetupDiagnostic(e *r2s3.SetupError) (string, string) {
 			"from which no S3 credentials derive: only an API token has an id and a value to derive them from." + why
 	case errors.Is(e, r2s3.ErrIncompleteCredentials):
 		return "Incomplete S3 Credentials", fmt.Sprintf("%s and %s must be set together (or %s and %s)."+why,
-			s3KeyIDAttr, s3SecretAttr, s3KeyIDEnv, s3SecretEnv)
+			S3KeyIDAttr, S3SecretAttr, S3KeyIDEnv, S3SecretEnv)
 	}
 	if _, ok := r2api.AsError(e.Err); ok {
 		summary, detail := APIErrorDiagnostic(e.Err, "Cannot Derive R2 S3 Credentials", what, "")
@@ -197,18 +198,18 @@ func credsSource(source, def string) string {
 
 // keyPair names the S3 key pair's settings as they were given.
 func keyPair(source string) string {
-	if source == s3SecretEnv {
-		return s3KeyIDEnv + " and " + s3SecretEnv
+	if source == S3SecretEnv {
+		return S3KeyIDEnv + " and " + S3SecretEnv
 	}
-	return s3KeyIDAttr + " and " + s3SecretAttr
+	return S3KeyIDAttr + " and " + S3SecretAttr
 }
 
 // keyIDSource names the access key id's setting as it was given.
 func keyIDSource(source string) string {
-	if source == s3SecretEnv {
-		return s3KeyIDEnv
+	if source == S3SecretEnv {
+		return S3KeyIDEnv
 	}
-	return s3KeyIDAttr
+	return S3KeyIDAttr
 }
 
 func endpointSource(source string) string {
