@@ -11,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
+	"github.com/r2tf/terraform-provider-r2/internal/jurisdictions"
 	"github.com/r2tf/terraform-provider-r2/internal/r2api"
 	"github.com/r2tf/terraform-provider-r2/internal/r2s3"
 	"github.com/r2tf/terraform-provider-r2/internal/tfkit"
@@ -57,8 +58,7 @@ func s3Attributes() map[string]schema.Attribute {
 		},
 		"s3_endpoint": schema.StringAttribute{
 			MarkdownDescription: "R2's S3 endpoints, for `cors_reader = \"s3\"`, as a URL template holding `" +
-				r2s3.PlaceholderAccountID + "` and `" + r2s3.PlaceholderJurisdiction + "` (`default`, `eu`, `fedramp` or " +
-				"`us`), to which the bucket is appended path-style, such as `http://127.0.0.1:8787/s3/" +
+				r2s3.PlaceholderAccountID + "` and `" + r2s3.PlaceholderJurisdiction + "` (" + jurisdictions.Quote(jurisdictions.All, "or") + "), to which the bucket is appended path-style, such as `http://127.0.0.1:8787/s3/" +
 				r2s3.PlaceholderAccountID + "/" + r2s3.PlaceholderJurisdiction + "` (the bundled fake). Defaults to R2's " +
 				"own hosts: `https://<account_id>.r2.cloudflarestorage.com` for the default jurisdiction and " +
 				"`https://<account_id>.<jurisdiction>.r2.cloudflarestorage.com` for the others. Must be `https://`, except " +

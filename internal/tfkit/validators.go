@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"regexp"
-	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -59,7 +58,7 @@ func (jurisdictionValidator) ValidateString(_ context.Context, req validator.Str
 		return
 	}
 	value := req.ConfigValue.ValueString()
-	if slices.Contains(jurisdictions.All, value) {
+	if jurisdictions.Valid(value) {
 		return
 	}
 	// An element of a set: name the set, whose path is the parent's.
@@ -70,11 +69,11 @@ func (jurisdictionValidator) ValidateString(_ context.Context, req validator.Str
 	fix := strings.ToLower(strings.TrimSpace(value))
 	var detail string
 	switch {
-	case inSet && slices.Contains(jurisdictions.All, fix):
+	case inSet && jurisdictions.Valid(fix):
 		detail = fmt.Sprintf("%s contains %q; jurisdictions are lowercase: %q.", req.Path.ParentPath(), value, fix)
 	case inSet:
 		detail = fmt.Sprintf("%s contains %q; each must be one of %s.", req.Path.ParentPath(), value, quotedList(jurisdictions.All))
-	case slices.Contains(jurisdictions.All, fix):
+	case jurisdictions.Valid(fix):
 		detail = fmt.Sprintf("%s is %q; jurisdictions are lowercase: %q.", req.Path, value, fix)
 	default:
 		detail = fmt.Sprintf("%s must be one of %s; got %q.", req.Path, quotedList(jurisdictions.All), value)
