@@ -17,8 +17,13 @@ func Snippet(body []byte) string { return snippet(body) }
 // lower case, without "_" and "-" and a plural "s".
 func FoldName(name string) string { return fold(name) }
 
-// SquashName is FoldName keeping a plural "s" (squash).
-func SquashName(name string) string { return squash(name) }
+// LooksLikeRules says whether a name looks like a renamed list of rules, as
+// the renamed-member check judges a member of result (looksLikeRules).
+func LooksLikeRules(name string) bool { return looksLikeRules(name) }
+
+// Silently wraps err for errors.Is without adding to the message, as the
+// renamed-member check marks its errors with ErrRenamedMember.
+func Silently(err error) error { return errSilently(err) }
 
 // IsBodyTooLarge reports whether err is a body refused as it was read for
 // being over its bound (a call's own, or MaxBodyBytes).

@@ -41,10 +41,16 @@ func fold(name string) string { return strings.TrimSuffix(squash(name), "s") }
 type lookalike func(name string) string
 
 func resultLookalike(name string) string {
-	if name != "rules" && (strings.HasSuffix(fold(name), "rule") || strings.Contains(squash(name), "cors")) {
+	if name != "rules" && looksLikeRules(name) {
 		return "rules"
 	}
 	return ""
+}
+
+// looksLikeRules says whether a member's name, folded, ends with "rule" or
+// holds "cors": a renamed list of rules (Rules, corsRules, cors).
+func looksLikeRules(name string) bool {
+	return strings.HasSuffix(fold(name), "rule") || strings.Contains(squash(name), "cors")
 }
 
 // foldedNames maps the folded names of a schema's members to their wire names.

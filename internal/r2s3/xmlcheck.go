@@ -310,14 +310,8 @@ func lookalike(name string, known []string, extra map[string]string) string {
 
 func renamed(where, name, known string) error {
 	return fmt.Errorf("%w: the element <%s>%s looks like a renamed <%s>, or is one to the S3 SDK; the provider will not guess which holds the policy%w",
-		ErrRefusedXML, shorten(name), where, known, silent{r2api.ErrRenamedMember})
+		ErrRefusedXML, shorten(name), where, known, r2api.Silently(r2api.ErrRenamedMember))
 }
-
-// silent wraps an error for errors.Is without adding to the message.
-type silent struct{ err error }
-
-func (e silent) Error() string { return "" }
-func (e silent) Unwrap() error { return e.err }
 
 // checkPolicyXML checks a 2xx Get Bucket CORS body and returns the shape of
 // its rules. A configuration without rules is an empty policy (no rules).
@@ -356,8 +350,7 @@ func checkPolicyXML(body []byte) ([]ruleShape, error) {
 				rules = append(rules, r)
 				continue
 			}
-			folded := r2api.FoldName(name)
-			if strings.EqualFold(name, elRule) || strings.HasSuffix(folded, "rule") || strings.Contains(r2api.SquashName(name), "cors") {
+			if strings.EqualFold(name, elRule) || r2api.LooksLikeRules(name) {
 				return nil, renamed(" in <"+elConfiguration+">", name, elRule)
 			}
 			if err := s.skip(2); err != nil {
