@@ -3,13 +3,14 @@ package provider
 import (
 	"context"
 	"os"
-	"runtime/debug"
 	"sync/atomic"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
+
+	"github.com/r2tf/terraform-provider-r2/internal/tfkit"
 )
 
 // NewServer returns the factory of the provider server: the one main serves
@@ -138,29 +139,12 @@ func (c *releasingContext) Value(key any) any {
 // Serve serves the provider to Terraform, as main does.
 func Serve(version string, debug bool) error {
 	quietUnlessAsked()
-	softMemoryLimit()
+	tfkit.SetSoftMemoryLimit()
 	var serveOpts []tf6server.ServeOpt
 	if debug {
 		serveOpts = append(serveOpts, tf6server.WithManagedDebug())
 	}
 	return tf6server.Serve("registry.terraform.io/r2tf/r2", NewServer(version, Options{}), serveOpts...)
-}
-
-// memoryLimit is the provider process's soft heap limit, unless GOMEMLIMIT
-// sets another.
-const memoryLimit = 36 << 20
-
-// softMemoryLimit makes the garbage collector work harder as the heap nears
-// memoryLimit, instead of letting it grow to twice the live heap (GOGC=100).
-// A sweep of 1000 buckets briefly holds its state several times over (ours,
-// then the framework's copies and its msgpack encoding: BENCHMARKS.md), and
-// with the default the process peaked at 86 MB for a live heap under 30.
-// Below the limit nothing changes; above it (a sweep of many thousands of
-// buckets) the runtime caps the collector's CPU share, so it never thrashes.
-func softMemoryLimit() {
-	if os.Getenv("GOMEMLIMIT") == "" {
-		debug.SetMemoryLimit(memoryLimit)
-	}
 }
 
 // quietUnlessAsked turns the plugin libraries' logs off when Terraform was
