@@ -46,18 +46,7 @@ func APIErrorDiagnostic(err error, summary, what, jurisdiction string) (string, 
 	for _, m := range apiErr.Errors {
 		fmt.Fprintf(&b, "\n  - error %d: %s", m.Code, m.Message)
 	}
-	if apiErr.Reason != "" {
-		fmt.Fprintf(&b, "\n%s", upperFirst(apiErr.Reason))
-		if !strings.HasSuffix(apiErr.Reason, ".") {
-			b.WriteString(".")
-		}
-	}
-	if apiErr.Body != "" {
-		fmt.Fprintf(&b, "\nResponse body (start): %s", apiErr.Body)
-	}
-	if apiErr.Attempts > 1 {
-		fmt.Fprintf(&b, "\nAttempts made: %d.", apiErr.Attempts)
-	}
+	writeOutcome(&b, apiErr.Reason, apiErr.Body, apiErr.Attempts)
 
 	switch {
 	case apiErr.HasCode(r2api.CodeBucketNotFound):
@@ -72,8 +61,7 @@ func APIErrorDiagnostic(err error, summary, what, jurisdiction string) (string, 
 		}
 	case apiErr.HasCode(r2api.CodeNotEntitled): // Before IsAuth: it is a 403 too.
 		summary = "R2 Jurisdiction or Feature Not Available"
-		b.WriteString("\n\nThe account is not entitled to this: most likely the jurisdiction, which the account may " +
-			"not use (FedRAMP is available by contract only). Leave that jurisdiction out, or ask Cloudflare to enable it.")
+		b.WriteString(notEntitledHint)
 	case apiErr.IsAuth():
 		summary = "R2 API Authentication Failed"
 		b.WriteString("\n\nThe credentials were refused or lack permission. An API token needs the " +
@@ -86,8 +74,7 @@ func APIErrorDiagnostic(err error, summary, what, jurisdiction string) (string, 
 		b.WriteString("\n\nThe API is rate limiting these requests (1200 per 5 minutes per user). " +
 			"Lower Terraform's -parallelism or retry later.")
 	case apiErr.Permanent:
-		b.WriteString("\n\nRetrying will not help: the same request would fail the same way again, " +
-			"so the read stopped at once.")
+		b.WriteString(permanentHint)
 	case apiErr.StatusCode >= 500 || apiErr.StatusCode == 0 && apiErr.BaseURL == "":
 		b.WriteString("\n\nThis is likely a passing problem with the API or the network; run the plan again later.")
 	}
@@ -198,6 +185,31 @@ func UnexpectedPolicyDiagnostic(err error, account, bucket, jurisdiction string)
 		"Cloudflare's schema does not allow such a policy; if the API really sent it, please report it.",
 		Where{Account: account, Bucket: bucket, Jurisdiction: jurisdiction}, err)
 }
+
+// writeOutcome ends a failed call's first paragraph, through either API:
+// why it failed, the start of the body, and the attempts when more than one.
+func writeOutcome(b *strings.Builder, reason, body string, attempts int) {
+	if reason != "" {
+		fmt.Fprintf(b, "\n%s", upperFirst(reason))
+		if !strings.HasSuffix(reason, ".") {
+			b.WriteString(".")
+		}
+	}
+	if body != "" {
+		fmt.Fprintf(b, "\nResponse body (start): %s", body)
+	}
+	if attempts > 1 {
+		fmt.Fprintf(b, "\nAttempts made: %d.", attempts)
+	}
+}
+
+// The hints both APIs' diagnostics give.
+const (
+	notEntitledHint = "\n\nThe account is not entitled to this: most likely the jurisdiction, which the account may " +
+		"not use (FedRAMP is available by contract only). Leave that jurisdiction out, or ask Cloudflare to enable it."
+	permanentHint = "\n\nRetrying will not help: the same request would fail the same way again, " +
+		"so the read stopped at once."
+)
 
 func upperFirst(s string) string {
 	if s == "" {

@@ -58,18 +58,11 @@ func S3ErrorDiagnostic(e *r2s3.Error, summary, what string) (string, string) {
 			fmt.Fprintf(&b, ": %s", e.Message)
 		}
 	}
-	if e.Reason != "" && e.Kind != r2s3.KindCancelled {
-		fmt.Fprintf(&b, "\n%s", upperFirst(e.Reason))
-		if !strings.HasSuffix(e.Reason, ".") {
-			b.WriteString(".")
-		}
+	reason := e.Reason
+	if e.Kind == r2s3.KindCancelled {
+		reason = ""
 	}
-	if e.Body != "" {
-		fmt.Fprintf(&b, "\nResponse body (start): %s", e.Body)
-	}
-	if e.Attempts > 1 {
-		fmt.Fprintf(&b, "\nAttempts made: %d.", e.Attempts)
-	}
+	writeOutcome(&b, reason, e.Body, e.Attempts)
 
 	switch e.Kind {
 	case r2s3.KindBucketNotFound:
@@ -86,8 +79,7 @@ func S3ErrorDiagnostic(e *r2s3.Error, summary, what string) (string, string) {
 		}
 	case r2s3.KindNotEntitled:
 		summary = "R2 Jurisdiction or Feature Not Available"
-		b.WriteString("\n\nThe account is not entitled to this: most likely the jurisdiction, which the account may " +
-			"not use (FedRAMP is available by contract only). Leave that jurisdiction out, or ask Cloudflare to enable it.")
+		b.WriteString(notEntitledHint)
 	case r2s3.KindAccessDenied:
 		summary = "R2 S3 API Access Denied"
 		if e.CredentialsDerived {
@@ -130,8 +122,7 @@ func S3ErrorDiagnostic(e *r2s3.Error, summary, what string) (string, string) {
 		case e.StatusCode == 429 || e.StatusCode == 503 && e.Code == "SlowDown":
 			b.WriteString("\n\nR2's S3 API is slowing these requests down. Lower sweep_concurrency, or retry later.")
 		case e.Permanent:
-			b.WriteString("\n\nRetrying will not help: the same request would fail the same way again, " +
-				"so the read stopped at once.")
+			b.WriteString(permanentHint)
 		case e.StatusCode >= 500 || e.StatusCode == 0 && e.EndpointSource == "":
 			b.WriteString("\n\nThis is likely a passing problem with R2 or the network; run the plan again later.")
 		}
