@@ -47,8 +47,11 @@ data "r2_bucket_cors_policies" "all" {
 }
 
 locals {
+  # The baselines, in a local of their own: Terraform reads the files while
+  # the sweep runs, not after it.
+  approved = { for f in fileset("${path.module}/approved", "*/*.json") : trimsuffix(f, ".json") => file("${path.module}/approved/${f}") }
   review = provider::r2::cors_review(data.r2_bucket_cors_policies.all.buckets, {
-    approved              = { for f in fileset("${path.module}/approved", "*/*.json") : trimsuffix(f, ".json") => file("${path.module}/approved/${f}") }
+    approved              = local.approved
     accept                = var.accept
     now                   = plantimestamp()
     skipped_jurisdictions = data.r2_bucket_cors_policies.all.skipped_jurisdictions

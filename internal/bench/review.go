@@ -84,8 +84,10 @@ data "r2_bucket_cors_policies" "all" {
 }
 
 locals {
+  # As the example: the baselines in a local of their own, read while the sweep runs.
+  approved = { for f in fileset("${path.module}/approved", "*/*.json") : trimsuffix(f, ".json") => file("${path.module}/approved/${f}") }
   review = provider::r2::cors_review(data.r2_bucket_cors_policies.all.buckets, {
-    approved              = { for f in fileset("${path.module}/approved", "*/*.json") : trimsuffix(f, ".json") => file("${path.module}/approved/${f}") }
+    approved              = local.approved
     now                   = plantimestamp()
     skipped_jurisdictions = data.r2_bucket_cors_policies.all.skipped_jurisdictions
   })

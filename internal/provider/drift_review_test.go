@@ -20,9 +20,12 @@ import (
 const exampleRoot = "../.."
 
 // maxDriftReviewLines bounds examples/drift-review/main.tf's HCL without
-// variables and comments: the sweep, one cors_review, one check (warn), one
-// precondition (enforce) and the three outputs, two of them sensitive.
-const maxDriftReviewLines = 37
+// variables and comments: the terraform block, the sweep, the baselines (a
+// local of their own, so that Terraform reads them while the sweep runs), one
+// cors_review, one check (warn), one precondition (enforce) and the three
+// outputs, two of them sensitive. Issue #19 asked for under 20; with these
+// parts that is not reachable, the closing note has the count.
+const maxDriftReviewLines = 38
 
 // The demo account's report, first line.
 const demoHeadline = "CORS review FAILED: 5 buckets (4 with a policy): 2 approved, 1 drifted, 1 unapproved; " +

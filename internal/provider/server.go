@@ -57,6 +57,7 @@ func (s releasingServer) ValidateDataResourceConfig(ctx context.Context, req *tf
 }
 
 func (s releasingServer) CallFunction(ctx context.Context, req *tfprotov6.CallFunctionRequest) (*tfprotov6.CallFunctionResponse, error) {
+	defer tfkit.PauseGC()() // see PauseGC: the arguments decode into much short-lived garbage
 	rc := newReleasingContext(ctx)
 	defer rc.release()
 	return s.ProviderServer.CallFunction(rc, req)

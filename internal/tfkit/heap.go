@@ -1,6 +1,7 @@
 package tfkit
 
 import (
+	"math"
 	"os"
 	"runtime/debug"
 	"sync"
@@ -18,7 +19,13 @@ const memoryLimit = 36 << 20
 // while the framework encodes the state (make bench, 10,000 buckets).
 const HeapPerBucket = 16 << 10
 
-var heapMu sync.Mutex
+var (
+	heapMu sync.Mutex
+	// paused counts the calls running under PauseGC, and gcPercent is the
+	// collector's setting to restore when the last of them returns.
+	paused    int
+	gcPercent int
+)
 
 // userLimit says whether the user set the limit (GOMEMLIMIT), which the
 // provider then leaves alone.
@@ -53,5 +60,36 @@ func ReserveHeap(bytes int64) {
 	defer heapMu.Unlock()
 	if debug.SetMemoryLimit(-1) < bytes {
 		debug.SetMemoryLimit(bytes)
+	}
+}
+
+// PauseGC stops the collector's pacing by heap growth (GOGC) until the
+// returned function is called, so that only the soft memory limit starts a
+// collection; calls may nest and overlap, and the last to resume restores
+// the setting. A provider function call builds its arguments several times
+// over as short-lived values (cors_review over a sweep of 1000 buckets: about
+// 1 MB of arguments, some 30 MB of garbage), and with GOGC=100 the collector
+// ran many times while the heap was still small, on the plan's critical
+// path. It does nothing without a soft memory limit (tests that serve the
+// provider in process) or when the user set GOGC.
+func PauseGC() (resume func()) {
+	heapMu.Lock()
+	defer heapMu.Unlock()
+	if os.Getenv("GOGC") != "" || debug.SetMemoryLimit(-1) == math.MaxInt64 {
+		return func() {}
+	}
+	if paused == 0 {
+		gcPercent = debug.SetGCPercent(-1)
+	}
+	paused++
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			heapMu.Lock()
+			defer heapMu.Unlock()
+			if paused--; paused == 0 {
+				debug.SetGCPercent(gcPercent)
+			}
+		})
 	}
 }
