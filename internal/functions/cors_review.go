@@ -2,6 +2,7 @@ package functions
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math/big"
 	"sort"
@@ -163,27 +164,16 @@ func runReview(ctx context.Context, args function.ArgumentsData, resp *function.
 		resp.Error = ferr
 		return
 	}
-	for i, v := range []types.Dynamic{bucketsArg, optionsArg} {
-		if v.IsNull() || v.IsUnderlyingValueNull() {
-			resp.Error = function.NewArgumentFuncError(int64(i), [...]string{"buckets must not be null: pass a list of buckets, [] for none",
-				"options must not be null: pass an object of options, {} for none"}[i])
-			return
-		}
+	if isNull(bucketsArg) {
+		resp.Error = function.NewArgumentFuncError(argBuckets, "buckets must not be null: pass a list of buckets, [] for none")
+		return
 	}
 	// Known options are checked even when the buckets are not known yet, so
 	// a typo fails at the first plan.
-	var opts review.Options
-	optionsKnown := fullyKnown(ctx, optionsArg)
-	if optionsKnown {
-		var err error
-		if opts, err = reviewOptionsFrom(ctx, optionsArg.UnderlyingValue()); err != nil {
-			resp.Error = function.NewArgumentFuncError(argOptions, err.Error())
-			return
-		}
-		if err := opts.Validate(); err != nil {
-			resp.Error = function.NewArgumentFuncError(argOptions, err.Error())
-			return
-		}
+	opts, optionsKnown, err := reviewOptionsOf(ctx, optionsArg)
+	if err != nil {
+		resp.Error = function.NewArgumentFuncError(argOptions, err.Error())
+		return
 	}
 	if !optionsKnown || !fullyKnown(ctx, bucketsArg) {
 		resp.Error = resp.Result.Set(ctx, types.ObjectUnknown(ReviewResultAttrTypes))
@@ -194,14 +184,39 @@ func runReview(ctx context.Context, args function.ArgumentsData, resp *function.
 		resp.Error = function.NewArgumentFuncError(argBuckets, err.Error())
 		return
 	}
-	rep, err := review.Run(buckets, opts)
+	obj, diags, err := reviewOf(buckets, opts, version)
 	if err != nil {
 		resp.Error = function.NewArgumentFuncError(argBuckets, err.Error())
 		return
 	}
+	setResult(ctx, resp, obj, diags)
+}
+
+// reviewOptionsOf reads and checks the options argument; known is false
+// while part of it is not known.
+func reviewOptionsOf(ctx context.Context, v types.Dynamic) (opts review.Options, known bool, err error) {
+	if isNull(v) {
+		return opts, true, errors.New("options must not be null: pass an object of options, {} for none")
+	}
+	if !fullyKnown(ctx, v) {
+		return opts, false, nil
+	}
+	if opts, err = reviewOptionsFrom(ctx, v.UnderlyingValue()); err == nil {
+		err = opts.Validate()
+	}
+	return opts, true, err
+}
+
+// reviewOf reviews the buckets and returns cors_review's result; err is the
+// review's refusal of the buckets (two with the same key).
+func reviewOf(buckets []review.Bucket, opts review.Options, version string) (types.Object, diag.Diagnostics, error) {
+	rep, err := review.Run(buckets, opts)
+	if err != nil {
+		return types.Object{}, nil, err
+	}
 	rep.ToolVersion = version
 	obj, diags := reviewValue(rep)
-	setResult(ctx, resp, obj, diags)
+	return obj, diags, nil
 }
 
 // elements returns a list's, tuple's or set's elements; ok is false for

@@ -10,6 +10,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
 
+	"github.com/r2tf/terraform-provider-r2/internal/functions"
 	"github.com/r2tf/terraform-provider-r2/internal/tfkit"
 )
 
@@ -17,9 +18,10 @@ import (
 // (through Serve) and the one every test and benchmark uses, so that tests
 // exercise what users run. opts are for tests; the zero value is what users get.
 //
-// The server is the framework's protocol 6 server wrapped in releasingServer:
-// the per-instance calls (reads, their validation, function calls) get a
-// context that lets go of the call's own once it returns.
+// The server is the framework's protocol 6 server, with cors_review over a
+// sweep answered first by functions.WithSweepReview, wrapped in
+// releasingServer: the per-instance calls (reads, their validation, function
+// calls) get a context that lets go of the call's own once it returns.
 //
 // Why: terraform-plugin-framework v1.19.0 (proto6server.registerContext)
 // keeps the cancel function of every call's context until StopProvider,
@@ -36,7 +38,7 @@ import (
 func NewServer(version string, opts Options) func() tfprotov6.ProviderServer {
 	framework := providerserver.NewProtocol6(newProvider(version, opts))
 	return func() tfprotov6.ProviderServer {
-		return releasingServer{framework()}
+		return releasingServer{functions.WithSweepReview(framework(), version)}
 	}
 }
 
