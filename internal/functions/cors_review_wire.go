@@ -6,6 +6,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/r2tf/terraform-provider-r2/internal/corsstate"
 	"github.com/r2tf/terraform-provider-r2/internal/review"
@@ -47,8 +48,10 @@ func sweepReview(ctx context.Context, req *tfprotov6.CallFunctionRequest, versio
 	}
 	swept, ok := corsstate.BucketsFromMsgPack(req.Arguments[argBuckets].MsgPack)
 	if !ok {
+		tflog.Trace(ctx, "cors_review: the buckets are not a sweep's, fully known; the framework reads them")
 		return nil, false
 	}
+	tflog.Trace(ctx, "cors_review: read the sweep's buckets from the wire", map[string]any{"buckets": len(swept)})
 	// The options are small: they take the framework's own way.
 	tv, err := req.Arguments[argOptions].Unmarshal(tftypes.DynamicPseudoType)
 	if err != nil {
