@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/owenrumney/go-sarif/v3/pkg/report/v210/sarif"
 
@@ -184,13 +185,15 @@ var codeHeading = regexp.MustCompile("(?m)^### `([a-z-]+)`\n")
 
 // codeHelp is the section of cors.FindingsDoc about code: why it matters,
 // an example and the fix.
-func codeHelp(code string) string {
+func codeHelp(code string) string { return helpSections()[code] }
+
+// helpSections cuts cors.FindingsDoc into its codes' sections, once: every
+// SARIF log needs them all.
+var helpSections = sync.OnceValue(func() map[string]string {
 	doc := cors.FindingsDoc
 	locs := codeHeading.FindAllStringSubmatchIndex(doc, -1)
+	sections := make(map[string]string, len(locs))
 	for i, l := range locs {
-		if doc[l[2]:l[3]] != code {
-			continue
-		}
 		end := len(doc)
 		if i+1 < len(locs) {
 			end = locs[i+1][0]
@@ -198,10 +201,13 @@ func codeHelp(code string) string {
 		if next := strings.Index(doc[l[1]:end], "\n## "); next >= 0 {
 			end = l[1] + next
 		}
-		return strings.TrimSpace(doc[l[1]:end])
+		code := doc[l[2]:l[3]]
+		if _, seen := sections[code]; !seen { // a code's first section
+			sections[code] = strings.TrimSpace(doc[l[1]:end])
+		}
 	}
-	return ""
-}
+	return sections
+})
 
 func firstParagraph(s string) string {
 	p, _, _ := strings.Cut(s, "\n\n")
