@@ -238,7 +238,7 @@ func (r Result) Results(chart string) string {
 		b.WriteString("\n### The account review: one `cors_review` over the sweep\n\n" +
 			"The sweep above (rate limit at its default), planned alone and with one `cors_review` over it as " +
 			"`examples/drift-review` runs it: every bucket's baseline read with `fileset()` and `file()`, the check, and " +
-			"the `report_json` and `sarif` outputs; the two plans interleaved, medians.\n\n")
+			fmt.Sprintf("the `report_json` and `sarif` outputs; the two plans interleaved, medians of %d pairs (`-review-runs`).\n\n", len(r.Reviews[0].Sweep)))
 		r.WriteReviews(&b)
 	}
 	b.WriteString("\n### Where the time goes, as measured\n\n")
