@@ -52,8 +52,8 @@ func APIErrorDiagnostic(err error, summary, what, jurisdiction string) (string, 
 	case apiErr.HasCode(r2api.CodeBucketNotFound):
 		summary = "R2 Bucket Not Found"
 		if jurisdiction == "" || jurisdiction == jurisdictions.Default {
-			b.WriteString("\n\nCheck the bucket name and account. A bucket created in the eu, fedramp or us " +
-				"jurisdiction is invisible without it: set jurisdiction = \"eu\" (or \"fedramp\", \"us\") on this data source.")
+			b.WriteString("\n\nCheck the bucket name and account. A bucket created in the " + createdIn() +
+				" jurisdiction is invisible without it: " + setJurisdiction() + " on this data source.")
 		} else {
 			fmt.Fprintf(&b, "\n\nCheck the bucket name and account. It was looked for in the %q jurisdiction only: "+
 				"a bucket in another jurisdiction is invisible there. Set jurisdiction to the bucket's (%s), "+
@@ -99,6 +99,23 @@ func APIErrorDiagnostic(err error, summary, what, jurisdiction string) (string, 
 
 // otherJurisdictions lists the jurisdictions other than j, default first,
 // as "a", "b" or "c".
+// createdIn names the jurisdictions a bucket is in only when created so:
+// eu, fedramp or us.
+func createdIn() string {
+	others := jurisdictions.Others()
+	return strings.Join(others[:len(others)-1], ", ") + " or " + others[len(others)-1]
+}
+
+// setJurisdiction is the fix for a bucket in one of them:
+// set jurisdiction = "eu" (or "fedramp", "us").
+func setJurisdiction() string {
+	q := make([]string, len(jurisdictions.Others()))
+	for i, j := range jurisdictions.Others() {
+		q[i] = strconv.Quote(j)
+	}
+	return fmt.Sprintf("set jurisdiction = %s (or %s)", q[0], strings.Join(q[1:], ", "))
+}
+
 func otherJurisdictions(j string) string {
 	var q []string
 	for _, o := range jurisdictions.All {

@@ -70,8 +70,7 @@ func S3ErrorDiagnostic(e *r2s3.Error, summary, what string) (string, string) {
 		j := jurisdictions.OrDefault(e.Jurisdiction)
 		if j == jurisdictions.Default {
 			b.WriteString("\n\nCheck the bucket name and account. Each jurisdiction has an S3 endpoint of its own, and a bucket " +
-				"created in the eu, fedramp or us jurisdiction is not at the default one: set jurisdiction = \"eu\" (or \"fedramp\", " +
-				"\"us\") on this data source.")
+				"created in the " + createdIn() + " jurisdiction is not at the default one: " + setJurisdiction() + " on this data source.")
 		} else {
 			fmt.Fprintf(&b, "\n\nCheck the bucket name and account. It was looked for at the %q jurisdiction's S3 endpoint only: "+
 				"a bucket in another jurisdiction is not there. Set jurisdiction to the bucket's (%s), or leave it out for the "+
