@@ -370,3 +370,68 @@ func FuzzSweepReview(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkSweepReview is one cors_review call over a sweep of 1000 buckets
+// with their baselines, as Terraform sends it: through the framework, and
+// the sweep read off the wire (what the provider serves).
+func BenchmarkSweepReview(b *testing.B) {
+	str := func(s string) tftypes.Value { return tftypes.NewValue(tftypes.String, s) }
+	list := func(ss ...string) tftypes.Value {
+		if ss == nil {
+			return tftypes.NewValue(stringsType, nil)
+		}
+		vs := make([]tftypes.Value, len(ss))
+		for i, s := range ss {
+			vs[i] = str(s)
+		}
+		return tftypes.NewValue(stringsType, vs)
+	}
+	rule := func(id string, methods, origins, headers, expose []string, maxAge int64) tftypes.Value {
+		return tftypes.NewValue(ruleType, map[string]tftypes.Value{
+			"id": str(id), "expose_headers": list(expose...), "max_age_seconds": tftypes.NewValue(tftypes.Number, maxAge),
+			"allowed": tftypes.NewValue(allowedType, map[string]tftypes.Value{
+				"methods": list(methods...), "origins": list(origins...), "headers": list(headers...)}),
+		})
+	}
+	rules := tftypes.NewValue(corsstate.RulesType, []tftypes.Value{
+		rule("app", []string{"GET", "HEAD"}, []string{"https://app.example.com", "https://www.example.com"},
+			[]string{"content-type", "authorization"}, []string{"ETag", "Content-Length"}, 3600),
+		rule("uploads", []string{"PUT", "POST"}, []string{"https://app.example.com"}, []string{"content-type", "x-amz-meta-*"}, nil, 600),
+	})
+	baseline := baselineText(rules)
+	buckets := make([]tftypes.Value, 1000)
+	approved := map[string]tftypes.Value{}
+	for i := range buckets {
+		name := fmt.Sprintf("bucket-%04d", i)
+		buckets[i] = tftypes.NewValue(sweptBucketType, map[string]tftypes.Value{
+			"name": str(name), "jurisdiction": str("default"), "location": str("wnam"),
+			"has_policy": tftypes.NewValue(tftypes.Bool, true), "rules": rules,
+		})
+		approved["default/"+name] = str(baseline)
+	}
+	approvedType := tftypes.Object{AttributeTypes: map[string]tftypes.Type{}}
+	for k := range approved {
+		approvedType.AttributeTypes[k] = tftypes.String
+	}
+	options := tftypes.NewValue(tftypes.Object{AttributeTypes: map[string]tftypes.Type{"approved": approvedType}},
+		map[string]tftypes.Value{"approved": tftypes.NewValue(approvedType, approved)})
+	req := &tfprotov6.CallFunctionRequest{Name: "cors_review", Arguments: []*tfprotov6.DynamicValue{
+		dynamic(b, tftypes.NewValue(tftypes.List{ElementType: sweptBucketType}, buckets)), dynamic(b, options),
+	}}
+	framework := frameworkServer()
+	for _, name := range []string{"framework", "wire"} {
+		server := framework
+		if name == "wire" {
+			server = WithSweepReview(framework, "test")
+		}
+		b.Run(name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				resp, err := server.CallFunction(context.Background(), req)
+				if err != nil || resp.Error != nil {
+					b.Fatal(err, resp.Error)
+				}
+			}
+		})
+	}
+}
