@@ -31,7 +31,7 @@ type SweptBucket struct {
 // RulesType, their other attributes (location, has_policy, ...) skipped.
 // It declines (ok false) anything else: another type, a null or unknown
 // where the functions' readers would refuse or wait (an unknown anywhere,
-// a null bucket or name), or rules RulesFromMsgPack declines; the caller then
+// a null bucket or name), or rules rulesFromMsgPack declines; the caller then
 // reads the argument through the framework and RulesFromValue, which decide.
 func BucketsFromMsgPack(raw []byte) (buckets []SweptBucket, ok bool) {
 	r := bytes.NewReader(raw)
@@ -103,7 +103,7 @@ func bucketFromMsgPack(dec *msgpack.Decoder, r *bytes.Reader, raw []byte, attrs 
 				b.Jurisdiction = *s
 			}
 		case "rules":
-			b.Rules, ok = RulesFromMsgPack(dec)
+			b.Rules, ok = rulesFromMsgPack(dec)
 		default:
 			typ, known := attrs[key]
 			ok = known && skipAttribute(dec, r, raw, typ)
@@ -126,7 +126,7 @@ func skipAttribute(dec *msgpack.Decoder, r *bytes.Reader, raw []byte, typ tftype
 	return err == nil && v.IsFullyKnown()
 }
 
-// RulesFromMsgPack reads rules of RulesType from Terraform's wire encoding
+// rulesFromMsgPack reads rules of RulesType from Terraform's wire encoding
 // (msgpack), the decoder at their first byte, without building Terraform
 // values first: for a sweep of 1000 buckets that is most of the cost of
 // reading them. It reads only what the data sources write and RulesFromValue
@@ -135,7 +135,7 @@ func skipAttribute(dec *msgpack.Decoder, r *bytes.Reader, raw []byte, typ tftype
 // float or as text, a bound cors.ValidateMaxAge refuses) ok is false, the
 // decoder's position is undefined, and the caller reads the value with
 // RulesFromValue, which then decides, with its error.
-func RulesFromMsgPack(dec *msgpack.Decoder) (rules []cors.Rule, ok bool) {
+func rulesFromMsgPack(dec *msgpack.Decoder) (rules []cors.Rule, ok bool) {
 	n, ok := arrayLen(dec)
 	if !ok || n < 0 {
 		return nil, ok // null rules read as none, as RulesFromValue reads them

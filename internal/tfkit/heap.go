@@ -68,7 +68,7 @@ func ReserveHeap(bytes int64) {
 // collection; calls may nest and overlap, and the last to resume restores
 // the setting. A provider function call builds its arguments several times
 // over as short-lived values (cors_review over a sweep of 1000 buckets: about
-// 1 MB of arguments, some 30 MB of garbage), and with GOGC=100 the collector
+// 1 MB of arguments, 26 to 60 MB of garbage), and with GOGC=100 the collector
 // ran many times while the heap was still small, on the plan's critical
 // path. It does nothing without a soft memory limit (tests that serve the
 // provider in process) or when the user set GOGC.
