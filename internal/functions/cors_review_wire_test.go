@@ -95,7 +95,7 @@ func (g sweepGen) rule() tftypes.Value {
 	case 0:
 		maxAge = tftypes.NewValue(tftypes.Number, big.NewFloat(float64(g.r.IntN(86401))))
 	case 1:
-		maxAge = tftypes.NewValue(tftypes.Number, big.NewFloat(float64(g.pick2(-1, 2e9, 1e9, 0))))
+		maxAge = tftypes.NewValue(tftypes.Number, big.NewFloat(g.pickNumber(-1, 2e9, 1e9, 0)))
 	case 2:
 		if g.fractions {
 			maxAge = tftypes.NewValue(tftypes.Number, big.NewFloat(1.5))
@@ -106,7 +106,7 @@ func (g sweepGen) rule() tftypes.Value {
 	})
 }
 
-func (g sweepGen) pick2(fs ...float64) float64 { return fs[g.r.IntN(len(fs))] }
+func (g sweepGen) pickNumber(fs ...float64) float64 { return fs[g.r.IntN(len(fs))] }
 
 func (g sweepGen) rules() tftypes.Value {
 	if g.r.IntN(12) == 0 {
