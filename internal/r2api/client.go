@@ -140,28 +140,18 @@ func New(cfg Config) (*Client, error) {
 		return nil, fmt.Errorf("the rate limit reserve is %d%%, more than the %d%% that leaves this provider a request in every window",
 			cfg.RateLimitReserve, MaxRateLimitReserve)
 	}
-	c := &Client{
-		baseURLSource:  cfg.BaseURLSource,
-		maxRetries:     orDefault(cfg.MaxRetries, DefaultMaxRetries, cfg.MaxRetries >= 0),
-		requestTimeout: orDefault(cfg.RequestTimeout, DefaultRequestTimeout, cfg.RequestTimeout > 0),
-		readTimeout:    orDefault(cfg.ReadTimeout, DefaultReadTimeout, cfg.ReadTimeout > 0),
-		retryBaseDelay: orDefault(cfg.RetryBaseDelay, DefaultRetryBaseDelay, cfg.RetryBaseDelay > 0),
-		retryMaxDelay:  orDefault(cfg.RetryMaxDelay, DefaultRetryMaxDelay, cfg.RetryMaxDelay > 0),
-		maxBodyBytes:   orDefault(cfg.MaxBodyBytes, DefaultMaxBodyBytes, cfg.MaxBodyBytes > 0),
-		concurrency:    orDefault(cfg.SweepConcurrency, DefaultSweepConcurrency, cfg.SweepConcurrency > 0),
-		gate:           newGate(realClock{}, orDefault(cfg.RateLimit, DefaultRateLimit, cfg.RateLimit != 0), RateLimitWindow),
-		listTimeout:    orDefault(cfg.ListTimeout, DefaultListTimeout, cfg.ListTimeout > 0),
-		maxListBytes:   orDefault(cfg.MaxListBytes, DefaultMaxListBytes, cfg.MaxListBytes > 0),
-		maxSweepBytes:  orDefault(cfg.MaxSweepBytes, DefaultMaxSweepBytes, cfg.MaxSweepBytes > 0),
-	}
+	policy := cfg.Policy()
+	c := policy.client(newGate(realClock{}, orDefault(cfg.RateLimit, DefaultRateLimit, cfg.RateLimit != 0), RateLimitWindow))
+	c.baseURLSource = cfg.BaseURLSource
+	c.concurrency = orDefault(cfg.SweepConcurrency, DefaultSweepConcurrency, cfg.SweepConcurrency > 0)
+	c.listTimeout = orDefault(cfg.ListTimeout, DefaultListTimeout, cfg.ListTimeout > 0)
+	c.maxListBytes = orDefault(cfg.MaxListBytes, DefaultMaxListBytes, cfg.MaxListBytes > 0)
+	c.maxSweepBytes = orDefault(cfg.MaxSweepBytes, DefaultMaxSweepBytes, cfg.MaxSweepBytes > 0)
 	if strings.TrimRight(base, "/") != DefaultBaseURL {
 		c.baseURL = DisplayURL(base)
 	}
 	c.gate.reservePct = max(orDefault(cfg.RateLimitReserve, DefaultRateLimitReserve, cfg.RateLimitReserve != 0), 0)
-	httpClient := cfg.HTTPClient
-	if httpClient == nil {
-		httpClient = NewHTTPClient()
-	}
+	httpClient := policy.httpClient()
 	opts := []option.RequestOption{
 		// The SDK joins paths onto the base; it needs the trailing slash.
 		option.WithBaseURL(strings.TrimRight(base, "/") + "/"),

@@ -47,6 +47,28 @@ type Policy struct {
 	HTTPClient *http.Client
 }
 
+// client is a Client that sends by p, the defaults for its zero values,
+// behind gate: all a Sender needs, and what New starts the REST client from.
+func (p Policy) client(gate *gate) *Client {
+	return &Client{
+		maxRetries:     orDefault(p.MaxRetries, DefaultMaxRetries, p.MaxRetries >= 0),
+		requestTimeout: orDefault(p.RequestTimeout, DefaultRequestTimeout, p.RequestTimeout > 0),
+		readTimeout:    orDefault(p.ReadTimeout, DefaultReadTimeout, p.ReadTimeout > 0),
+		retryBaseDelay: orDefault(p.RetryBaseDelay, DefaultRetryBaseDelay, p.RetryBaseDelay > 0),
+		retryMaxDelay:  orDefault(p.RetryMaxDelay, DefaultRetryMaxDelay, p.RetryMaxDelay > 0),
+		maxBodyBytes:   orDefault(p.MaxBodyBytes, DefaultMaxBodyBytes, p.MaxBodyBytes > 0),
+		gate:           gate,
+	}
+}
+
+// httpClient is p's HTTP client, NewHTTPClient's when it names none.
+func (p Policy) httpClient() *http.Client {
+	if p.HTTPClient != nil {
+		return p.HTTPClient
+	}
+	return NewHTTPClient()
+}
+
 // Policy is the sending policy of cfg, so that another API is sent as the
 // REST one is: the provider resolves one Config and both clients follow it.
 func (cfg Config) Policy() Policy {
@@ -63,19 +85,8 @@ func (cfg Config) Policy() Policy {
 
 // NewSender builds a Sender. It sends nothing.
 func NewSender(p Policy) *Sender {
-	c := &Client{
-		maxRetries:     orDefault(p.MaxRetries, DefaultMaxRetries, p.MaxRetries >= 0),
-		requestTimeout: orDefault(p.RequestTimeout, DefaultRequestTimeout, p.RequestTimeout > 0),
-		readTimeout:    orDefault(p.ReadTimeout, DefaultReadTimeout, p.ReadTimeout > 0),
-		retryBaseDelay: orDefault(p.RetryBaseDelay, DefaultRetryBaseDelay, p.RetryBaseDelay > 0),
-		retryMaxDelay:  orDefault(p.RetryMaxDelay, DefaultRetryMaxDelay, p.RetryMaxDelay > 0),
-		maxBodyBytes:   orDefault(p.MaxBodyBytes, DefaultMaxBodyBytes, p.MaxBodyBytes > 0),
-		gate:           newGate(realClock{}, 0, RateLimitWindow),
-	}
-	hc := p.HTTPClient
-	if hc == nil {
-		hc = NewHTTPClient()
-	}
+	c := p.client(newGate(realClock{}, 0, RateLimitWindow))
+	hc := p.httpClient()
 	return &Sender{c: c, next: func(req *http.Request) (*http.Response, error) {
 		res, err := hc.Do(req)
 		if res != nil {
