@@ -83,36 +83,44 @@ func bucketFromMsgPack(dec *msgpack.Decoder, r *bytes.Reader, raw []byte, attrs 
 	if !ok || n != len(attrs) {
 		return b, false
 	}
-	seen := map[string]bool{}
-	for range n {
-		key, err := dec.DecodeString()
-		if err != nil || seen[key] {
-			return b, false
-		}
-		seen[key] = true
+	ok = eachAttribute(dec, n, func(key string) bool {
 		switch key {
 		case "name":
-			var s *string
-			if s, ok = optionalString(dec); s == nil {
-				return b, false
+			s, ok := optionalString(dec)
+			if s == nil {
+				return false
 			}
 			b.Name = *s
+			return ok
 		case "jurisdiction":
-			var s *string
-			if s, ok = optionalString(dec); s != nil {
+			s, ok := optionalString(dec)
+			if s != nil {
 				b.Jurisdiction = *s
 			}
+			return ok
 		case "rules":
 			b.Rules, ok = rulesFromMsgPack(dec)
-		default:
-			typ, known := attrs[key]
-			ok = known && skipAttribute(dec, r, raw, typ)
+			return ok
 		}
-		if !ok {
-			return b, false
+		typ, known := attrs[key]
+		return known && skipAttribute(dec, r, raw, typ)
+	})
+	return b, ok
+}
+
+// eachAttribute reads the n attributes of an object (its length read) with
+// read, which is given each attribute's name and reads its value; a name
+// that is not a string or comes twice, or read's false, is not ok.
+func eachAttribute(dec *msgpack.Decoder, n int, read func(name string) bool) bool {
+	seen := make(map[string]bool, n)
+	for range n {
+		name, err := dec.DecodeString()
+		if err != nil || seen[name] || !read(name) {
+			return false
 		}
+		seen[name] = true
 	}
-	return b, true
+	return true
 }
 
 // skipAttribute skips an attribute the review ignores, checked as tftypes
@@ -156,13 +164,7 @@ func ruleFromMsgPack(dec *msgpack.Decoder) (r cors.Rule, ok bool) {
 	if !ok || n != len(RuleAttrTypes) {
 		return r, false // a null rule, or an object of another type
 	}
-	seen := map[string]bool{}
-	for range n {
-		key, err := dec.DecodeString()
-		if err != nil || seen[key] {
-			return r, false
-		}
-		seen[key] = true
+	ok = eachAttribute(dec, n, func(key string) (ok bool) {
 		switch key {
 		case "id":
 			r.ID, ok = optionalString(dec)
@@ -172,14 +174,10 @@ func ruleFromMsgPack(dec *msgpack.Decoder) (r cors.Rule, ok bool) {
 			r.ExposeHeaders, ok = stringsFromMsgPack(dec)
 		case "max_age_seconds":
 			r.MaxAgeSeconds, ok = maxAgeFromMsgPack(dec)
-		default:
-			return r, false
 		}
-		if !ok {
-			return r, false
-		}
-	}
-	return r, true
+		return ok
+	})
+	return r, ok
 }
 
 func allowedFromMsgPack(dec *msgpack.Decoder) (*cors.Allowed, bool) {
@@ -191,13 +189,7 @@ func allowedFromMsgPack(dec *msgpack.Decoder) (*cors.Allowed, bool) {
 		return nil, false
 	}
 	var a cors.Allowed
-	seen := map[string]bool{}
-	for range n {
-		key, err := dec.DecodeString()
-		if err != nil || seen[key] {
-			return nil, false
-		}
-		seen[key] = true
+	ok = eachAttribute(dec, n, func(key string) (ok bool) {
 		switch key {
 		case "methods":
 			a.Methods, ok = stringsFromMsgPack(dec)
@@ -205,12 +197,11 @@ func allowedFromMsgPack(dec *msgpack.Decoder) (*cors.Allowed, bool) {
 			a.Origins, ok = stringsFromMsgPack(dec)
 		case "headers":
 			a.Headers, ok = stringsFromMsgPack(dec)
-		default:
-			return nil, false
 		}
-		if !ok {
-			return nil, false
-		}
+		return ok
+	})
+	if !ok {
+		return nil, false
 	}
 	return &a, true
 }
