@@ -290,6 +290,34 @@ func (s *scanner) skip(depth int) error {
 	return nil
 }
 
+// children reads the children of an element that holds elements only (its
+// start read), up to its end, calling child with each child's start; blank
+// text between them is allowed. endsInside and textInside name the element
+// in the refusals of an answer that ends inside it and of other text.
+func (s *scanner) children(endsInside, textInside string, child func(xml.StartElement) error) error {
+	for {
+		tok, err := s.next()
+		if err != nil {
+			if err == io.EOF {
+				return refusedf("the answer ends inside %s", endsInside)
+			}
+			return err
+		}
+		switch t := tok.(type) {
+		case xml.CharData:
+			if !blank(t) {
+				return refusedf("text inside %s, which holds elements only", textInside)
+			}
+		case xml.EndElement:
+			return nil
+		case xml.StartElement:
+			if err := child(t); err != nil {
+				return err
+			}
+		}
+	}
+}
+
 // lookalike returns the known element that name would be read as, or
 // looks like a renamed form of, when it is not exactly one of known; ""
 // when it is known or unrelated. extra maps folded names of the other API
@@ -321,111 +349,82 @@ func checkPolicyXML(body []byte) ([]ruleShape, error) {
 		return nil, err
 	}
 	rules := []ruleShape{}
-	for {
-		tok, err := s.next()
-		if err != nil {
-			if err == io.EOF {
-				return nil, refusedf("the answer ends inside <%s>", elConfiguration)
+	inConfiguration := "<" + elConfiguration + ">"
+	err := s.children(inConfiguration, inConfiguration, func(t xml.StartElement) error {
+		name := t.Name.Local
+		if name == elRule {
+			if len(rules) == cors.MaxRules {
+				return refusedf("more than the %d rules a CORS policy may hold", cors.MaxRules)
 			}
-			return nil, err
+			r, err := s.rule(len(rules))
+			if err != nil {
+				return err
+			}
+			rules = append(rules, r)
+			return nil
 		}
-		switch t := tok.(type) {
-		case xml.CharData:
-			if !blank(t) {
-				return nil, refusedf("text inside <%s>, which holds elements only", elConfiguration)
-			}
-			continue
-		case xml.EndElement:
-			return rules, s.end()
-		case xml.StartElement:
-			name := t.Name.Local
-			if name == elRule {
-				if len(rules) == cors.MaxRules {
-					return nil, refusedf("more than the %d rules a CORS policy may hold", cors.MaxRules)
-				}
-				r, err := s.rule(len(rules))
-				if err != nil {
-					return nil, err
-				}
-				rules = append(rules, r)
-				continue
-			}
-			if strings.EqualFold(name, elRule) || r2api.LooksLikeRules(name) {
-				return nil, renamed(" in <"+elConfiguration+">", name, elRule)
-			}
-			if err := s.skip(2); err != nil {
-				return nil, err
-			}
+		if strings.EqualFold(name, elRule) || r2api.LooksLikeRules(name) {
+			return renamed(" in "+inConfiguration, name, elRule)
 		}
+		return s.skip(2)
+	})
+	if err != nil {
+		return nil, err
 	}
+	return rules, s.end()
 }
 
 // rule reads one CORSRule (its start read), the i-th.
 func (s *scanner) rule(i int) (ruleShape, error) {
 	var r ruleShape
 	at := fmt.Sprintf(" in rule %d", i)
-	for {
-		tok, err := s.next()
+	err := s.children(fmt.Sprintf("rule %d", i), fmt.Sprintf("<%s> (rule %d)", elRule, i), func(t xml.StartElement) error {
+		name := t.Name.Local
+		if known := lookalike(name, ruleElements, restNames); known != "" {
+			return renamed(at, name, known)
+		}
+		if !slices.Contains(ruleElements, name) {
+			return s.skip(3)
+		}
+		v, err := s.value(name)
 		if err != nil {
-			if err == io.EOF {
-				return r, refusedf("the answer ends inside rule %d", i)
-			}
-			return r, err
+			return err
 		}
-		switch t := tok.(type) {
-		case xml.CharData:
-			if !blank(t) {
-				return r, refusedf("text inside <%s> (rule %d), which holds elements only", elRule, i)
+		switch name {
+		case elID:
+			if r.id {
+				return refusedf("two <%s> elements in rule %d: S3 allows one, and which one a reader takes is a guess", elID, i)
 			}
-		case xml.EndElement:
-			switch {
-			case r.methods == 0:
-				return r, refusedf("rule %d has no <%s>: S3's schema requires one at least, as the REST API's requires methods", i, elMethod)
-			case r.origins == 0:
-				return r, refusedf("rule %d has no <%s>: S3's schema requires one at least, as the REST API's requires origins", i, elOrigin)
+			r.id = true
+		case elMethod:
+			r.methods++
+		case elOrigin:
+			r.origins++
+		case elHeader:
+			r.headers++
+		case elExpose:
+			r.expose++
+		case elMaxAge:
+			if r.maxAge != nil {
+				return refusedf("two <%s> elements in rule %d: S3 allows one, and which one a reader takes is a guess", elMaxAge, i)
 			}
-			return r, nil
-		case xml.StartElement:
-			name := t.Name.Local
-			if known := lookalike(name, ruleElements, restNames); known != "" {
-				return r, renamed(at, name, known)
-			}
-			if !slices.Contains(ruleElements, name) {
-				if err := s.skip(3); err != nil {
-					return r, err
-				}
-				continue
-			}
-			v, err := s.value(name)
+			n, err := checkMaxAge(v)
 			if err != nil {
-				return r, err
+				return fmt.Errorf("%w: rule %d: %w", ErrRefusedXML, i, err)
 			}
-			switch name {
-			case elID:
-				if r.id {
-					return r, refusedf("two <%s> elements in rule %d: S3 allows one, and which one a reader takes is a guess", elID, i)
-				}
-				r.id = true
-			case elMethod:
-				r.methods++
-			case elOrigin:
-				r.origins++
-			case elHeader:
-				r.headers++
-			case elExpose:
-				r.expose++
-			case elMaxAge:
-				if r.maxAge != nil {
-					return r, refusedf("two <%s> elements in rule %d: S3 allows one, and which one a reader takes is a guess", elMaxAge, i)
-				}
-				n, err := checkMaxAge(v)
-				if err != nil {
-					return r, fmt.Errorf("%w: rule %d: %w", ErrRefusedXML, i, err)
-				}
-				r.maxAge = &n
-			}
+			r.maxAge = &n
 		}
+		return nil
+	})
+	switch {
+	case err != nil:
+		return r, err
+	case r.methods == 0:
+		return r, refusedf("rule %d has no <%s>: S3's schema requires one at least, as the REST API's requires methods", i, elMethod)
+	case r.origins == 0:
+		return r, refusedf("rule %d has no <%s>: S3's schema requires one at least, as the REST API's requires origins", i, elOrigin)
 	}
+	return r, nil
 }
 
 // checkMaxAge checks a MaxAgeSeconds as the REST decoder checks
@@ -452,52 +451,39 @@ func checkErrorXML(body []byte) (string, error) {
 	}
 	var code *string
 	seenMessage := false
-	for {
-		tok, err := s.next()
+	inError := "<" + elError + ">"
+	err := s.children(inError, inError, func(t xml.StartElement) error {
+		name := t.Name.Local
+		if known := lookalike(name, errorElements, nil); known != "" {
+			return renamed(" in "+inError, name, known)
+		}
+		if !slices.Contains(errorElements, name) {
+			return s.skip(2)
+		}
+		v, err := s.value(name)
 		if err != nil {
-			if err == io.EOF {
-				return "", refusedf("the answer ends inside <%s>", elError)
-			}
-			return "", err
+			return err
 		}
-		switch t := tok.(type) {
-		case xml.CharData:
-			if !blank(t) {
-				return "", refusedf("text inside <%s>, which holds elements only", elError)
+		if name == elCode {
+			if code != nil {
+				return refusedf("two <%s> elements in <%s>: which one a reader takes is a guess", elCode, elError)
 			}
-		case xml.EndElement:
-			if code == nil {
-				return "", refusedf("no <%s> in <%s>", elCode, elError)
-			}
-			return *code, s.end()
-		case xml.StartElement:
-			name := t.Name.Local
-			if known := lookalike(name, errorElements, nil); known != "" {
-				return "", renamed(" in <"+elError+">", name, known)
-			}
-			if !slices.Contains(errorElements, name) {
-				if err := s.skip(2); err != nil {
-					return "", err
-				}
-				continue
-			}
-			v, err := s.value(name)
-			if err != nil {
-				return "", err
-			}
-			if name == elCode {
-				if code != nil {
-					return "", refusedf("two <%s> elements in <%s>: which one a reader takes is a guess", elCode, elError)
-				}
-				code = &v
-			} else {
-				if seenMessage {
-					return "", refusedf("two <%s> elements in <%s>: which one a reader takes is a guess", elMessage, elError)
-				}
-				seenMessage = true
-			}
+			code = &v
+			return nil
 		}
+		if seenMessage {
+			return refusedf("two <%s> elements in <%s>: which one a reader takes is a guess", elMessage, elError)
+		}
+		seenMessage = true
+		return nil
+	})
+	switch {
+	case err != nil:
+		return "", err
+	case code == nil:
+		return "", refusedf("no <%s> in <%s>", elCode, elError)
 	}
+	return *code, s.end()
 }
 
 // shorten keeps the start of server text for a message, escaped.
