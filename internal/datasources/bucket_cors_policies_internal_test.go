@@ -32,7 +32,7 @@ func sweepFake(t *testing.T) (*fakeapi.Server, *corsPoliciesDataSource) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return s, &corsPoliciesDataSource{tfkit.DataSourceClient{Client: c, CORS: c}}
+	return s, &corsPoliciesDataSource{tfkit.DataSourceClient{ProviderData: tfkit.ProviderData{Client: c, CORS: c}}}
 }
 
 func only(t *testing.T, diags diag.Diagnostics, sev diag.Severity) diag.Diagnostic {

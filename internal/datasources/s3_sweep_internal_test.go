@@ -36,7 +36,7 @@ func s3SweepFake(t *testing.T, token string, buckets ...string) (*fakeapi.Server
 		Source: r2s3.CredentialSource{APIToken: token}, Verifier: c, CredentialsSource: "api_token",
 		EndpointTemplate: s.S3EndpointTemplate(), EndpointSource: "s3_endpoint", Policy: policy, Concurrency: c.SweepConcurrency(),
 	})
-	return s, &corsPoliciesDataSource{tfkit.DataSourceClient{Client: c, CORS: readers}}
+	return s, &corsPoliciesDataSource{tfkit.DataSourceClient{ProviderData: tfkit.ProviderData{Client: c, CORS: readers}}}
 }
 
 // s3NoSuchBucket makes the fake's S3 side answer 404 NoSuchBucket for the
@@ -88,7 +88,7 @@ func TestSweepS3_underivableCredentialsAreOneError(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	list := &corsPoliciesDataSource{tfkit.DataSourceClient{Client: good, CORS: good}}
+	list := &corsPoliciesDataSource{tfkit.DataSourceClient{ProviderData: tfkit.ProviderData{Client: good, CORS: good}}}
 	swept, _, _ := list.list(ctx, acct, []string{"default"}, true, "")
 	s.ResetLog()
 	e := only(t, d.readPolicies(ctx, acct, swept), diag.SeverityError)
@@ -116,7 +116,7 @@ func TestSweepS3_totalBytesAreBounded(t *testing.T) {
 	}
 	readers := r2s3.NewReaders(r2s3.ReadersConfig{Source: r2s3.CredentialSource{APIToken: "tok"}, Verifier: c,
 		EndpointTemplate: s.S3EndpointTemplate(), EndpointSource: "s3_endpoint"})
-	d := &corsPoliciesDataSource{tfkit.DataSourceClient{Client: c, CORS: readers}}
+	d := &corsPoliciesDataSource{tfkit.DataSourceClient{ProviderData: tfkit.ProviderData{Client: c, CORS: readers}}}
 	ctx := context.Background()
 	swept, _, _ := d.list(ctx, acct, []string{"default"}, true, "")
 	e := only(t, d.readPolicies(ctx, acct, swept), diag.SeverityError)

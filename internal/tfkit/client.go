@@ -67,27 +67,21 @@ func FromProviderData(providerData any, diags *diag.Diagnostics) *ProviderData {
 // DataSourceClient gives a data source the provider's shared clients:
 // embed it, and the data source has its Configure, its Client (the REST
 // API) and its CORS reader.
-type DataSourceClient struct {
-	Client *r2api.Client
-	CORS   CORSReader
-}
+type DataSourceClient struct{ ProviderData }
 
 // Configure takes the clients from the provider (see FromProviderData).
 func (c *DataSourceClient) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
 	if data := FromProviderData(req.ProviderData, &resp.Diagnostics); data != nil {
-		c.Client, c.CORS = data.Client, data.CORS
+		c.ProviderData = *data
 	}
 }
 
 // ResourceClient is DataSourceClient for a resource.
-type ResourceClient struct {
-	Client *r2api.Client
-	CORS   CORSReader
-}
+type ResourceClient struct{ ProviderData }
 
 // Configure takes the clients from the provider (see FromProviderData).
 func (c *ResourceClient) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	if data := FromProviderData(req.ProviderData, &resp.Diagnostics); data != nil {
-		c.Client, c.CORS = data.Client, data.CORS
+		c.ProviderData = *data
 	}
 }
