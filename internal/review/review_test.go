@@ -380,3 +380,30 @@ func TestBaselinesRoundTrip(t *testing.T) {
 		t.Errorf("odd baseline:\n%s", baselines["default/odd"])
 	}
 }
+
+// An orphaned baseline whose name has a bucket without a baseline in
+// another jurisdiction is most likely that bucket's, left in default/ by
+// the move from approved/<name>.json: the note names where it belongs.
+func TestOrphanNoteNamesTheBucketItMayBelongTo(t *testing.T) {
+	r := mustRun(t, []Bucket{
+		{Jurisdiction: "eu", Name: "solo", Rules: cleanRules},
+		{Jurisdiction: "eu", Name: "twice", Rules: cleanRules},
+		{Jurisdiction: "us", Name: "twice", Rules: cleanRules},
+		{Jurisdiction: "eu", Name: "approved", Rules: cleanRules},
+	}, Options{Approved: map[string][]cors.Rule{
+		"default/solo": cleanRules, "default/twice": cleanRules, "default/gone": cleanRules,
+		"eu/approved": cleanRules, "default/approved": cleanRules,
+	}})
+	text := r.Text()
+	for _, want := range []string{
+		"approved/default/solo.json matches no bucket; eu/solo has no baseline: if the file is its, move it to approved/eu/solo.json.",
+		"approved/default/twice.json matches no bucket; eu/twice, us/twice have no baseline: if the file is one of theirs, move it to its jurisdiction's folder.",
+		"approved/default/gone.json matches no bucket: remove it if default/gone is gone.",
+		// eu/approved has its baseline, so default/approved is not its.
+		"approved/default/approved.json matches no bucket: remove it if default/approved is gone.",
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("text lacks %q:\n%s", want, text)
+		}
+	}
+}

@@ -137,11 +137,50 @@ func (r *Report) Text() string {
 		a := r.accept[i]
 		item(&header, fmt.Sprintf("accept[%d] (%s on %s) matches no finding: remove it if the risk is gone.", i, a.Code, a.Bucket))
 	}
+	homeless := r.unapprovedByName()
 	for _, key := range r.Orphaned {
-		item(&header, fmt.Sprintf("%s matches no bucket: remove it if %s is gone.", r.BaselinePath(key), key))
+		item(&header, r.orphanNote(key, homeless))
 	}
 	if total > listed {
 		fmt.Fprintf(&b, "\n\n... and %d more (report_json and sarif list every one)", total-listed)
 	}
 	return b.String()
+}
+
+// orphanNote says what to do about a baseline that matches no bucket. A
+// bucket of the same name in another jurisdiction without a baseline is
+// most likely its owner (a file left in default/ by the move from
+// approved/<name>.json), so the note names it and where the file belongs.
+func (r *Report) orphanNote(key string, homeless map[string][]string) string {
+	path := r.BaselinePath(key)
+	_, name, _ := strings.Cut(key, "/")
+	switch owners := homeless[name]; len(owners) {
+	case 0:
+		return fmt.Sprintf("%s matches no bucket: remove it if %s is gone.", path, key)
+	case 1:
+		return fmt.Sprintf("%s matches no bucket; %s has no baseline: if the file is its, move it to %s.",
+			path, owners[0], r.BaselinePath(owners[0]))
+	default:
+		return fmt.Sprintf("%s matches no bucket; %s have no baseline: if the file is one of theirs, move it to its jurisdiction's folder.",
+			path, strings.Join(owners, ", "))
+	}
+}
+
+// unapprovedByName maps a bucket name to the keys of the unapproved
+// buckets of that name, in key order; nil when no baseline is orphaned.
+func (r *Report) unapprovedByName() map[string][]string {
+	if len(r.Orphaned) == 0 {
+		return nil
+	}
+	byName := map[string][]string{}
+	for key, b := range r.Buckets {
+		if b.Status == StatusUnapproved {
+			_, name, _ := strings.Cut(key, "/")
+			byName[name] = append(byName[name], key)
+		}
+	}
+	for _, keys := range byName {
+		sort.Strings(keys)
+	}
+	return byName
 }
