@@ -4,8 +4,11 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/r2tf/terraform-provider-r2/internal/cors"
 )
 
 // repoRoot is where examples/ and docs/ are, from this package's directory.
@@ -84,5 +87,21 @@ func TestDocsShowEachExampleOnce(t *testing.T) {
 			}
 			seen[block] = true
 		}
+	}
+}
+
+// The README counts cors_findings' checks; a check added to the catalogue
+// must not leave it behind.
+func TestREADMECountsTheCatalogue(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join(repoRoot, "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(`a catalogue of (\d+) documented checks`).FindSubmatch(b)
+	if m == nil {
+		t.Fatal("README.md no longer says how many checks the catalogue has; update this test")
+	}
+	if n, _ := strconv.Atoi(string(m[1])); n != len(cors.Catalogue) {
+		t.Errorf("README.md says the catalogue has %d checks; it has %d", n, len(cors.Catalogue))
 	}
 }
