@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"encoding/json"
 	"errors"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -86,7 +87,7 @@ func (d *driftReview) plan(args ...string) (string, int) {
 
 // shell runs a script of the guide in the configuration's directory, with
 // the built provider's terraform first on PATH.
-func (d *driftReview) shell(script string) (string, int) {
+func (d *driftReview) shell(script string, env ...string) (string, int) {
 	d.t.Helper()
 	bin := d.t.TempDir()
 	if err := os.Symlink(d.cli.Path, filepath.Join(bin, "terraform")); err != nil {
@@ -97,9 +98,10 @@ func (d *driftReview) shell(script string) (string, int) {
 			d.t.Fatalf("the guide's commands need %s on PATH", tool)
 		}
 	}
-	cmd := d.cli.Command(d.work, append(d.env, "PATH="+bin+string(os.PathListSeparator)+os.Getenv("PATH")))
+	cmd := d.cli.Command(d.work, append(append(d.env, "PATH="+bin+string(os.PathListSeparator)+os.Getenv("PATH")), env...))
 	cmd.Path, _ = exec.LookPath("bash")
-	cmd.Args = []string{"bash", "-euo", "pipefail", "-c", script}
+	// No -e or pipefail of our own: the guide's scripts say what they need.
+	cmd.Args = []string{"bash", "-c", script}
 	return d.exit(cmd)
 }
 
@@ -134,6 +136,13 @@ func TestDriftReviewExample(t *testing.T) {
 		}
 	}
 
+	// The guide shows this warning as the plan prints it (line numbers
+	// included; the guide wraps the report's lines).
+	shown := guideBlock(t, "text", "Warning: Check block assertion failed\n\n  on main.tf")
+	if !strings.Contains(flat, strings.Join(strings.Fields(shown), " ")) {
+		t.Errorf("docs/guides/cors-review.md shows a warning the plan does not print:\n%s\nthe plan:\n%s", shown, tail([]byte(out)))
+	}
+
 	out, code = d.plan("-var", "enforce=true")
 	flat = strings.Join(strings.Fields(out), " ")
 	if code != 1 || !strings.Contains(out, "Error: Module output value precondition failed") || strings.Count(flat, demoHeadline) != 1 ||
@@ -165,7 +174,7 @@ func guideBlock(t *testing.T, lang, first string) string {
 // Microsoft's SARIF Multitool (R2_SARIF_OUT, make sarif-validate).
 func TestDriftReviewGuideCI(t *testing.T) {
 	d := newDriftReview(t)
-	out, code := d.shell(guideBlock(t, "sh", "# CI:"))
+	out, code := d.shell(guideBlock(t, "bash", "# CI:"))
 	if code != 1 || !strings.Contains(out, "The CORS review failed: see report.json and cors.sarif") {
 		t.Fatalf("the CI flow exited %d, want 1 after writing the reports\n%s", code, out)
 	}
@@ -186,8 +195,20 @@ func TestDriftReviewGuideCI(t *testing.T) {
 	if log.Version != "2.1.0" || len(log.Runs) != 1 || len(log.Runs[0].Results) != 8 {
 		t.Errorf("cors.sarif: version %q, %d runs", log.Version, len(log.Runs))
 	}
+	// A plan that fails (nothing listens at the API) stops the flow: it is
+	// not reported as a failed review, and no report is written.
+	for _, f := range []string{"report.json", "cors.sarif"} {
+		if err := os.Rename(filepath.Join(d.work, f), filepath.Join(d.work, f+".kept")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out, code = d.shell(guideBlock(t, "bash", "# CI:"), "CLOUDFLARE_BASE_URL="+closedURL(t))
+	if code == 0 || strings.Contains(out, "The CORS review failed") || exists(filepath.Join(d.work, "report.json")) ||
+		exists(filepath.Join(d.work, "cors.sarif")) {
+		t.Errorf("the CI flow with the API down exited %d, want a failure that is not the review's and no reports\n%s", code, out)
+	}
 	if path := os.Getenv("R2_SARIF_OUT"); path != "" {
-		b, err := os.ReadFile(filepath.Join(d.work, "cors.sarif"))
+		b, err := os.ReadFile(filepath.Join(d.work, "cors.sarif.kept"))
 		if err == nil {
 			err = os.WriteFile(path, b, 0o600)
 		}
@@ -202,10 +223,37 @@ func TestDriftReviewGuideCI(t *testing.T) {
 // old layout.
 func TestDriftReviewGuideBootstrapAndUpgrade(t *testing.T) {
 	d := newDriftReview(t)
+	bootstrap := guideBlock(t, "bash", "# Bootstrap approved/")
+	drifted := filepath.Join(d.work, "approved", "default", "public-uploads.json")
+	before, err := os.ReadFile(drifted)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	// Over the example's approved/, it keeps every file (the drifted one
+	// too) and adds the unapproved bucket's.
+	out, code := d.shell(bootstrap)
+	if code != 0 || !strings.Contains(out, "kept approved/default/public-uploads.json") || !strings.Contains(out, "wrote approved/default/legacy-cdn.json") {
+		t.Fatalf("bootstrap over approved/ exited %d\n%s", code, out)
+	}
+	if after, err := os.ReadFile(drifted); err != nil || string(after) != string(before) {
+		t.Errorf("bootstrap rewrote the drifted bucket's baseline (%v):\n%s", err, after)
+	}
+	out, _ = d.plan()
+	if flat := strings.Join(strings.Fields(out), " "); !strings.Contains(flat, "3 approved, 1 drifted, 0 unapproved") {
+		t.Errorf("after the bootstrap over approved/:\n%s", tail([]byte(out)))
+	}
+
+	// From nothing, with the API down: it fails and writes nothing.
 	if err := os.RemoveAll(filepath.Join(d.work, "approved")); err != nil {
 		t.Fatal(err)
 	}
-	if out, code := d.shell(guideBlock(t, "sh", "# Bootstrap approved/")); code != 0 {
+	if out, code := d.shell(bootstrap, "CLOUDFLARE_BASE_URL="+closedURL(t)); code == 0 || exists(filepath.Join(d.work, "approved")) {
+		t.Errorf("bootstrap with the API down exited %d, want a failure and no approved/\n%s", code, out)
+	}
+
+	// From nothing: every bucket with a policy gets its baseline.
+	if out, code := d.shell(bootstrap); code != 0 {
 		t.Fatalf("bootstrap exited %d\n%s", code, out)
 	}
 	for _, f := range []string{"default/example-bucket.json", "default/public-uploads.json", "default/legacy-cdn.json", "eu/eu-assets.json"} {
@@ -216,9 +264,24 @@ func TestDriftReviewGuideBootstrapAndUpgrade(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(d.work, "approved", "default", "no-cors-bucket.json")); err == nil {
 		t.Error("bootstrap wrote a baseline for a bucket without a policy")
 	}
-	out, _ := d.plan()
+	out, _ = d.plan()
 	if flat := strings.Join(strings.Fields(out), " "); !strings.Contains(flat, "4 approved, 0 drifted, 0 unapproved") {
 		t.Errorf("after the bootstrap:\n%s", tail([]byte(out)))
+	}
+
+	// An EU bucket's file left in default/ by the move: the plan says where
+	// it belongs, as the guide shows.
+	if err := os.Rename(filepath.Join(d.work, "approved", "eu", "eu-assets.json"), filepath.Join(d.work, "approved", "default", "eu-assets.json")); err != nil {
+		t.Fatal(err)
+	}
+	out, _ = d.plan()
+	const note = "approved/default/eu-assets.json matches no bucket; eu/eu-assets has no baseline: if the file is its, move it to approved/eu/eu-assets.json"
+	guide, err := os.ReadFile(filepath.Join(exampleRoot, "docs", "guides", "cors-review.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if flat := strings.Join(strings.Fields(out), " "); !strings.Contains(flat, note) || !strings.Contains(strings.Join(strings.Fields(string(guide)), " "), "`"+note+"`") {
+		t.Errorf("the plan and the guide should both say %q; the plan:\n%s", note, tail([]byte(out)))
 	}
 
 	// The old layout, approved/<name>.json, moved by the guide's loop.
@@ -231,7 +294,8 @@ func TestDriftReviewGuideBootstrapAndUpgrade(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if out, code := d.shell("cd old\n" + guideBlock(t, "sh", "# Move approved/<name>.json")); code != 0 {
+	upgrade := guideBlock(t, "bash", "# Move approved/<name>.json")
+	if out, code := d.shell("cd old\n" + upgrade); code != 0 {
 		t.Fatalf("the upgrade loop exited %d\n%s", code, out)
 	}
 	for _, name := range []string{"a.json", "b.json"} {
@@ -239,6 +303,36 @@ func TestDriftReviewGuideBootstrapAndUpgrade(t *testing.T) {
 			t.Errorf("the upgrade loop did not move %s: %v", name, err)
 		}
 	}
+	if out, code := d.shell("cd old\n" + upgrade); code != 0 {
+		t.Errorf("the upgrade loop, run again, exited %d\n%s", code, out)
+	}
+	changelog, err := os.ReadFile(filepath.Join(exampleRoot, "CHANGELOG.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, loop, _ := strings.Cut(upgrade, "\n")
+	if !strings.Contains(string(changelog), "`"+strings.TrimSpace(loop)+"`") {
+		t.Errorf("CHANGELOG.md lacks the guide's upgrade loop %q", strings.TrimSpace(loop))
+	}
+}
+
+// closedURL is a loopback URL where nothing listens.
+func closedURL(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	if err := l.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return "http://" + addr
+}
+
+func exists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
 }
 
 // The guide's acceptance, as accept.auto.tfvars: the finding is accepted
