@@ -8,6 +8,7 @@ package review
 import (
 	"fmt"
 	"path"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -68,8 +69,10 @@ type Until struct {
 	Text     string
 }
 
-// IsZero reports whether no expiry was given.
-func (u Until) IsZero() bool { return u.Text == "" }
+// IsZero reports whether no expiry was given: neither a text (a date of
+// year 1 is still a date) nor a time (an Until built in Go may have only
+// its Time).
+func (u Until) IsZero() bool { return u.Text == "" && u.Time.IsZero() }
 
 // expired reports whether the acceptance no longer holds at now.
 func (u Until) expired(now time.Time) bool {
@@ -88,7 +91,7 @@ func ParseUntil(s string) (Until, error) {
 	if t, err := time.Parse(time.DateOnly, s); err == nil {
 		return Until{Time: t, DateOnly: true, Text: s}, nil
 	}
-	t, err := time.Parse(time.RFC3339, s)
+	t, err := parseRFC3339(s)
 	if err != nil {
 		return Until{}, fmt.Errorf("%q is neither a date (2026-12-31) nor an RFC 3339 time (2026-12-31T18:00:00Z)", s)
 	}
@@ -98,11 +101,22 @@ func ParseUntil(s string) (Until, error) {
 // ParseNow reads the review's time, an RFC 3339 time as plantimestamp()
 // gives it.
 func ParseNow(s string) (time.Time, error) {
-	t, err := time.Parse(time.RFC3339, s)
+	t, err := parseRFC3339(s)
 	if err != nil {
 		return time.Time{}, fmt.Errorf("%q is not an RFC 3339 time: pass plantimestamp()", s)
 	}
 	return t, nil
+}
+
+// rfc3339 is RFC 3339's date-time: Go's time.RFC3339 layout also takes a
+// comma before the fraction and offsets such as +24:00 or -23:60.
+var rfc3339 = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]([01]\d|2[0-3]):[0-5]\d)$`)
+
+func parseRFC3339(s string) (time.Time, error) {
+	if !rfc3339.MatchString(s) {
+		return time.Time{}, fmt.Errorf("%q is not an RFC 3339 time", s)
+	}
+	return time.Parse(time.RFC3339, s)
 }
 
 // severities, from worst.

@@ -142,9 +142,29 @@ func TestRunErrors(t *testing.T) {
 }
 
 func TestParseUntilAndNow(t *testing.T) {
-	for _, s := range []string{"2026-13-01", "tomorrow", "2026-12-31 10:00", ""} {
+	// Go's time.RFC3339 layout takes all but the first two of these;
+	// RFC 3339 takes none (offsets are -23:59 to +23:59, the fraction
+	// follows a dot).
+	for _, s := range []string{"2026-13-01", "tomorrow", "2026-12-31 10:00", "", "2026-12-31T10:00:00+24:00",
+		"2026-12-31T10:00:00-23:60", "2026-12-31T10:00:00,5Z", "2026-12-31T10:00:00+0100", "2026-12-31T10:00Z"} {
 		if _, err := ParseUntil(s); err == nil {
 			t.Errorf("ParseUntil(%q) did not fail", s)
+		}
+		if _, err := ParseNow(s); err == nil {
+			t.Errorf("ParseNow(%q) did not fail", s)
+		}
+	}
+	for _, s := range []string{"2026-12-31T10:00:00Z", "2026-12-31T10:00:00.123456789+14:00", "2026-12-31T10:00:00-23:59"} {
+		if _, err := ParseNow(s); err != nil {
+			t.Errorf("ParseNow(%q): %v", s, err)
+		}
+	}
+	// An Until built in Go with only its Time expires like a parsed one;
+	// a date of year 1 is long past, not "no expiry".
+	yearOne, _ := ParseUntil("0001-01-01")
+	for _, u := range []Until{{Time: time.Date(2026, 5, 1, 11, 0, 0, 0, time.UTC)}, yearOne} {
+		if u.IsZero() || !u.expired(time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC)) {
+			t.Errorf("%+v has not expired", u)
 		}
 	}
 	if _, err := ParseNow("2026-12-31"); err == nil || !strings.Contains(err.Error(), "plantimestamp()") {
@@ -405,5 +425,27 @@ func TestOrphanNoteNamesTheBucketItMayBelongTo(t *testing.T) {
 		if !strings.Contains(text, want) {
 			t.Errorf("text lacks %q:\n%s", want, text)
 		}
+	}
+}
+
+// An acceptance that an earlier one pre-empts is not unused: it still
+// holds when the earlier one lapses, and removing it, as "unused" would
+// advise, fails the review the day after.
+func TestPreemptedAcceptanceIsUsed(t *testing.T) {
+	now, _ := ParseNow("2026-06-01T12:00:00Z")
+	tomorrow, _ := ParseUntil("2026-06-02")
+	buckets := []Bucket{{Name: "app", Rules: appRules}} // A loopback origin: one low finding.
+	opts := Options{Approved: map[string][]cors.Rule{"default/app": appRules}, Now: now, Accept: []Acceptance{
+		{Bucket: "*", Code: cors.CodeLoopbackOrigin, Reason: "for now", RuleIndex: -1, Until: tomorrow},
+		{Bucket: "default/app", Code: cors.CodeLoopbackOrigin, Reason: "local development", RuleIndex: 0},
+	}}
+	r := mustRun(t, buckets, opts)
+	if !r.Passed || r.Summary.Accepted != 1 || r.Summary.Unused != 0 || r.Findings[0].Reason != "for now" {
+		t.Errorf("today: passed %v, summary %+v, reason %q", r.Passed, r.Summary, r.Findings[0].Reason)
+	}
+	opts.Now = now.AddDate(0, 0, 2)
+	r = mustRun(t, buckets, opts)
+	if !r.Passed || r.Summary.Accepted != 1 || r.Summary.Expired != 1 || r.Findings[0].Reason != "local development" {
+		t.Errorf("after the first lapsed: passed %v, summary %+v, reason %q", r.Passed, r.Summary, r.Findings[0].Reason)
 	}
 }

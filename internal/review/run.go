@@ -130,8 +130,7 @@ func Run(buckets []Bucket, opts Options) (*Report, error) {
 		br := BucketResult{}
 		for _, f := range cors.Findings(b.Rules) {
 			rf := Finding{Bucket: key, Jurisdiction: jurisdictionOf(key), Name: b.Name, Finding: f}
-			if i := accepting(opts.Accept, expired, key, f); i >= 0 {
-				used[i] = true
+			if i := accepting(opts.Accept, expired, used, key, f); i >= 0 {
 				rf.Accepted, rf.Reason = true, opts.Accept[i].Reason
 				br.Accepted++
 			} else {
@@ -217,8 +216,11 @@ func Run(buckets []Bucket, opts Options) (*Report, error) {
 }
 
 // accepting returns the index of the first acceptance in force that
-// accepts f in bucket key, or -1.
-func accepting(accept []Acceptance, expired []bool, key string, f cors.Finding) int {
+// accepts f in bucket key, or -1, and marks every one that does as used:
+// one that an earlier acceptance pre-empts still holds when that one
+// lapses, so it must not be reported as matching nothing.
+func accepting(accept []Acceptance, expired, used []bool, key string, f cors.Finding) int {
+	first := -1
 	for i, a := range accept {
 		if expired[i] || a.Code != f.Code || (a.Bucket != "*" && a.Bucket != key) {
 			continue
@@ -226,9 +228,12 @@ func accepting(accept []Acceptance, expired []bool, key string, f cors.Finding) 
 		if a.RuleIndex >= 0 && a.RuleIndex != f.RuleIndex {
 			continue
 		}
-		return i
+		used[i] = true
+		if first < 0 {
+			first = i
+		}
 	}
-	return -1
+	return first
 }
 
 func count(high, medium, low *int, s cors.Severity) {
