@@ -306,6 +306,9 @@ func (f *ruleFindings) access(a *reach) {
 		}
 	}
 	how := fmt.Sprintf("origin entry %q matches %s, a site anyone could register and run", a.entry, a.origin)
+	if isAddress(a.origin) {
+		how = fmt.Sprintf("origin entry %q matches %s, an address anyone could rent from a cloud and serve a page at", a.entry, a.origin)
+	}
 	if a.origin == "null" {
 		how = fmt.Sprintf("origin entry %q matches the origin null, which any page can send from a sandboxed iframe", a.entry)
 	}

@@ -91,12 +91,22 @@ func (hw hostWildcard) hostWith(filler string) string {
 const maxSuffixTries = 64
 
 // strangerOrigin returns an origin that entry matches and a stranger could
-// serve: a name whose registrable label (strangerToken's) anyone may
-// register or create. The `*` may cover labels above any public suffix
+// serve: a name anyone may register (strangerNameOrigin) or, failing that,
+// an address anyone may rent (strangerAddressOrigin).
+func strangerOrigin(entry string) (string, bool) {
+	if o, ok := strangerNameOrigin(entry); ok {
+		return o, true
+	}
+	return strangerAddressOrigin(entry)
+}
+
+// strangerNameOrigin returns an origin that entry matches whose host is a
+// name whose registrable label (strangerToken's) anyone may register or
+// create. The `*` may cover labels above any public suffix
 // (https://*.amazonaws.com covers s3.amazonaws.com, a suffix of the list),
 // part of a label (https://*example.com, https://*com), or a whole label
 // under a wildcard rule of the list (*.ck) or an open suffix (nip.io).
-func strangerOrigin(entry string) (string, bool) {
+func strangerNameOrigin(entry string) (string, bool) {
 	hw, ok := splitHostWildcard(entry)
 	if !ok {
 		return "", false
@@ -166,6 +176,75 @@ func strangerOrigin(entry string) (string, bool) {
 		hosts[i] = hw.hostWith(f)
 	}
 	return hw.originFor(hosts, strangerCanServe)
+}
+
+// Addresses anyone can rent from a cloud (AWS's us-east-1 ranges), written
+// as the start of an address: an entry whose `*` stands for an address's
+// network part (https://[*], https://[*:1], http://*.7) admits one of them
+// completed by the entry's own tail. A stranger picks an IPv6 address's
+// interface part (the last 64 bits of a rented /64), and can rent IPv4
+// addresses until one ends in a given number, but no more: pinned networks (https://[2001:db8:*], http://10.0.*)
+// and IPv4 tails of more than one number (http://*.0.0.1) admit none.
+var (
+	strangerIPv6 = []string{"2600:1f18:1:2::1", "2600:1f18:1:2::1:", "2600:1f18:1:2::", "2600:1f18:1:2:", "2600:1f18:1:2"}
+	strangerIPv4 = []string{"3.80.0.7", "3.80.0.", "3.80.0"}
+)
+
+// strangerAddressOrigin returns an origin that entry matches whose host is
+// a public address a stranger could rent (strangerIPv6, strangerIPv4), so
+// that anyone can serve a page there (browsers send such origins; IP
+// certificates exist for https).
+func strangerAddressOrigin(entry string) (string, bool) {
+	before, after, found := strings.Cut(entry, "*")
+	if !found || strings.Contains(after, "*") {
+		return "", false
+	}
+	// The tail the entry fixes: what follows the `*` in the address, and
+	// what follows the address (a port).
+	inner6, port6, closed := strings.Cut(after, "]")
+	if !closed {
+		inner6, port6 = "", ""
+	} else {
+		port6 = "]" + port6
+	}
+	inner4, port4 := after, ""
+	if i := strings.IndexAny(after, ":/"); i >= 0 {
+		inner4, port4 = after[:i], after[i:]
+	}
+	var hosts []string
+	for _, p := range strangerIPv6 {
+		hosts = append(hosts, "["+p+inner6+port6)
+		if !closed {
+			hosts = append(hosts, "["+p+"]")
+		}
+	}
+	for _, p := range strangerIPv4 {
+		hosts = append(hosts, p+inner4+port4)
+	}
+	schemes := []string{"https", "http"}
+	if strings.HasPrefix(before, "http://") {
+		schemes = schemes[1:]
+	}
+	for _, scheme := range schemes {
+		for _, h := range hosts {
+			o := scheme + "://" + h
+			if !wildcardMatch(entry, o, false) || ValidateOrigin(o) != nil {
+				continue
+			}
+			_, host := originHost(o)
+			if a, err := netip.ParseAddr(strings.Trim(host, "[]")); err == nil && a.IsGlobalUnicast() && !a.IsPrivate() {
+				return o, true
+			}
+		}
+	}
+	return "", false
+}
+
+// isAddress reports whether an origin's host is an IP address.
+func isAddress(origin string) bool {
+	_, host := originHost(origin)
+	_, err := netip.ParseAddr(strings.Trim(host, "[]"))
+	return err == nil
 }
 
 // internalOrigin returns an origin that entry matches whose name no public
@@ -240,8 +319,9 @@ func originNeverMatches(o string) string {
 	}
 	var first string
 	// Fillers for a `*` in the host, in a scheme (*://, http*://), before
-	// a scheme, or before the digits of an address (https://*0.0.1).
-	for _, filler := range []string{"x", "https://x", "s", "https", "http", "1", "1.1", "1.1.1", "https://1.1"} {
+	// a scheme, before the digits of an address (https://*0.0.1), or in an
+	// IPv6 address (https://[*], https://[fd00:*], https://*]).
+	for _, filler := range []string{"x", "https://x", "s", "https", "http", "1", "1.1", "1.1.1", "https://1.1", ":1", "::1", "::1]", "[::1", "[::1]"} {
 		filled := strings.Replace(o, "*", filler, 1)
 		err := ValidateOrigin(filled)
 		if err == nil {

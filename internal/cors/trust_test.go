@@ -2,6 +2,7 @@ package cors
 
 import (
 	"math/rand/v2"
+	"net/netip"
 	"slices"
 	"strconv"
 	"strings"
@@ -41,6 +42,16 @@ func TestFindingsTrust(t *testing.T) {
 		{"a deeper wildcard entry", rule(put, strs("https://*.foo.kawasaki.jp"), nil), strs("any-origin-write"), nil},
 		{"a top-level domain named only as a parent", rule(put, strs("https://*x.za"), nil), strs("any-origin-write"), nil},
 		{"an exception to a wildcard entry", rule(put, strs("https://*.www.ck"), nil), nil, strs("any-origin-write")},
+		// Addresses: a `*` over the network part admits an address anyone
+		// can rent; it was "never matches" (low), so fail_on = high passed.
+		{"every IPv6 address", rule(put, strs("https://[*"), nil), strs("any-origin-write"), strs("origin-never-matches")},
+		{"every IPv6 address, bracketed", rule(put, strs("https://[*]"), nil), strs("any-origin-write"), nil},
+		{"every IPv6 address, the bracket in the wildcard", rule(put, strs("https://*]"), nil), strs("any-origin-write"), strs("origin-never-matches")},
+		{"every IPv6 address with a port", rule(put, strs("http://[*]:8080"), nil), strs("any-origin-write"), nil},
+		{"an interface part anyone can choose", rule(put, strs("https://[*:1]"), nil), strs("any-origin-write"), nil},
+		{"an IPv4 address's last number", rule(put, strs("http://*.7"), nil), strs("any-origin-write"), nil},
+		{"a network of one's own", rule(put, strs("https://[2001:db8:*]"), nil), nil, strs("any-origin-write", "origin-never-matches")},
+		{"a private network", rule(put, strs("https://[fd00:*]"), nil), nil, strs("any-origin-write", "origin-never-matches")},
 		// Shared hosting is the list's private section, not a hand list.
 		{"a private-section suffix is shared hosting", rule(get, strs("https://*.s3.amazonaws.com"), nil), strs("shared-hosting-origin", "any-origin"), nil},
 		{"a wildcard DNS service is shared hosting", rule(get, strs("https://*.nip.io"), nil), strs("shared-hosting-origin"), nil},
@@ -168,7 +179,10 @@ func attackerOrigins(rules []Rule) []string {
 	out := []string{"null", "https://zqx.com", "http://zqx.com"}
 	fillers := []string{"zqx", "zqx.", ".zqx", "zqx.s", "zqx.s3", "zqx.c", "zqx.co", "zqx.zz", "zqx.www",
 		"zqx.1.2.3.4", "https://zqx.", "https://zqx", "http://zqx.", "ttps://zqx.", "s://zqx.", "://zqx.", "zqx.com", "zqx.co.uk",
-		"zqx.com.", "zqx.com:", "zqx.com:1", "zqx.com:84", "zqx.zz.", "zqx.x"}
+		"zqx.com.", "zqx.com:", "zqx.com:1", "zqx.com:84", "zqx.zz.", "zqx.x",
+		// Addresses of the attacker's own: any in a rented /64 or /24.
+		"2a05:d014:1:2::1", "2a05:d014:1:2::", "2a05:d014:1:2:", "2a05:d014:1:2", "2a05:d014:1:2::1]",
+		"[2a05:d014:1:2::1", "[2a05:d014:1:2::1]", "18.184.7.9", "18.184.7.", "18.184.7"}
 	for _, r := range rules {
 		if r.Allowed == nil {
 			continue
@@ -188,22 +202,39 @@ func attackerOrigins(rules []Rule) []string {
 	return out
 }
 
+// The attacker's addresses: a rented IPv6 /64, whose interface part the
+// attacker picks, and an IPv4 /24, whose last number the attacker can get
+// by renting again.
+var (
+	attackerIPv6 = netip.MustParsePrefix("2a05:d014:1:2::/64")
+	attackerIPv4 = netip.MustParsePrefix("18.184.7.0/24")
+)
+
 // strangerServes is the test's own oracle: an origin a browser sends whose
 // registrable label is the attacker's, per golang.org/x/net/publicsuffix, or
-// a name under a wildcard DNS service or onion.
+// a name under a wildcard DNS service or onion, or whose host is one of the
+// attacker's addresses, written as browsers write it.
 func strangerServes(origin string) bool {
 	scheme, host, ok := strings.Cut(origin, "://")
 	if !ok || scheme != "http" && scheme != "https" {
 		return false
 	}
+	if bracketed, ok := strings.CutPrefix(host, "["); ok {
+		a, rest, closed := strings.Cut(bracketed, "]")
+		addr, err := netip.ParseAddr(a)
+		port, hasPort := strings.CutPrefix(rest, ":")
+		return closed && err == nil && addr.Is6() && addr.String() == a && attackerIPv6.Contains(addr) &&
+			(rest == "" || hasPort && validPort(scheme, port))
+	}
+	if a, port, hasPort := strings.Cut(host, ":"); parse4(a).IsValid() {
+		addr := parse4(a)
+		return addr.String() == a && attackerIPv4.Contains(addr) && (!hasPort || validPort(scheme, port))
+	}
 	if i := strings.IndexByte(host, ':'); i >= 0 {
 		port := host[i+1:]
 		host = host[:i]
-		if n, err := strconv.Atoi(port); err != nil || strings.Trim(port, "0123456789") != "" || port[0] == '0' || n < 1 || n > 65535 {
-			return false // Digits only (Atoi takes "+0"), 1 to 65535, no leading zero.
-		}
-		if scheme == "https" && port == "443" || scheme == "http" && port == "80" {
-			return false // Browsers leave the default port out.
+		if !validPort(scheme, port) {
+			return false
 		}
 	}
 	host = strings.TrimSuffix(host, ".") // A fully qualified name is the same site.
@@ -240,6 +271,26 @@ func strangerServes(origin string) bool {
 	return strings.Contains(label, "zqx")
 }
 
+// validPort reports whether a browser writes port so in an origin: digits
+// only (Atoi takes "+0"), 1 to 65535, no leading zero, never the scheme's
+// default.
+func validPort(scheme, port string) bool {
+	n, err := strconv.Atoi(port)
+	if err != nil || strings.Trim(port, "0123456789") != "" || port[0] == '0' || n < 1 || n > 65535 {
+		return false
+	}
+	return !(scheme == "https" && port == "443" || scheme == "http" && port == "80")
+}
+
+// parse4 is the IPv4 address s, or the zero Addr.
+func parse4(s string) netip.Addr {
+	a, err := netip.ParseAddr(s)
+	if err != nil || !a.Is4() {
+		return netip.Addr{}
+	}
+	return a
+}
+
 // randomPolicy draws one or two rules whose origins are built from pieces
 // that public suffixes, addresses, schemes and wildcards are made of: a
 // scheme (or none, or a wildcard one), host pieces with usually one `*`
@@ -250,9 +301,29 @@ func randomPolicy(r *rand.Rand) []Rule {
 		"www.ck", "nip.io", "io", "example", "example.com", "app.", "-app", "internal", "home.arpa", "10.0.0.1", "1", "0.1",
 		"om", "s", "workers.dev", "dev", "github.io", "localhost", "onion", "test", "zz.ck", "za", "3", "43", "com."}
 	ports := []string{"", "", "", ":8443", ":443", ":*"}
+	// Address pieces: the attacker's own, others', and the separators.
+	groups6 := []string{"2a05", "d014", "1", "2", "", "fd00", "db8", "2001", "0"}
+	numbers4 := []string{"18", "184", "7", "9", "10", "3", "0", "1"}
 	entry := func() string {
 		if r.IntN(10) == 0 {
 			return []string{"*", "null", "https://*"}[r.IntN(3)]
+		}
+		if r.IntN(6) == 0 {
+			var parts []string
+			host := ""
+			if r.IntN(2) == 0 {
+				for range 1 + r.IntN(6) {
+					parts = append(parts, groups6[r.IntN(len(groups6))])
+				}
+				host = "[" + strings.Join(parts, ":") + "]"
+			} else {
+				for range 1 + r.IntN(4) {
+					parts = append(parts, numbers4[r.IntN(len(numbers4))])
+				}
+				host = strings.Join(parts, ".")
+			}
+			i := r.IntN(len(host) + 1)
+			return schemes[r.IntN(len(schemes))] + host[:i] + "*" + host[i:] + ports[r.IntN(len(ports))]
 		}
 		parts := make([]string, 1+r.IntN(3))
 		for i := range parts {
