@@ -178,33 +178,51 @@ func strangerNameOrigin(entry string) (string, bool) {
 	return hw.originFor(hosts, strangerCanServe)
 }
 
-// Addresses anyone can rent from a cloud (AWS's us-east-1 ranges), written
-// as the start of an address: an entry whose `*` stands for an address's
-// network part (https://[*], https://[*:1], http://*.7) admits one of them
-// completed by the entry's own tail. A stranger picks an IPv6 address's
-// interface part (the last 64 bits of a rented /64), and can rent IPv4
-// addresses until one ends in a given number, but no more: pinned networks (https://[2001:db8:*], http://10.0.*)
-// and IPv4 tails of more than one number (http://*.0.0.1) admit none.
-var (
-	strangerIPv6 = []string{"2600:1f18:1:2::1", "2600:1f18:1:2::1:", "2600:1f18:1:2::", "2600:1f18:1:2:", "2600:1f18:1:2"}
-	strangerIPv4 = []string{"3.80.0.7", "3.80.0.", "3.80.0"}
+// An address anyone can rent from a cloud: a /64 of AWS's us-east-1, whose
+// interface part (the last 64 bits) its renter picks, and a /24, whose last
+// number renting again gets. An entry whose `*` stands where the address
+// starts (https://[*], https://[*:1], http://*.7) admits one of them,
+// completed by the entry's own tail; one that fixes where it starts
+// (https://[2001:db8:*]) names a network of the policy's own, and an IPv4
+// tail of more than one number (http://*.0.0.1) is not the renter's pick.
+const (
+	strangerNetwork6 = "2600:1f18:1:2"
+	strangerNetwork4 = "3.80.0"
 )
 
+// strangerIPv6 are the starts of addresses in strangerNetwork6 that an
+// entry's tail may complete: the network, then up to three groups of the
+// interface part, then nothing, ":", "::" or "::1" (with or without a
+// ":" after).
+var strangerIPv6 = func() []string {
+	var out []string
+	for _, groups := range []string{"", ":9", ":9:9", ":9:9:9"} {
+		for _, end := range []string{"", ":", "::", "::1", "::1:"} {
+			out = append(out, strangerNetwork6+groups+end)
+		}
+	}
+	return out
+}()
+
+var strangerIPv4 = []string{strangerNetwork4 + ".7", strangerNetwork4 + ".", strangerNetwork4}
+
 // strangerAddressOrigin returns an origin that entry matches whose host is
-// a public address a stranger could rent (strangerIPv6, strangerIPv4), so
-// that anyone can serve a page there (browsers send such origins; IP
+// an address a stranger could rent (strangerIPv6, strangerIPv4), so that
+// anyone can serve a page there (browsers send such origins, and IP
 // certificates exist for https).
 func strangerAddressOrigin(entry string) (string, bool) {
 	before, after, found := strings.Cut(entry, "*")
 	if !found || strings.Contains(after, "*") {
 		return "", false
 	}
-	// The tail the entry fixes: what follows the `*` in the address, and
-	// what follows the address (a port).
+	// The `*` must stand where the address starts: right after the scheme
+	// (and the bracket), or in or before the scheme.
+	if _, head, hasScheme := strings.Cut(before, "://"); hasScheme && head != "" && head != "[" {
+		return "", false
+	}
+	// The tail the entry fixes: the rest of the address, then a port.
 	inner6, port6, closed := strings.Cut(after, "]")
-	if !closed {
-		inner6, port6 = "", ""
-	} else {
+	if closed {
 		port6 = "]" + port6
 	}
 	inner4, port4 := after, ""
@@ -213,26 +231,20 @@ func strangerAddressOrigin(entry string) (string, bool) {
 	}
 	var hosts []string
 	for _, p := range strangerIPv6 {
-		hosts = append(hosts, "["+p+inner6+port6)
-		if !closed {
-			hosts = append(hosts, "["+p+"]")
+		if closed {
+			hosts = append(hosts, "["+p+inner6+port6)
+		} else {
+			hosts = append(hosts, "["+p+"]") // The `*` covers the bracket too.
 		}
 	}
 	for _, p := range strangerIPv4 {
 		hosts = append(hosts, p+inner4+port4)
 	}
-	schemes := []string{"https", "http"}
-	if strings.HasPrefix(before, "http://") {
-		schemes = schemes[1:]
-	}
-	for _, scheme := range schemes {
+	for _, scheme := range []string{"https", "http"} {
 		for _, h := range hosts {
-			o := scheme + "://" + h
-			if !wildcardMatch(entry, o, false) || ValidateOrigin(o) != nil {
-				continue
-			}
-			_, host := originHost(o)
-			if a, err := netip.ParseAddr(strings.Trim(host, "[]")); err == nil && a.IsGlobalUnicast() && !a.IsPrivate() {
+			// The host read back must be an address: 3.80.0.7 + .example.com
+			// is a name, the entry's owner's.
+			if o := scheme + "://" + h; wildcardMatch(entry, o, false) && ValidateOrigin(o) == nil && isAddress(o) {
 				return o, true
 			}
 		}
@@ -321,7 +333,7 @@ func originNeverMatches(o string) string {
 	// Fillers for a `*` in the host, in a scheme (*://, http*://), before
 	// a scheme, before the digits of an address (https://*0.0.1), or in an
 	// IPv6 address (https://[*], https://[fd00:*], https://*]).
-	for _, filler := range []string{"x", "https://x", "s", "https", "http", "1", "1.1", "1.1.1", "https://1.1", ":1", "::1", "::1]", "[::1", "[::1]"} {
+	for _, filler := range []string{"x", "https://x", "s", "https", "http", "1", "1.1", "1.1.1", "https://1.1", ":1", "::1", "::1]", "[::1", "[::1]", "https://[::1"} {
 		filled := strings.Replace(o, "*", filler, 1)
 		err := ValidateOrigin(filled)
 		if err == nil {

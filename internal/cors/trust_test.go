@@ -49,6 +49,10 @@ func TestFindingsTrust(t *testing.T) {
 		{"every IPv6 address, the bracket in the wildcard", rule(put, strs("https://*]"), nil), strs("any-origin-write"), strs("origin-never-matches")},
 		{"every IPv6 address with a port", rule(put, strs("http://[*]:8080"), nil), strs("any-origin-write"), nil},
 		{"an interface part anyone can choose", rule(put, strs("https://[*:1]"), nil), strs("any-origin-write"), nil},
+		{"three groups of an interface part", rule(put, strs("https://[*:1:2:3]:8443"), nil), strs("any-origin-write"), nil},
+		{"three groups and part of a fourth", rule(put, strs("https://[*b:c:d]"), nil), strs("any-origin-write"), nil},
+		{"a fixed /64", rule(put, strs("https://[2600:1f18:1:2::*]"), nil), nil, strs("any-origin-write", "origin-never-matches")},
+		{"every IPv6 address, no scheme", rule(put, strs("*]"), nil), strs("any-origin-write"), strs("origin-never-matches")},
 		{"an IPv4 address's last number", rule(put, strs("http://*.7"), nil), strs("any-origin-write"), nil},
 		{"a network of one's own", rule(put, strs("https://[2001:db8:*]"), nil), nil, strs("any-origin-write", "origin-never-matches")},
 		{"a private network", rule(put, strs("https://[fd00:*]"), nil), nil, strs("any-origin-write", "origin-never-matches")},
@@ -182,7 +186,8 @@ func attackerOrigins(rules []Rule) []string {
 		"zqx.com.", "zqx.com:", "zqx.com:1", "zqx.com:84", "zqx.zz.", "zqx.x",
 		// Addresses of the attacker's own: any in a rented /64 or /24.
 		"2a05:d014:1:2::1", "2a05:d014:1:2::", "2a05:d014:1:2:", "2a05:d014:1:2", "2a05:d014:1:2::1]",
-		"[2a05:d014:1:2::1", "[2a05:d014:1:2::1]", "18.184.7.9", "18.184.7.", "18.184.7"}
+		"[2a05:d014:1:2::1", "[2a05:d014:1:2::1]", "2a05:d014:1:2:9", "2a05:d014:1:2:9:", "2a05:d014:1:2:9:9",
+		"2a05:d014:1:2:9:9:", "2a05:d014:1:2:9:9:9:", "18.184.7.9", "18.184.7.", "18.184.7"}
 	for _, r := range rules {
 		if r.Allowed == nil {
 			continue
@@ -279,7 +284,7 @@ func validPort(scheme, port string) bool {
 	if err != nil || strings.Trim(port, "0123456789") != "" || port[0] == '0' || n < 1 || n > 65535 {
 		return false
 	}
-	return !(scheme == "https" && port == "443" || scheme == "http" && port == "80")
+	return (scheme != "https" || port != "443") && (scheme != "http" || port != "80")
 }
 
 // parse4 is the IPv4 address s, or the zero Addr.
