@@ -74,6 +74,14 @@ type Until struct {
 // its Time).
 func (u Until) IsZero() bool { return u.Text == "" && u.Time.IsZero() }
 
+// String is the until as written, or its time when built in Go.
+func (u Until) String() string {
+	if u.Text != "" {
+		return u.Text
+	}
+	return u.Time.Format(time.RFC3339)
+}
+
 // expired reports whether the acceptance no longer holds at now.
 func (u Until) expired(now time.Time) bool {
 	switch {

@@ -142,9 +142,9 @@ func TestRunErrors(t *testing.T) {
 }
 
 func TestParseUntilAndNow(t *testing.T) {
-	// Go's time.RFC3339 layout takes all but the first two of these;
-	// RFC 3339 takes none (offsets are -23:59 to +23:59, the fraction
-	// follows a dot).
+	// RFC 3339 takes none of these; Go's time.RFC3339 layout took the
+	// offsets +24:00 and -23:60 and the comma before the fraction (RFC 3339's
+	// offsets are -23:59 to +23:59, and its fraction follows a dot).
 	for _, s := range []string{"2026-13-01", "tomorrow", "2026-12-31 10:00", "", "2026-12-31T10:00:00+24:00",
 		"2026-12-31T10:00:00-23:60", "2026-12-31T10:00:00,5Z", "2026-12-31T10:00:00+0100", "2026-12-31T10:00Z"} {
 		if _, err := ParseUntil(s); err == nil {
@@ -161,6 +161,9 @@ func TestParseUntilAndNow(t *testing.T) {
 	}
 	// An Until built in Go with only its Time expires like a parsed one;
 	// a date of year 1 is long past, not "no expiry".
+	if got := (Until{Time: time.Date(2026, 5, 1, 11, 0, 0, 0, time.UTC)}).String(); got != "2026-05-01T11:00:00Z" {
+		t.Errorf("an Until built in Go reads %q", got)
+	}
 	yearOne, _ := ParseUntil("0001-01-01")
 	for _, u := range []Until{{Time: time.Date(2026, 5, 1, 11, 0, 0, 0, time.UTC)}, yearOne} {
 		if u.IsZero() || !u.expired(time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC)) {
@@ -410,14 +413,19 @@ func TestOrphanNoteNamesTheBucketItMayBelongTo(t *testing.T) {
 		{Jurisdiction: "eu", Name: "twice", Rules: cleanRules},
 		{Jurisdiction: "us", Name: "twice", Rules: cleanRules},
 		{Jurisdiction: "eu", Name: "approved", Rules: cleanRules},
+		{Jurisdiction: "eu", Name: "pair", Rules: cleanRules},
 	}, Options{Approved: map[string][]cors.Rule{
 		"default/solo": cleanRules, "default/twice": cleanRules, "default/gone": cleanRules,
+		"default/pair": cleanRules, "us/pair": cleanRules,
 		"eu/approved": cleanRules, "default/approved": cleanRules,
 	}})
 	text := r.Text()
 	for _, want := range []string{
-		"approved/default/solo.json matches no bucket; eu/solo has no baseline: if the file is its, move it to approved/eu/solo.json.",
+		"approved/default/solo.json matches no bucket; eu/solo has no baseline: if the file is that bucket's, move it to approved/eu/solo.json.",
 		"approved/default/twice.json matches no bucket; eu/twice, us/twice have no baseline: if the file is one of theirs, move it to its jurisdiction's folder.",
+		// Two orphans for one bucket: at most one is its.
+		"approved/default/pair.json matches no bucket; eu/pair has no baseline: if this file, of the 2 named pair.json that match no bucket, is that bucket's, move it to approved/eu/pair.json.",
+		"approved/us/pair.json matches no bucket; eu/pair has no baseline: if this file, of the 2 named pair.json that match no bucket, is that bucket's, move it to approved/eu/pair.json.",
 		"approved/default/gone.json matches no bucket: remove it if default/gone is gone.",
 		// eu/approved has its baseline, so default/approved is not its.
 		"approved/default/approved.json matches no bucket: remove it if default/approved is gone.",

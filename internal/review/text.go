@@ -131,15 +131,15 @@ func (r *Report) Text() string {
 	for _, i := range r.Expired {
 		a := r.accept[i]
 		item(&header, fmt.Sprintf("accept[%d] (%s on %s) expired on %s: its findings count again; renew it with a new until, or fix the policy.",
-			i, a.Code, a.Bucket, a.Until.Text))
+			i, a.Code, a.Bucket, a.Until))
 	}
 	for _, i := range r.Unused {
 		a := r.accept[i]
 		item(&header, fmt.Sprintf("accept[%d] (%s on %s) matches no finding: remove it if the risk is gone.", i, a.Code, a.Bucket))
 	}
-	homeless := r.unapprovedByName()
+	homeless, orphansNamed := r.homelessByName()
 	for _, key := range r.Orphaned {
-		item(&header, r.orphanNote(key, homeless))
+		item(&header, r.orphanNote(key, homeless, orphansNamed))
 	}
 	if total > listed {
 		fmt.Fprintf(&b, "\n\n... and %d more (report_json and sarif list every one)", total-listed)
@@ -150,37 +150,47 @@ func (r *Report) Text() string {
 // orphanNote says what to do about a baseline that matches no bucket. A
 // bucket of the same name in another jurisdiction without a baseline is
 // most likely its owner (a file left in default/ by the move from
-// approved/<name>.json), so the note names it and where the file belongs.
-func (r *Report) orphanNote(key string, homeless map[string][]string) string {
+// approved/<name>.json), so the note names it and where the file belongs;
+// when several orphans share the name, at most one of them can be its.
+func (r *Report) orphanNote(key string, homeless map[string][]string, orphansNamed map[string]int) string {
 	path := r.BaselinePath(key)
 	_, name, _ := strings.Cut(key, "/")
-	switch owners := homeless[name]; len(owners) {
-	case 0:
+	owners := homeless[name]
+	if len(owners) == 0 {
 		return fmt.Sprintf("%s matches no bucket: remove it if %s is gone.", path, key)
-	case 1:
-		return fmt.Sprintf("%s matches no bucket; %s has no baseline: if the file is its, move it to %s.",
-			path, owners[0], r.BaselinePath(owners[0]))
-	default:
-		return fmt.Sprintf("%s matches no bucket; %s have no baseline: if the file is one of theirs, move it to its jurisdiction's folder.",
-			path, strings.Join(owners, ", "))
 	}
+	which := "the file is"
+	if orphansNamed[name] > 1 {
+		which = fmt.Sprintf("this file, of the %d named %s.json that match no bucket, is", orphansNamed[name], name)
+	}
+	if len(owners) == 1 {
+		return fmt.Sprintf("%s matches no bucket; %s has no baseline: if %s that bucket's, move it to %s.",
+			path, owners[0], which, r.BaselinePath(owners[0]))
+	}
+	return fmt.Sprintf("%s matches no bucket; %s have no baseline: if %s one of theirs, move it to its jurisdiction's folder.",
+		path, strings.Join(owners, ", "), which)
 }
 
-// unapprovedByName maps a bucket name to the keys of the unapproved
-// buckets of that name, in key order; nil when no baseline is orphaned.
-func (r *Report) unapprovedByName() map[string][]string {
+// homelessByName maps a bucket name to the keys of the unapproved buckets
+// of that name, in key order, and counts the orphaned baselines of each
+// name; both nil when no baseline is orphaned.
+func (r *Report) homelessByName() (homeless map[string][]string, orphansNamed map[string]int) {
 	if len(r.Orphaned) == 0 {
-		return nil
+		return nil, nil
 	}
-	byName := map[string][]string{}
+	homeless, orphansNamed = map[string][]string{}, map[string]int{}
 	for key, b := range r.Buckets {
 		if b.Status == StatusUnapproved {
 			_, name, _ := strings.Cut(key, "/")
-			byName[name] = append(byName[name], key)
+			homeless[name] = append(homeless[name], key)
 		}
 	}
-	for _, keys := range byName {
+	for _, keys := range homeless {
 		sort.Strings(keys)
 	}
-	return byName
+	for _, key := range r.Orphaned {
+		_, name, _ := strings.Cut(key, "/")
+		orphansNamed[name]++
+	}
+	return homeless, orphansNamed
 }
