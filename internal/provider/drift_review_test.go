@@ -86,7 +86,8 @@ func (d *driftReview) plan(args ...string) (string, int) {
 }
 
 // shell runs a script of the guide in the configuration's directory, with
-// the built provider's terraform first on PATH.
+// the built provider's terraform first on PATH, and env (a PATH in it goes
+// before that).
 func (d *driftReview) shell(script string, env ...string) (string, int) {
 	d.t.Helper()
 	bin := d.t.TempDir()
@@ -98,7 +99,16 @@ func (d *driftReview) shell(script string, env ...string) (string, int) {
 			d.t.Fatalf("the guide's commands need %s on PATH", tool)
 		}
 	}
-	cmd := d.cli.Command(d.work, append(append(d.env, "PATH="+bin+string(os.PathListSeparator)+os.Getenv("PATH")), env...))
+	path := bin + string(os.PathListSeparator) + os.Getenv("PATH")
+	var extra []string
+	for _, e := range env {
+		if dir, ok := strings.CutPrefix(e, "PATH="); ok {
+			path = dir + string(os.PathListSeparator) + path // A PATH given goes first.
+			continue
+		}
+		extra = append(extra, e)
+	}
+	cmd := d.cli.Command(d.work, append(append(d.env, "PATH="+path), extra...))
 	cmd.Path, _ = exec.LookPath("bash")
 	// No -e or pipefail of our own: the guide's scripts say what they need.
 	cmd.Args = []string{"bash", "-c", script}
@@ -252,6 +262,25 @@ func TestDriftReviewGuideBootstrapAndUpgrade(t *testing.T) {
 		t.Errorf("bootstrap with the API down exited %d, want a failure and no approved/\n%s", code, out)
 	}
 
+	// From nothing, with a jq that fails at the walk (jq before 1.6 has
+	// none): it fails and leaves no file, empty or half-written, that a
+	// rerun would keep.
+	fakeJQ := t.TempDir()
+	realJQ, err := exec.LookPath("jq")
+	if err != nil {
+		t.Fatal(err)
+	}
+	script := "#!/bin/sh\ncase \"$*\" in *walk*) echo 'jq: error: walk/1 is not defined' >&2; exit 3;; esac\nexec " + realJQ + " \"$@\"\n"
+	if err := os.WriteFile(filepath.Join(fakeJQ, "jq"), []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if out, code := d.shell(bootstrap, "PATH="+fakeJQ); code == 0 || !strings.Contains(out, "walk/1 is not defined") {
+		t.Errorf("bootstrap with a failing jq exited %d, want a failure\n%s", code, out)
+	}
+	if files, _ := filepath.Glob(filepath.Join(d.work, "approved", "*", "*")); len(files) > 0 {
+		t.Errorf("bootstrap with a failing jq left %v", files)
+	}
+
 	// From nothing: every bucket with a policy gets its baseline.
 	if out, code := d.shell(bootstrap); code != 0 {
 		t.Fatalf("bootstrap exited %d\n%s", code, out)
@@ -275,7 +304,7 @@ func TestDriftReviewGuideBootstrapAndUpgrade(t *testing.T) {
 		t.Fatal(err)
 	}
 	out, _ = d.plan()
-	const note = "approved/default/eu-assets.json matches no bucket; eu/eu-assets has no baseline: if the file is its, move it to approved/eu/eu-assets.json"
+	const note = "approved/default/eu-assets.json matches no bucket; eu/eu-assets has no baseline: if the file is that bucket's, move it to approved/eu/eu-assets.json"
 	guide, err := os.ReadFile(filepath.Join(exampleRoot, "docs", "guides", "cors-review.md"))
 	if err != nil {
 		t.Fatal(err)
