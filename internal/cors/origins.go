@@ -229,16 +229,22 @@ func strangerAddressOrigin(entry string) (string, bool) {
 	if i := strings.IndexAny(after, ":/"); i >= 0 {
 		inner4, port4 = after[:i], after[i:]
 	}
+	// Only a tail that can end an address is worth the candidates (most
+	// wildcards, https://*.example.com, end a name).
 	var hosts []string
-	for _, p := range strangerIPv6 {
-		if closed {
-			hosts = append(hosts, "["+p+inner6+port6)
-		} else {
-			hosts = append(hosts, "["+p+"]") // The `*` covers the bracket too.
+	if closed && strings.Trim(inner6, "0123456789abcdefABCDEF:") == "" || !closed && after == "" {
+		for _, p := range strangerIPv6 {
+			if closed {
+				hosts = append(hosts, "["+p+inner6+port6)
+			} else {
+				hosts = append(hosts, "["+p+"]") // The `*` covers the bracket too.
+			}
 		}
 	}
-	for _, p := range strangerIPv4 {
-		hosts = append(hosts, p+inner4+port4)
+	if strings.Trim(inner4, "0123456789.") == "" {
+		for _, p := range strangerIPv4 {
+			hosts = append(hosts, p+inner4+port4)
+		}
 	}
 	for _, scheme := range []string{"https", "http"} {
 		for _, h := range hosts {
