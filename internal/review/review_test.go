@@ -47,6 +47,16 @@ func demoApproved() map[string][]cors.Rule {
 	}
 }
 
+// textHas fails t for each of wants that text lacks.
+func textHas(t *testing.T, text string, wants ...string) {
+	t.Helper()
+	for _, want := range wants {
+		if !strings.Contains(text, want) {
+			t.Errorf("text lacks %q:\n%s", want, text)
+		}
+	}
+}
+
 func mustRun(t *testing.T, buckets []Bucket, opts Options) *Report {
 	t.Helper()
 	r, err := Run(buckets, opts)
@@ -248,16 +258,11 @@ func TestRunAcceptances(t *testing.T) {
 	if !r.Passed || r.Summary.Low != 2 || r.Summary.Expired != 1 {
 		t.Errorf("fail_on = medium: passed %v, summary %+v", r.Passed, r.Summary)
 	}
-	text := r.Text()
-	for _, want := range []string{
+	textHas(t, r.Text(),
 		"CORS review passed: 2 buckets (2 with a policy): 2 approved, 0 drifted, 0 unapproved; unaccepted findings: 0 high, 0 medium, 2 low (fail_on = medium); 1 accepted; acceptances: 1 expired, 0 unused; 1 baseline without a bucket\n",
 		"accept[1] (loopback-origin on default/dev) expired on 2026-05-31: its findings count again",
 		"approved/default/gone.json matches no bucket",
-	} {
-		if !strings.Contains(text, want) {
-			t.Errorf("text lacks %q:\n%s", want, text)
-		}
-	}
+	)
 }
 
 // A skipped jurisdiction is on the first line and in the summary; its
@@ -419,8 +424,7 @@ func TestOrphanNoteNamesTheBucketItMayBelongTo(t *testing.T) {
 		"default/pair": cleanRules, "us/pair": cleanRules,
 		"eu/approved": cleanRules, "default/approved": cleanRules,
 	}})
-	text := r.Text()
-	for _, want := range []string{
+	textHas(t, r.Text(),
 		"approved/default/solo.json matches no bucket; eu/solo has no baseline: if the file is that bucket's, move it to approved/eu/solo.json.",
 		"approved/default/twice.json matches no bucket; eu/twice, us/twice have no baseline: if the file is one of theirs, move it to its jurisdiction's folder.",
 		// Two orphans for one bucket: at most one is its.
@@ -429,11 +433,7 @@ func TestOrphanNoteNamesTheBucketItMayBelongTo(t *testing.T) {
 		"approved/default/gone.json matches no bucket: remove it if default/gone is gone.",
 		// eu/approved has its baseline, so default/approved is not its.
 		"approved/default/approved.json matches no bucket: remove it if default/approved is gone.",
-	} {
-		if !strings.Contains(text, want) {
-			t.Errorf("text lacks %q:\n%s", want, text)
-		}
-	}
+	)
 }
 
 // An acceptance that an earlier one pre-empts is not unused: it still
