@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"encoding/json"
 	"errors"
-	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -212,7 +211,7 @@ func TestDriftReviewGuideCI(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	out, code = d.shell(guideBlock(t, "bash", "# CI:"), "CLOUDFLARE_BASE_URL="+closedURL(t))
+	out, code = d.shell(guideBlock(t, "bash", "# CI:"), "CLOUDFLARE_BASE_URL="+acctest.ClosedLoopbackURL(t))
 	if code == 0 || strings.Contains(out, "The CORS review failed") || exists(filepath.Join(d.work, "report.json")) ||
 		exists(filepath.Join(d.work, "cors.sarif")) {
 		t.Errorf("the CI flow with the API down exited %d, want a failure that is not the review's and no reports\n%s", code, out)
@@ -258,7 +257,7 @@ func TestDriftReviewGuideBootstrapAndUpgrade(t *testing.T) {
 	if err := os.RemoveAll(filepath.Join(d.work, "approved")); err != nil {
 		t.Fatal(err)
 	}
-	if out, code := d.shell(bootstrap, "CLOUDFLARE_BASE_URL="+closedURL(t)); code == 0 || exists(filepath.Join(d.work, "approved")) {
+	if out, code := d.shell(bootstrap, "CLOUDFLARE_BASE_URL="+acctest.ClosedLoopbackURL(t)); code == 0 || exists(filepath.Join(d.work, "approved")) {
 		t.Errorf("bootstrap with the API down exited %d, want a failure and no approved/\n%s", code, out)
 	}
 
@@ -343,20 +342,6 @@ func TestDriftReviewGuideBootstrapAndUpgrade(t *testing.T) {
 	if !strings.Contains(string(changelog), "`"+strings.TrimSpace(loop)+"`") {
 		t.Errorf("CHANGELOG.md lacks the guide's upgrade loop %q", strings.TrimSpace(loop))
 	}
-}
-
-// closedURL is a loopback URL where nothing listens.
-func closedURL(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	if err := l.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return "http://" + addr
 }
 
 func exists(path string) bool {
