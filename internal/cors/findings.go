@@ -305,12 +305,14 @@ func (f *ruleFindings) access(a *reach) {
 			writes = append(writes, m)
 		}
 	}
-	how := fmt.Sprintf("origin entry %q matches %s, a site anyone could register and run", a.entry, a.origin)
-	if isAddress(a.origin) {
-		how = fmt.Sprintf("origin entry %q matches %s, an address anyone could rent from a cloud and serve a page at", a.entry, a.origin)
-	}
-	if a.origin == "null" {
+	var how string
+	switch {
+	case a.origin == "null":
 		how = fmt.Sprintf("origin entry %q matches the origin null, which any page can send from a sandboxed iframe", a.entry)
+	case isAddress(a.origin):
+		how = fmt.Sprintf("origin entry %q matches %s, an address anyone could rent from a cloud and serve a page at", a.entry, a.origin)
+	default:
+		how = fmt.Sprintf("origin entry %q matches %s, a site anyone could register and run", a.entry, a.origin)
 	}
 	if len(writes) > 0 {
 		f.add(CodeAnyOriginWrite, "lets any origin %s: %s. List only the sites that must write in allowed.origins, or remove %s from allowed.methods.",

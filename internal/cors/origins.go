@@ -261,8 +261,13 @@ func strangerAddressOrigin(entry string) (string, bool) {
 // isAddress reports whether an origin's host is an IP address.
 func isAddress(origin string) bool {
 	_, host := originHost(origin)
-	_, err := netip.ParseAddr(strings.Trim(host, "[]"))
-	return err == nil
+	return isAddressHost(host)
+}
+
+// isAddressHost is the URL standard's test of whether a host is an IP
+// address: an IPv6 literal, or a last label that is a number.
+func isAddressHost(host string) bool {
+	return strings.HasPrefix(host, "[") || endsInNumber(host)
 }
 
 // internalOrigin returns an origin that entry matches whose name no public

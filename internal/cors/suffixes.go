@@ -141,7 +141,7 @@ const (
 // under an open suffix returns the label directly above that suffix.
 func registrableLabel(host string) (string, hostReach) {
 	host = strings.TrimSuffix(host, ".")
-	if host == "" || strings.HasPrefix(host, "[") || endsInNumber(host) || isLoopback(host) {
+	if host == "" || isAddressHost(host) || isLoopback(host) {
 		return "", reachNone
 	}
 	for _, s := range internalSuffixes {
